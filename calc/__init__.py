@@ -1,0 +1,43 @@
+"""sanctions-relief: what North Korea would gain in hard currency and fuel if UN sanctions were eased.
+
+Names are imported on first use, so ``import calc`` (and ``sanctions-relief --help``) stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from calc.errors import InputError
+
+__version__ = "0.1.0"
+
+_PUBLIC = {
+    "ureg": "calc.units",
+    "Assumptions": "calc.assumptions",
+    "Parameter": "calc.assumptions",
+    "load_assumptions": "calc.assumptions",
+    "Scenario": "calc.scenario",
+    "load_scenarios": "calc.scenario",
+    "presets": "calc.scenario",
+    "preset": "calc.scenario",
+    "VARIABLES": "calc.models",
+    "run": "calc.engine",
+    "summary": "calc.engine",
+    "export_csv": "calc.export",
+    "read_csv": "calc.export",
+}
+
+__all__ = ["InputError", "__version__", *_PUBLIC]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'calc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,166 @@
+"""The project's single pint registry, and parsing of quantities at the edges.
+
+The registry is pint's defaults plus ``units.txt`` (currency, and ``bbl`` as the 42-gallon oil barrel).
+Building it from scratch costs a few tenths of a second, so pint's definition cache is used, in a folder of
+our own keyed by this environment and the pint version. pint's shared ``:auto:`` folder is avoided on purpose:
+it is shared by every environment with the same pint version and breaks once one of them is deleted
+(pint issue #1572). Whatever goes wrong with the cache, the registry is rebuilt without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import shutil
+import sys
+import tempfile
+from numbers import Real
+from pathlib import Path
+
+import pint
+
+from calc.errors import InputError
+
+DEFINITIONS = Path(__file__).with_name("units.txt")
+CACHE_ENV = "SANCTIONS_RELIEF_CACHE_DIR"
+
+
+def cache_folder() -> Path:
+    """Where this environment keeps its registry cache (``$SANCTIONS_RELIEF_CACHE_DIR`` overrides the root)."""
+    root = os.environ.get(CACHE_ENV)
+    if root:
+        base = Path(root)
+    else:
+        import platformdirs  # a dependency of pint
+
+        base = platformdirs.user_cache_path("sanctions-relief", appauthor=False)
+    key = f"{sys.prefix}|{pint.__version__}|{DEFINITIONS.read_text()}"
+    return base / f"pint-{pint.__version__}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if path.exists() and path.read_text() == text:
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+    os.replace(tmp, path)
+
+
+def _registry(folder: Path | None) -> pint.UnitRegistry:
+    """Build the registry from one definitions file that imports pint's defaults, then adds ours.
+
+    Loading everything from one file lets pint build its unit cache once, with ``bbl`` already redefined
+    (``UnitRegistry.define`` after construction leaves stale conversion factors behind). pint refuses
+    absolute paths in ``@import``, so pint's own files are copied beside ours.
+    """
+    if folder is None:
+        with tempfile.TemporaryDirectory(prefix="sanctions-relief-units-") as scratch:
+            return pint.UnitRegistry(_write_definitions(Path(scratch)), on_redefinition="ignore")
+    folder.mkdir(parents=True, exist_ok=True)
+    return pint.UnitRegistry(_write_definitions(folder), on_redefinition="ignore", cache_folder=folder)
+
+
+def _write_definitions(folder: Path) -> Path:
+    pint_folder = Path(pint.__file__).parent
+    for name in ("default_en.txt", "constants_en.txt"):
+        _write_if_changed(folder / name, (pint_folder / name).read_text())
+    definitions = folder / "definitions.txt"
+    _write_if_changed(definitions, f"@import default_en.txt\n{DEFINITIONS.read_text()}")
+    return definitions
+
+
+def build_registry() -> pint.UnitRegistry:
+    """The registry, from the cache when it is usable; a broken or unwritable cache is dropped and bypassed."""
+    folder = cache_folder()
+    try:
+        return _registry(folder)
+    except Exception:  # any fault of the cache: rebuild without it
+        shutil.rmtree(folder, ignore_errors=True)
+        return _registry(None)
+
+
+ureg = build_registry()
+Quantity = ureg.Quantity
+
+
+def parse_quantity(value: object, unit: str, field: str) -> float:
+    """Return ``value`` as a plain number in ``unit``.
+
+    Accepts a pint Quantity, a string with units (``"120 USD/bbl"``), or a number or numeric string meaning
+    ``unit`` itself. Raises InputError naming ``field`` for anything else, for the wrong dimension and for
+    NaN or infinities.
+    """
+    if isinstance(value, bool) or value is None:
+        raise InputError(f"{field}: expected a number or {_describe(unit)}, got {value!r}")
+    if isinstance(value, Real):
+        magnitude = float(value)
+    elif isinstance(value, str):
+        magnitude = _parse_string(value, unit, field)
+    elif isinstance(value, pint.Quantity):
+        magnitude = _convert(value, unit, field, shown=str(value))
+    else:
+        raise InputError(f"{field}: expected a number or {_describe(unit)}, got {type(value).__name__}")
+    if not math.isfinite(magnitude):
+        raise InputError(f"{field}: must be a finite number, got {magnitude}")
+    return magnitude
+
+
+def _parse_string(text: str, unit: str, field: str) -> float:
+    stripped = text.strip()
+    try:
+        return float(stripped)  # a bare number means the expected unit
+    except ValueError:
+        pass
+    try:
+        parsed = ureg.Quantity(stripped)
+    except Exception as error:
+        raise InputError(
+            f"{field}: cannot read {text!r} as a quantity ({type(error).__name__}); "
+            f"expected a number and a unit, {_describe(unit)}"
+        ) from None
+    if not isinstance(parsed, pint.Quantity):
+        return float(parsed)
+    return _convert(parsed, unit, field, shown=repr(text))
+
+
+def _convert(quantity: pint.Quantity, unit: str, field: str, shown: str) -> float:
+    if not quantity.is_compatible_with(unit):
+        raise InputError(
+            f"{field}: {shown} has the wrong dimension ({quantity.dimensionality}); expected {_describe(unit)}"
+        )
+    magnitude = quantity.to(unit).magnitude
+    try:
+        return float(magnitude)
+    except TypeError:
+        raise InputError(f"{field}: expected a single value, got {quantity!r}") from None
+
+
+def check_unit(unit: object, expected_unit: str, field: str) -> str:
+    """Return ``unit`` if it parses and has the dimension of ``expected_unit``; InputError otherwise."""
+    if not isinstance(unit, str):
+        raise InputError(f"{field}: the unit must be a string such as '{expected_unit}', got {unit!r}")
+    try:
+        parsed = ureg.Quantity(1, unit) if unit.strip() else ureg.Quantity(1)
+    except Exception as error:
+        raise InputError(
+            f"{field}: unknown unit {unit!r} ({type(error).__name__}); expected {_describe(expected_unit)}"
+        ) from None
+    if not parsed.is_compatible_with(expected_unit):
+        raise InputError(
+            f"{field}: unit {unit!r} has the wrong dimension ({parsed.dimensionality}); "
+            f"expected {_describe(expected_unit)}"
+        )
+    return unit
+
+
+def to_unit(magnitude: float, from_unit: str, to_unit: str) -> float:
+    """Convert a plain number between two units of the registry."""
+    return float(ureg.Quantity(magnitude, from_unit).to(to_unit).magnitude)
+
+
+def _describe(unit: str) -> str:
+    if ureg.Unit(unit).dimensionless:
+        return "a plain number (dimensionless)"
+    return f"a quantity convertible to {unit!r} ({ureg.Unit(unit).dimensionality})"

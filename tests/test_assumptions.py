@@ -1,0 +1,189 @@
+import math
+
+import pytest
+
+import calc
+from calc.assumptions import PARAMETERS, shipped_folder
+
+
+def test_shipped_set_has_every_parameter_with_a_record(shipped):
+    frame = shipped.to_frame()
+    assert list(frame["name"]) == list(PARAMETERS)
+    assert list(frame.columns[:8]) == ["name", "value", "unit", "low", "high", "year", "source", "url"]
+    assert (frame["source"].str.len() > 0).all()
+    assert ((frame["low"] <= frame["value"]) & (frame["value"] <= frame["high"])).all()
+    for unit, name in zip(frame["unit"], frame["name"], strict=True):
+        assert calc.ureg.Quantity(1, unit).is_compatible_with(PARAMETERS[name].unit)
+
+
+def test_central_values_are_the_articles(shipped):
+    assert shipped.value("metals.pre_sanction_exports").to("USD/yr").magnitude == 220e6
+    assert shipped.value("petroleum.legal_cap").to("bbl/yr").magnitude == 500_000
+    assert "Stangarone" in shipped["metals.pre_sanction_exports"].source
+
+
+def test_judgement_values_say_so(shipped):
+    judgements = {name for name, parameter in shipped.items() if parameter.judgement}
+    assert {
+        "metals.capacity_share",
+        "metals.already_smuggled_share",
+        "petroleum.illicit_imports",
+        "petroleum.displacement_share",
+        "petroleum.smuggling_premium",
+        "luxury.blocked_share",
+    } <= judgements
+    for name in judgements:
+        assert "judgement" in shipped[name].source.lower()
+
+
+def test_value_is_a_quantity_in_the_declared_unit(shipped):
+    price = shipped.value("petroleum.price")
+    assert price.magnitude == 100
+    assert price.to("USD/L").magnitude == pytest.approx(100 / 158.987294928)
+
+
+def test_override_returns_a_new_set_and_leaves_the_old_one(shipped):
+    changed = shipped.override({"petroleum.price": "120 USD/bbl", "metals.price_index": 1.5})
+    assert shipped["petroleum.price"].value == 100
+    assert changed["petroleum.price"].value == 120
+    assert changed["metals.price_index"].value == 1.5
+    # a value alone fixes the parameter, also for sampling
+    assert (changed["petroleum.price"].low, changed["petroleum.price"].high) == (120, 120)
+    assert "Replaces 100 USD/bbl" in changed["petroleum.price"].note
+
+
+def test_override_converts_units_into_the_declared_unit(shipped):
+    changed = shipped.override({"petroleum.legal_cap": "158987.294928 m**3/yr"})
+    assert changed["petroleum.legal_cap"].value == pytest.approx(1e6)
+    assert changed["petroleum.legal_cap"].unit == "bbl/yr"
+
+
+def test_override_with_a_range_keeps_it(shipped):
+    changed = shipped.override({"petroleum.price": {"value": 110, "low": 90, "high": 150}})
+    parameter = changed["petroleum.price"]
+    assert (parameter.low, parameter.value, parameter.high) == (90, 110, 150)
+
+
+def test_partial_user_file_overrides_only_what_it_names(shipped, write):
+    path = write(
+        "mine.toml",
+        """
+        [petroleum.price]
+        value = 90
+
+        [luxury.observed_imports]
+        value = 700
+        unit = "MUSD/yr"
+        low = 300
+        high = 800
+        year = 2018
+        source = "My reading of customs data"
+        """,
+    )
+    mine = calc.load_assumptions(path)
+    assert mine["petroleum.price"].value == 90
+    assert mine.central()["luxury.observed_imports"] == pytest.approx(700e6)
+    assert mine["luxury.observed_imports"].source == "My reading of customs data"
+    assert mine["metals.pre_sanction_exports"] == shipped["metals.pre_sanction_exports"]
+
+
+def test_a_copied_folder_loads_the_same_values(shipped, tmp_path):
+    for path in shipped_folder().glob("*.toml"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    assert calc.load_assumptions(tmp_path).central() == shipped.central()
+
+
+def test_central_magnitudes_are_in_model_units(shipped):
+    central = shipped.central()
+    assert central["petroleum.bbl_per_tonne"] == 7.5
+    assert central["luxury.blocked_share"] == 0.1
+    assert all(math.isfinite(value) for value in central.values())
+
+
+FULL = """
+[petroleum.price]
+value = 100
+unit = "USD/bbl"
+low = 80
+high = 140
+year = 2024
+source = "A source"
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (FULL.replace('source = "A source"', 'source = "A source"\ncolour = "red"'), "unknown key(s) 'colour'"),
+        (FULL.replace('source = "A source"', ""), "petroleum.price: missing 'source'"),
+        (FULL.replace('source = "A source"', 'source = "  "'), "petroleum.price.source: is empty"),
+        (FULL.replace('"USD/bbl"', '"USD/kg"'), "petroleum.price.unit: unit 'USD/kg' has the wrong dimension"),
+        (FULL.replace('"USD/bbl"', '"USD/blarg"'), "petroleum.price.unit: unknown unit 'USD/blarg'"),
+        (FULL.replace("low = 80", "low = 120"), "petroleum.price: the range low=120 .. high=140 must contain"),
+        (FULL.replace("value = 100", "value = -1").replace("low = 80", "low = -5"), "petroleum.price.value: -1"),
+        (FULL.replace("year = 2024", 'year = "2024"'), "petroleum.price.year: expected a whole year"),
+        (FULL.replace("value = 100", "value = nan"), "petroleum.price.value: must be a finite number"),
+        (FULL.replace("value = 100", 'value = "lots"'), "petroleum.price.value: cannot read 'lots'"),
+        (FULL.replace("[petroleum.price]", "[petroleum.prise]"), "unknown parameter 'petroleum.prise'"),
+        (FULL + "\n[petroleum", "not valid TOML"),
+        ("petroleum = 3", "'petroleum' must be a table of parameters"),
+        ("[petroleum]\nprice = 3", "petroleum.price must be a table"),
+        ("[luxury.blocked_share]\nvalue = 1.0", "luxury.blocked_share.value: 1 is out of range"),
+        ("[metals.capacity_share]\nvalue = 1.5", "metals.capacity_share.value: 1.5 is out of range"),
+        ("[metals.capacity_share]\nvalue = 0.5\nlow = 0.4", "give both 'low' and 'high'"),
+        ("[petroleum.price]\nvalue = 100\njudgement = true", "petroleum.price: missing 'unit', 'low'"),
+    ],
+)
+def test_bad_assumption_files_name_file_and_key(write, text, message):
+    path = write("bad.toml", text)
+    with pytest.raises(calc.InputError) as caught:
+        calc.load_assumptions(path)
+    assert message in str(caught.value)
+    assert str(path) in str(caught.value)
+
+
+def test_missing_file_and_empty_folder(tmp_path):
+    with pytest.raises(calc.InputError, match="no such file or folder"):
+        calc.load_assumptions(tmp_path / "nope.toml")
+    with pytest.raises(calc.InputError, match="holds no .toml assumption files"):
+        calc.load_assumptions(tmp_path)
+
+
+def test_a_parameter_given_twice_in_a_folder(write, tmp_path):
+    write("a.toml", "[petroleum.price]\nvalue = 90")
+    write("b.toml", "[petroleum.price]\nvalue = 95")
+    with pytest.raises(calc.InputError, match="petroleum.price is also given in"):
+        calc.load_assumptions(tmp_path)
+
+
+def test_binary_file_is_not_toml(tmp_path):
+    path = tmp_path / "x.toml"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(calc.InputError, match="not valid TOML"):
+        calc.load_assumptions(path)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"petroleum.prize": 3}, "unknown parameter 'petroleum.prize'"),
+        ({"petroleum.price": "-3 USD/bbl"}, "override: petroleum.price.value: -3 is out of range"),
+        ({"metals.capacity_share": 1.2}, "metals.capacity_share.value: 1.2 is out of range; accepted: a share"),
+        ({"petroleum.price": "3 kg"}, "petroleum.price.value: '3 kg' has the wrong dimension"),
+        ({"petroleum.price": float("nan")}, "petroleum.price.value: must be a finite number"),
+        ({"petroleum.price": {"value": 100, "colour": 1}}, "unknown key(s) 'colour'"),
+        ({"petroleum.price": {"value": 100, "low": 120, "high": 130}}, "must contain value=100"),
+        (["petroleum.price"], "override: expected a mapping"),
+    ],
+)
+def test_bad_overrides_name_the_parameter(shipped, changes, message):
+    with pytest.raises(calc.InputError) as caught:
+        shipped.override(changes)
+    assert message in str(caught.value)
+
+
+def test_assumptions_cannot_be_changed_in_place(shipped):
+    with pytest.raises(TypeError):
+        shipped["petroleum.price"] = 3  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        shipped["petroleum.price"].value = 3  # type: ignore[misc]

@@ -1,0 +1,92 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+import calc
+from calc.units import parse_quantity
+
+LITRES_PER_US_GALLON = 3.785411784  # exact by definition (231 cubic inches)
+
+
+def test_barrel_is_the_42_gallon_oil_barrel():
+    assert calc.ureg.Quantity(1, "bbl").to("L").magnitude == pytest.approx(42 * LITRES_PER_US_GALLON, rel=1e-12)
+    assert calc.ureg.Quantity(1, "bbl").to("L").magnitude == pytest.approx(158.987, abs=5e-4)
+    assert calc.ureg.Quantity(1, "barrel").to("gallon").magnitude == pytest.approx(42)
+
+
+def test_cubic_metres_per_year_convert_to_barrels_per_year():
+    # 158,987 m3 / 0.158987294928 m3 per bbl = 999,998.145 bbl
+    assert parse_quantity("158987 m**3/yr", "bbl/yr", "cap") == pytest.approx(158987 / 0.158987294928, rel=1e-12)
+
+
+def test_barrels_per_day_to_per_year():
+    # a Julian year of 365.25 days
+    assert parse_quantity("6000 bbl/day", "bbl/yr", "x") == pytest.approx(6000 * 365.25)
+
+
+def test_currency_is_its_own_dimension_with_prefixes():
+    assert parse_quantity("220 MUSD/yr", "USD/yr", "x") == pytest.approx(220e6)
+    with pytest.raises(calc.InputError, match="x: .*wrong dimension"):
+        parse_quantity("220 kg/yr", "USD/yr", "x")
+
+
+def test_percent_is_a_share():
+    assert parse_quantity("50 %", "dimensionless", "share") == pytest.approx(0.5)
+
+
+def test_bare_number_means_the_declared_unit():
+    assert parse_quantity("1000000", "bbl/yr", "cap") == 1e6
+    assert parse_quantity(2.5, "USD/bbl", "price") == 2.5
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("12 kg", "petroleum_cap: '12 kg' has the wrong dimension ([mass]); expected a quantity convertible to"),
+        ("abc", "petroleum_cap: cannot read 'abc' as a quantity"),
+        ("nan", "petroleum_cap: must be a finite number"),
+        (float("inf"), "petroleum_cap: must be a finite number"),
+        ([1], "petroleum_cap: expected a number or a quantity convertible to 'bbl/yr'"),
+        (None, "petroleum_cap: expected a number"),
+        (True, "petroleum_cap: expected a number"),
+    ],
+)
+def test_bad_quantities_name_the_field(value, message):
+    with pytest.raises(calc.InputError) as caught:
+        parse_quantity(value, "bbl/yr", "petroleum_cap")
+    assert str(caught.value).startswith(message)
+
+
+def _bbl_in_litres(env):
+    code = "import calc; print(calc.ureg.Quantity(1, 'bbl').to('L').magnitude)"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return float(done.stdout)
+
+
+def test_registry_recovers_from_a_damaged_cache(tmp_path):
+    env = {**os.environ, "SANCTIONS_RELIEF_CACHE_DIR": str(tmp_path)}
+    assert _bbl_in_litres(env) == pytest.approx(158.987294928)
+    cached = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert any(path.suffix == ".pickle" for path in cached)
+    for path in cached:  # every cache file truncated to garbage, as after a crash or a deleted environment
+        path.write_bytes(b"\x80garbage")
+    assert _bbl_in_litres(env) == pytest.approx(158.987294928)
+
+
+def test_registry_recovers_when_cached_definition_files_vanish(tmp_path):
+    env = {**os.environ, "SANCTIONS_RELIEF_CACHE_DIR": str(tmp_path)}
+    _bbl_in_litres(env)
+    for path in tmp_path.rglob("*.txt"):  # pint issue #1572: the files a cache refers to are gone
+        path.unlink()
+    assert _bbl_in_litres(env) == pytest.approx(158.987294928)
+
+
+def test_registry_works_when_the_cache_folder_cannot_be_created(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    env = {**os.environ, "SANCTIONS_RELIEF_CACHE_DIR": str(blocker)}
+    assert _bbl_in_litres(env) == pytest.approx(158.987294928)
