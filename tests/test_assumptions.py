@@ -145,14 +145,14 @@ def test_bad_assumption_files_name_file_and_key(write, text, message):
 def test_missing_file_and_empty_folder(tmp_path):
     with pytest.raises(calc.InputError, match="no such file or folder"):
         calc.load_assumptions(tmp_path / "nope.toml")
-    with pytest.raises(calc.InputError, match="holds no .toml assumption files"):
+    with pytest.raises(calc.InputError, match=r"holds no \.toml assumption files"):
         calc.load_assumptions(tmp_path)
 
 
 def test_a_parameter_given_twice_in_a_folder(write, tmp_path):
     write("a.toml", "[petroleum.price]\nvalue = 90")
     write("b.toml", "[petroleum.price]\nvalue = 95")
-    with pytest.raises(calc.InputError, match="petroleum.price is also given in"):
+    with pytest.raises(calc.InputError, match=r"petroleum\.price is also given in"):
         calc.load_assumptions(tmp_path)
 
 

@@ -110,7 +110,9 @@ def test_bad_levers_name_the_field(levers, message):
 
 
 def test_unknown_preset_lists_the_presets():
-    with pytest.raises(calc.InputError, match="unknown scenario 'article-demand'; presets: status-quo, article-demands"):
+    with pytest.raises(
+        calc.InputError, match="unknown scenario 'article-demand'; presets: status-quo, article-demands"
+    ):
         calc.preset("article-demand")
 
 

@@ -28,7 +28,7 @@ def test_barrels_per_day_to_per_year():
 
 def test_currency_is_its_own_dimension_with_prefixes():
     assert parse_quantity("220 MUSD/yr", "USD/yr", "x") == pytest.approx(220e6)
-    with pytest.raises(calc.InputError, match="x: .*wrong dimension"):
+    with pytest.raises(calc.InputError, match=r"x: .*wrong dimension"):
         parse_quantity("220 kg/yr", "USD/yr", "x")
 
 

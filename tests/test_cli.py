@@ -1,0 +1,114 @@
+import re
+import subprocess
+import sys
+
+import pytest
+
+import calc
+from calc.cli import main
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_without_arguments_prints_every_preset_side_by_side(capsys):
+    code, out, err = run_cli(capsys, "run")
+    assert code == 0 and err == ""
+    header = next(line for line in out.splitlines() if "status-quo" in line)
+    assert header.split() == calc.presets()
+    metals = next(line for line in out.splitlines() if line.startswith("Metal export revenue (USD M/yr)"))
+    # status-quo 0, article-demands 220 (Stangarone 2021), metals-only 220, ...
+    assert metals.split()[5:8] == ["0.0", "220.0", "220.0"]
+    fuel = next(line for line in out.splitlines() if line.startswith("Added legal fuel imports (bbl/yr)"))
+    # article-demands: 2,000,000 - 500,000; cap lifted: 4,500,000 - 500,000
+    assert "1,500,000" in fuel and "4,000,000" in fuel
+    tonnes = next(line for line in out.splitlines() if line.startswith("Net added fuel supply (t/yr)"))
+    assert "100,000" in tonnes  # 750,000 bbl / 7.5 bbl/t
+    assert not re.search(r"\d[eE][+-]?\d", out)  # no scientific notation
+
+
+def test_run_with_levers_and_overrides(capsys):
+    code, out, _ = run_cli(
+        capsys, "run", "metals-only", "--set", "metals.price_index=1.5", "--ramp-years", "2", "--horizon", "2"
+    )
+    assert code == 0
+    metals = next(line for line in out.splitlines() if line.startswith("Metal export revenue"))
+    assert metals.split()[-1] == "330.0"  # 220 x 1.5 in the steady-state year
+    total = next(line for line in out.splitlines() if line.startswith("Net hard currency, total"))
+    assert total.split()[-1] == "495.0"  # 165 + 330
+
+
+def test_levers_alone_define_a_custom_scenario(capsys):
+    code, out, _ = run_cli(capsys, "run", "--metals-share", "0.5", "--petroleum-cap", "lifted", "--name", "mine")
+    assert code == 0
+    assert "mine" in out.splitlines()[3]
+    metals = next(line for line in out.splitlines() if line.startswith("Metal export revenue"))
+    assert metals.split()[-1] == "110.0"
+
+
+def test_run_writes_csv(capsys, tmp_path):
+    target = tmp_path / "results.csv"
+    code, out, _ = run_cli(capsys, "run", "article-demands", "status-quo", "--out", str(target))
+    assert code == 0 and f"wrote {2 * len(calc.VARIABLES) * 10} rows" in out
+    frame = calc.read_csv(target)
+    assert list(dict.fromkeys(frame["scenario"])) == ["article-demands", "status-quo"]
+
+
+def test_scenario_file_and_assumptions_file(capsys, write):
+    scenarios = write("s.toml", "[quarter]\nmetals_share = 0.25\n")
+    assumptions = write("a.toml", "[metals.pre_sanction_exports]\nvalue = 400e6\n")
+    code, out, _ = run_cli(capsys, "run", str(scenarios), "--assumptions", str(assumptions))
+    assert code == 0
+    metals = next(line for line in out.splitlines() if line.startswith("Metal export revenue"))
+    assert metals.split()[-1] == "100.0"  # 400 x 0.25
+
+
+def test_presets_and_assumptions_commands(capsys):
+    code, out, _ = run_cli(capsys, "presets")
+    assert code == 0 and "article-demands" in out and "petroleum_cap=2000000 bbl/yr" in out
+    code, out, _ = run_cli(capsys, "assumptions")
+    assert code == 0
+    assert "metals.pre_sanction_exports = 220,000,000 USD/yr" in out
+    assert "source: Stangarone, Korea Economic Institute of America (2021)" in out
+    assert "[judgement]" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "nosuch"], "unknown scenario 'nosuch'"),
+        (["run", "--metals-share", "2"], "metals_share: 2 is out of range"),
+        (["run", "--petroleum-cap", "5 kg"], "petroleum_cap: '5 kg' has the wrong dimension"),
+        (["run", "--set", "petroleum.price"], "--set 'petroleum.price': expected NAME=VALUE"),
+        (["run", "--set", "petroleum.prize=3"], "unknown parameter 'petroleum.prize'"),
+        (["run", "--assumptions", "/no/such/path.toml"], "no such file or folder"),
+        (["run", "--out", "results.txt"], "must end in .csv"),
+        (["run", "a.toml"], "a.toml: no such file"),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(capsys, argv, message):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("sanctions-relief: error: ")
+    assert message in err
+
+
+def test_help_does_not_import_pandas():
+    code = "import sys; from calc.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+    code += "assert 'pandas' not in sys.modules and 'pint' not in sys.modules, 'heavy import'"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "run" in done.stdout and "presets" in done.stdout
+
+
+def test_python_dash_m_calc_runs():
+    done = subprocess.run(
+        [sys.executable, "-m", "calc", "run", "article-demands"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "220.0" in done.stdout
+    bad = subprocess.run([sys.executable, "-m", "calc", "run", "nosuch"], capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -1,0 +1,144 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+import calc
+from calc.engine import COLUMNS
+
+CORE = [
+    "Revenue|Metal Exports",
+    "Fuel|Refined Petroleum|Additional Legal Imports",
+    "Fuel|Refined Petroleum|Net Additional Supply",
+    "Expenditure|Fuel Imports",
+    "Expenditure|Luxury Imports",
+    "Hard Currency|Net",
+]
+
+
+def values(frame, variable, scenario=None):
+    rows = frame[frame["variable"] == variable]
+    if scenario is not None:
+        rows = rows[rows["scenario"] == scenario]
+    return rows["value"].to_numpy()
+
+
+def test_frame_layout():
+    frame = calc.run("article-demands")
+    assert tuple(frame.columns) == COLUMNS
+    assert list(dict.fromkeys(frame["variable"]))[:6] == CORE
+    assert len(frame) == len(calc.VARIABLES) * 10
+    assert frame["year"].dtype == np.int64
+    assert frame["value"].dtype == np.float64
+    assert set(frame["model"]) == {"sanctions-relief"} and set(frame["region"]) == {"North Korea"}
+    assert not frame.duplicated(["scenario", "variable", "year"]).any()
+
+
+def test_every_unit_parses_in_the_registry_with_the_right_dimension():
+    frame = calc.run("article-demands")
+    dimensions = {"USD/yr": "[currency] / [time]", "bbl/yr": "[length] ** 3 / [time]", "t/yr": "[mass] / [time]"}
+    for unit in set(frame["unit"]):
+        parsed = calc.ureg.Quantity(1, unit)
+        assert str(parsed.dimensionality) == dimensions.get(unit, "dimensionless")
+
+
+def test_article_demands_by_hand():
+    frame = calc.run("article-demands")
+    assert values(frame, "Revenue|Metal Exports").tolist() == [220e6] * 10
+    assert values(frame, "Fuel|Refined Petroleum|Additional Legal Imports").tolist() == [1.5e6] * 10
+    assert values(frame, "Fuel|Refined Petroleum|Net Additional Supply").tolist() == [7.5e5] * 10
+    assert values(frame, "Expenditure|Fuel Imports") == pytest.approx([60e6] * 10)
+    assert values(frame, "Expenditure|Luxury Imports") == pytest.approx([640e6 / 9] * 10)
+    assert values(frame, "Hard Currency|Net") == pytest.approx([220e6 - 60e6 - 640e6 / 9] * 10)
+    assert values(frame, "Fuel|Refined Petroleum|Net Additional Supply (Mass)") == pytest.approx([1e5] * 10)
+
+
+def test_status_quo_is_zero_apart_from_supply_level():
+    frame = calc.run("status-quo")
+    effects = frame[frame["unit"] != "%"]
+    assert (effects["value"] == 0).all()
+    # status-quo supply: (5e5 legal + 2e6 smuggled) / 4.5e6 = 55.6 %
+    assert values(frame, "Fuel|Refined Petroleum|Total Supply|Share of Pre-Sanction Imports") == pytest.approx(
+        [100 * 2.5 / 4.5] * 10
+    )
+
+
+@pytest.mark.parametrize("name", calc.presets())
+def test_every_preset_runs(name):
+    frame = calc.run(name)
+    assert set(frame["scenario"]) == {name}
+    assert np.isfinite(frame["value"]).all()
+
+
+def test_presets_side_by_side_keep_their_order():
+    frame = calc.run(["hanoi-2019", "status-quo"])
+    assert list(dict.fromkeys(frame["scenario"])) == ["hanoi-2019", "status-quo"]
+    # hanoi: metals 220e6 - fuel 160e6 (cap lifted) - luxury 0 = 60e6
+    assert values(frame, "Hard Currency|Net", "hanoi-2019") == pytest.approx([60e6] * 10)
+
+
+def test_ramp_and_years():
+    scenario = calc.Scenario(name="ramped", metals_share=1.0, start_year=2030, horizon=5, ramp_years=4)
+    frame = calc.run(scenario)
+    revenue = frame[frame["variable"] == "Revenue|Metal Exports"]
+    assert revenue["year"].tolist() == [2030, 2031, 2032, 2033, 2034]
+    assert revenue["value"].tolist() == [55e6, 110e6, 165e6, 220e6, 220e6]
+
+
+def test_assumptions_are_used(shipped):
+    frame = calc.run("metals-only", assumptions=shipped.override({"metals.price_index": 1.5}))
+    # 220e6 x 1.5
+    assert values(frame, "Revenue|Metal Exports")[0] == pytest.approx(330e6)
+
+
+def test_status_quo_cap_follows_the_assumptions(shipped):
+    tighter = shipped.override({"petroleum.legal_cap": 300_000})
+    frame = calc.run(calc.Scenario(name="x", metals_share=1.0), assumptions=tighter)
+    assert (values(frame, "Fuel|Refined Petroleum|Additional Legal Imports") == 0).all()
+    frame = calc.run("petroleum-2375", assumptions=tighter)
+    # dL = 2e6 - 3e5
+    assert values(frame, "Fuel|Refined Petroleum|Additional Legal Imports")[0] == 1.7e6
+
+
+def test_summary_totals_and_present_value():
+    frame = calc.run(calc.Scenario(name="x", metals_share=1.0, horizon=3, ramp_years=2))
+    table = calc.summary(frame).set_index("variable")
+    revenue = table.loc["Revenue|Metal Exports"]
+    # years: 110e6, 220e6, 220e6
+    assert (revenue["first_year"], revenue["steady_state"]) == (110e6, 220e6)
+    assert revenue["total"] == pytest.approx(550e6) and revenue["total_unit"] == "USD"
+    # discount rate 0.05: 110e6 + 220e6 / 1.05 + 220e6 / 1.05**2
+    assert revenue["present_value"] == pytest.approx(110e6 + 220e6 / 1.05 + 220e6 / 1.05**2)
+    assert np.isnan(table.loc["Hard Currency|Net|Share of GDP", "total"])
+    assert np.isnan(table.loc["Fuel|Refined Petroleum|Net Additional Supply", "present_value"])
+    assert table.loc["Fuel|Refined Petroleum|Net Additional Supply", "total_unit"] == "bbl"
+
+
+def test_summary_uses_the_recorded_discount_rate(shipped):
+    frame = calc.run(
+        calc.Scenario(name="x", metals_share=1.0, horizon=2),
+        assumptions=shipped.override({"context.discount_rate": "10 %"}),
+    )
+    revenue = calc.summary(frame).set_index("variable").loc["Revenue|Metal Exports"]
+    assert revenue["present_value"] == pytest.approx(220e6 + 220e6 / 1.1)
+    assert calc.summary(frame, discount_rate=0.0).set_index("variable").loc[
+        "Revenue|Metal Exports", "present_value"
+    ] == pytest.approx(440e6)
+
+
+def test_run_rejects_what_is_not_a_scenario():
+    with pytest.raises(calc.InputError, match="scenarios: expected a Scenario"):
+        calc.run([3])
+    with pytest.raises(calc.InputError, match="give at least one scenario"):
+        calc.run([])
+    with pytest.raises(calc.InputError, match=r"assumptions: expected the result of calc\.load_assumptions"):
+        calc.run("status-quo", assumptions={"petroleum.price": 3})
+    with pytest.raises(calc.InputError, match="summary: the frame lacks column"):
+        calc.summary(pd.DataFrame({"x": [1]}))
+
+
+def test_run_records_what_produced_it():
+    frame = calc.run("article-demands")
+    recorded = frame.attrs["sanctions_relief"]
+    assert recorded["version"] == calc.__version__
+    assert recorded["scenarios"][0]["petroleum_cap"] == "2000000 bbl/yr"
+    assert {record["name"] for record in recorded["assumptions"]} == set(calc.load_assumptions())

@@ -1,0 +1,50 @@
+"""The wheel carries the shipped assumptions, and the tree is clean under ruff."""
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    command = [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-w", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (path,) = out.glob("sanctions_relief-*.whl")
+    return path
+
+
+def test_wheel_bundles_the_assumptions(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    for file in sorted((ROOT / "assumptions").rglob("*.toml")):
+        assert f"calc/shipped_assumptions/{file.relative_to(ROOT / 'assumptions').as_posix()}" in names
+    assert "calc/units.txt" in names
+
+
+def test_installed_wheel_finds_its_assumptions_outside_the_source_tree(wheel, tmp_path):
+    zipfile.ZipFile(wheel).extractall(tmp_path / "site")
+    code = (
+        "import calc, calc.assumptions as a; "
+        "print(a.shipped_folder()); print(calc.run('article-demands')['value'].iloc[0])"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    folder, revenue = done.stdout.split()
+    assert folder == str(tmp_path / "site" / "calc" / "shipped_assumptions")
+    assert float(revenue) == 220e6
+
+
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
+def test_ruff_is_clean(command):
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", *command, str(ROOT)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
