@@ -12,7 +12,9 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = {
     "baseline: import pandas, pint; pint.UnitRegistry()": "import pandas, pint; pint.UnitRegistry()",
     "calc.run('article-demands')": "import calc; calc.run('article-demands')",
@@ -23,7 +25,7 @@ COMMANDS = {
 
 def timed(code: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)  # this checkout
     return time.perf_counter() - start
 
 

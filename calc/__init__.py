@@ -24,6 +24,9 @@ _PUBLIC = {
     "VARIABLES": "calc.models",
     "run": "calc.engine",
     "summary": "calc.engine",
+    "montecarlo": "calc.uncertainty",
+    "tornado": "calc.uncertainty",
+    "sobol": "calc.uncertainty",
     "export_csv": "calc.export",
     "read_csv": "calc.export",
 }

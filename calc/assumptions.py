@@ -68,7 +68,9 @@ PARAMETERS: Mapping[str, Spec] = MappingProxyType(
 )
 
 REQUIRED_KEYS = ("value", "unit", "low", "high", "year", "source")
-OPTIONAL_KEYS = ("url", "note", "judgement")
+OPTIONAL_KEYS = ("url", "note", "judgement", "distribution")
+#: How a parameter with a range is sampled: triangular on low/value/high (the default) or uniform on low..high.
+DISTRIBUTIONS = ("triangular", "uniform")
 #: A table with only these keys changes a parameter's value (and range) and keeps the rest of its record.
 OVERRIDE_KEYS = ("value", "unit", "low", "high", "note")
 
@@ -87,6 +89,7 @@ class Parameter:
     url: str = ""
     note: str = ""
     judgement: bool = False
+    distribution: str = "triangular"
 
     @property
     def fixed(self) -> bool:
@@ -140,7 +143,7 @@ class Assumptions(Mapping[str, Parameter]):
         return dict(self._magnitudes)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per parameter: name, value, unit, low, high, year, source, url, judgement, note."""
+        """One row per parameter: name, value, unit, low, high, year, source, url, judgement, distribution, note."""
         import pandas as pd
 
         rows = [
@@ -154,6 +157,7 @@ class Assumptions(Mapping[str, Parameter]):
                 "source": p.source,
                 "url": p.url,
                 "judgement": p.judgement,
+                "distribution": p.distribution,
                 "note": p.note,
             }
             for p in self._parameters.values()
@@ -240,7 +244,11 @@ def _parameter(name: str, table: dict[str, Any], field: str) -> Parameter:
     judgement = table.get("judgement", False)
     if not isinstance(judgement, bool):
         raise InputError(f"{field}.judgement: expected true or false, got {judgement!r}")
-    return _checked(Parameter(name, unit=unit, year=year, judgement=judgement, **numbers, **text), field)
+    distribution = table.get("distribution", "triangular")
+    if distribution not in DISTRIBUTIONS:
+        raise InputError(f"{field}.distribution: {distribution!r} is not known; accepted: {', '.join(DISTRIBUTIONS)}")
+    parameter = Parameter(name, unit=unit, year=year, judgement=judgement, distribution=distribution, **numbers, **text)
+    return _checked(parameter, field)
 
 
 def read_toml(path: Path) -> dict[str, Any]:

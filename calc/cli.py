@@ -68,9 +68,59 @@ def _parser() -> argparse.ArgumentParser:
         description="Run scenarios (preset names or scenario .toml files; all presets if none is named) "
         "and print their steady-state yearly effects side by side, or write the yearly results as CSV.",
     )
-    run.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="preset name or scenario .toml file")
-    run.add_argument("--out", metavar="PATH.csv", help="write the yearly results here (and PATH.datapackage.json)")
-    levers = run.add_argument_group(
+    _scenario_options(run)
+    _output_options(run, "the yearly results")
+    _assumption_options(run)
+    run.set_defaults(command=_run)
+
+    montecarlo = commands.add_parser(
+        "montecarlo",
+        help="draw every assumption across its range; print or write quantiles",
+        description="Monte Carlo: draw every assumption with a range together, N times, and report quantiles "
+        "of every result (steady-state year printed; every year written with --out).",
+    )
+    _scenario_options(montecarlo)
+    montecarlo.add_argument("-n", "--draws", default="10000", metavar="N", help="number of draws (default 10000)")
+    montecarlo.add_argument("--seed", default="1", metavar="S", help="random seed (default 1)")
+    montecarlo.add_argument("--sampler", default="random", choices=["random", "lhs"], help="default: random")
+    montecarlo.add_argument(
+        "--quantiles", default="0.05,0.5,0.95", metavar="Q,Q,...", help="levels (default 0.05,0.5,0.95)"
+    )
+    _output_options(montecarlo, "the quantiles")
+    montecarlo.add_argument("--draws-out", metavar="PATH.csv", help="also write every raw draw here (large)")
+    _assumption_options(montecarlo)
+    montecarlo.set_defaults(command=_montecarlo)
+
+    sensitivity = commands.add_parser(
+        "sensitivity",
+        help="which assumptions move a result most (tornado; Sobol with --sobol)",
+        description="One assumption at a time at its low and at its high, the others central: how far the "
+        "result moves, largest swing first.",
+    )
+    _scenario_options(sensitivity)
+    sensitivity.add_argument("--variable", default="Hard Currency|Net", help="result variable (default: net)")
+    sensitivity.add_argument("--year", metavar="YEAR", help="year (default: the last year of the horizon)")
+    sensitivity.add_argument("--sobol", metavar="N", help="also Sobol indices from SALib with base sample N")
+    sensitivity.add_argument("--seed", default="1", metavar="S", help="seed for --sobol (default 1)")
+    _assumption_options(sensitivity)
+    sensitivity.set_defaults(command=_sensitivity)
+
+    presets = commands.add_parser("presets", help="list the preset scenarios", description="List the presets.")
+    presets.set_defaults(command=_presets)
+
+    assumptions = commands.add_parser(
+        "assumptions",
+        help="list the assumptions with their ranges and sources",
+        description="List every assumption: value, range, year and source (judgements marked).",
+    )
+    _assumption_options(assumptions)
+    assumptions.set_defaults(command=_assumptions)
+    return parser
+
+
+def _scenario_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="preset name or scenario .toml file")
+    levers = parser.add_argument_group(
         "levers", "applied to every scenario named; with no scenario named, they define one called 'custom'"
     )
     levers.add_argument("--name", help="name of the scenario the levers define (default: custom)")
@@ -84,20 +134,13 @@ def _parser() -> argparse.ArgumentParser:
     levers.add_argument("--start-year", metavar="YEAR", help="first year (default 2027)")
     levers.add_argument("--horizon", metavar="YEARS", help="number of years (default 10)")
     levers.add_argument("--ramp-years", metavar="YEARS", help="years to full effect (default 0: at once)")
-    _assumption_options(run)
-    run.set_defaults(command=_run)
 
-    presets = commands.add_parser("presets", help="list the preset scenarios", description="List the presets.")
-    presets.set_defaults(command=_presets)
 
-    assumptions = commands.add_parser(
-        "assumptions",
-        help="list the assumptions with their ranges and sources",
-        description="List every assumption: value, range, year and source (judgements marked).",
+def _output_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--out", metavar="PATH.csv", help=f"write {what} here (and PATH.datapackage.json)")
+    parser.add_argument(
+        "--format", default="csv", choices=["csv", "csv-wide"], help="with --out: long (default) or one column a year"
     )
-    _assumption_options(assumptions)
-    assumptions.set_defaults(command=_assumptions)
-    return parser
 
 
 def _assumption_options(parser: argparse.ArgumentParser) -> None:
@@ -125,6 +168,9 @@ def _load_assumptions(args: argparse.Namespace):
     return assumptions.override(changes, origin="--set") if changes else assumptions
 
 
+DISPLAY = {variable: (label, divisor, spec) for variable, label, divisor, spec in TABLE_ROWS}
+
+
 def _scenarios(args: argparse.Namespace) -> list:
     from dataclasses import replace
 
@@ -147,14 +193,119 @@ def _run(args: argparse.Namespace) -> int:
     from calc.engine import run
 
     frame = run(_scenarios(args), assumptions=_load_assumptions(args))
-    if args.out:
-        from calc.export import export_csv
-
-        written = export_csv(frame, args.out)
-        print(f"wrote {len(frame)} rows to {written}")
-        return 0
-    print(results_table(frame))
+    if not _write(frame, args):
+        print(results_table(frame))
     return 0
+
+
+def _write(frame, args: argparse.Namespace) -> bool:
+    """Write ``frame`` where ``--out`` says; False when there is no ``--out``."""
+    if not args.out:
+        return False
+    from calc.export import export_csv
+
+    written = export_csv(frame, args.out, format=args.format)
+    print(f"wrote {len(frame)} rows to {written}")
+    return True
+
+
+def _montecarlo(args: argparse.Namespace) -> int:
+    from calc.uncertainty import montecarlo
+
+    levels = [_float(level, "--quantiles") for level in args.quantiles.split(",")]
+    frame = montecarlo(
+        _scenarios(args),
+        n=_int(args.draws, "--draws"),
+        seed=_int(args.seed, "--seed"),
+        assumptions=_load_assumptions(args),
+        quantiles=levels,
+        sampler=args.sampler,
+        draws_out=args.draws_out,
+        progress=_progress("montecarlo"),
+    )
+    if args.draws_out:
+        print(f"wrote the raw draws to {args.draws_out}")
+    if not _write(frame, args):
+        print(quantile_table(frame))
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from calc.uncertainty import sobol, tornado
+
+    scenarios = _scenarios(args)
+    if len(scenarios) != 1:
+        raise InputError("SCENARIO: sensitivity takes exactly one scenario")
+    year = None if args.year is None else _int(args.year, "--year")
+    assumptions = _load_assumptions(args)
+    table = tornado(scenarios[0], args.variable, year=year, assumptions=assumptions)
+    label, divisor, spec = DISPLAY[args.variable]
+    shown = table[["parameter", "low", "high", "unit"]].copy()
+    shown[["low", "high"]] = shown[["low", "high"]].map(lambda value: f"{value:,.10g}")
+    for column in ("result_at_low", "result_at_high", "swing"):
+        shown[column] = [_number(value / divisor, spec) for value in table[column]]
+    print(f"{label}, {scenarios[0].name}: each assumption alone at its low and at its high, others central")
+    print(f"central result: {_number(table['result_central'].iloc[0] / divisor, spec)}\n")
+    print(shown.to_string(index=False))
+    if args.sobol:
+        indices = sobol(
+            scenarios[0],
+            args.variable,
+            n=_int(args.sobol, "--sobol"),
+            seed=_int(args.seed, "--seed"),
+            year=year,
+            assumptions=assumptions,
+        )
+        print("\nSobol indices (SALib): S1 first-order, ST total\n")
+        print(indices.round(3).to_string(index=False))
+    return 0
+
+
+def _int(text: str, option: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError(f"{option}: expected a whole number, got {text!r}") from None
+
+
+def _float(text: str, option: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"{option}: expected numbers separated by commas, got {text!r}") from None
+
+
+def _progress(task: str):
+    """A one-line progress report on standard error when it is a terminal; None otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        print(f"\r{task}: {done}/{total} ({100 * done // total}%)", end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
+def quantile_table(frame) -> str:
+    """Quantiles of each variable in the last year of each scenario, a block per scenario."""
+    last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
+    record = frame.attrs.get("sanctions_relief", {}).get("montecarlo", {})
+    blocks = [
+        f"Monte Carlo: {record.get('n', '?'):,} draws ({record.get('sampler', '?')}, seed {record.get('seed', '?')}); "
+        "quantiles of the effect in the last year shown."
+    ]
+    for scenario, group in last.groupby("scenario", sort=False):
+        wide = group.pivot_table(index="variable", columns="quantile", values="value", sort=False)
+        rows = {
+            label: [_number(wide.loc[variable, level] / divisor, spec) for level in wide.columns]
+            for variable, label, divisor, spec in TABLE_ROWS
+        }
+        import pandas as pd
+
+        shown = pd.DataFrame(rows, index=[f"p{100 * level:g}" for level in wide.columns]).T
+        blocks.append(f"{scenario} ({int(group['year'].iloc[0])})\n{shown.to_string()}")
+    return "\n\n".join(blocks)
 
 
 def results_table(frame) -> str:

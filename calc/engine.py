@@ -31,9 +31,15 @@ def new_cap(scenario: Scenario, p: Mapping[str, ArrayLike]) -> ArrayLike:
     return scenario.petroleum_cap
 
 
-def scenario_results(scenario: Scenario, p: Mapping[str, ArrayLike]) -> dict[str, np.ndarray]:
-    """Every variable for one scenario: arrays over years (or draws x years when ``p`` holds columns of draws)."""
-    ramp_values = ramp(scenario.horizon, scenario.ramp_years)
+def scenario_results(
+    scenario: Scenario, p: Mapping[str, ArrayLike], ramp_values: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """Every variable for one scenario: arrays over years (or draws x years when ``p`` holds columns of draws).
+
+    ``ramp_values`` replaces the scenario's yearly ramp, e.g. by only its distinct values.
+    """
+    if ramp_values is None:
+        ramp_values = ramp(scenario.horizon, scenario.ramp_years)
     return evaluate(p, scenario.metals_share, new_cap(scenario, p), scenario.luxury_share, ramp_values)
 
 

@@ -132,6 +132,7 @@ source = "A source"
         ("[metals.capacity_share]\nvalue = 1.5", "metals.capacity_share.value: 1.5 is out of range"),
         ("[metals.capacity_share]\nvalue = 0.5\nlow = 0.4", "give both 'low' and 'high'"),
         ("[petroleum.price]\nvalue = 100\njudgement = true", "petroleum.price: missing 'unit', 'low'"),
+        (FULL + 'distribution = "normal"', "petroleum.price.distribution: 'normal' is not known; accepted: triangular"),
     ],
 )
 def test_bad_assumption_files_name_file_and_key(write, text, message):

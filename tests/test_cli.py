@@ -112,3 +112,62 @@ def test_python_dash_m_calc_runs():
     assert "220.0" in done.stdout
     bad = subprocess.run([sys.executable, "-m", "calc", "run", "nosuch"], capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_montecarlo_prints_quantiles(capsys):
+    code, out, err = run_cli(capsys, "montecarlo", "metals-only", "-n", "20000", "--seed", "3")
+    assert code == 0 and err == ""
+    assert "Monte Carlo: 20,000 draws (random, seed 3)" in out
+    header = next(line for line in out.splitlines() if line.strip().startswith("p5"))
+    assert header.split() == ["p5", "p50", "p95"]
+    fuel = next(line for line in out.splitlines() if line.startswith("Added legal fuel imports"))
+    assert fuel.split()[-3:] == ["0", "0", "0"]  # metals only: no fuel effect in any draw
+    frame = calc.montecarlo("metals-only", n=20000, seed=3)
+    p95 = frame[(frame["variable"] == "Revenue|Metal Exports") & (frame["quantile"] == 0.95)]["value"].iloc[-1]
+    metals = next(line for line in out.splitlines() if line.startswith("Metal export revenue"))
+    assert metals.split()[-1] == f"{p95 / 1e6:,.1f}"
+
+
+def test_montecarlo_writes_quantiles_and_draws(capsys, tmp_path):
+    code, out, _ = run_cli(
+        capsys,
+        "montecarlo",
+        "article-demands",
+        "-n",
+        "50",
+        "--quantiles",
+        "0.1,0.9",
+        "--out",
+        str(tmp_path / "q.csv"),
+        "--draws-out",
+        str(tmp_path / "d.csv"),
+    )
+    assert code == 0 and f"wrote the raw draws to {tmp_path / 'd.csv'}" in out
+    quantiles = calc.read_csv(tmp_path / "q.csv")
+    assert sorted(set(quantiles["quantile"])) == [0.1, 0.9]
+    assert set(calc.read_csv(tmp_path / "d.csv")["draw"]) == set(range(50))
+
+
+def test_sensitivity_prints_a_tornado(capsys):
+    code, out, _ = run_cli(capsys, "sensitivity", "metals-only", "--variable", "Revenue|Metal Exports")
+    assert code == 0
+    rows = [line.split() for line in out.splitlines() if line.strip().startswith("metals.")]
+    # exports 185 -> 464 M: result 185.0 .. 464.0, swing 279.0; then the price index (swing 220.0)
+    assert rows[0][0] == "metals.pre_sanction_exports" and rows[0][-3:] == ["185.0", "464.0", "279.0"]
+    assert rows[1][0] == "metals.price_index" and rows[1][-1] == "220.0"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["montecarlo", "article-demands", "-n", "lots"], "--draws: expected a whole number, got 'lots'"),
+        (["montecarlo", "article-demands", "--quantiles", "0.1,x"], "--quantiles: expected numbers"),
+        (["montecarlo", "article-demands", "-n", "0"], "n: 0 draws is out of range"),
+        (["sensitivity", "article-demands", "hanoi-2019"], "sensitivity takes exactly one scenario"),
+        (["sensitivity", "article-demands", "--variable", "Net"], "variable: 'Net' is not known"),
+        (["sensitivity", "article-demands", "--year", "1999"], "year: 1999 is outside scenario"),
+    ],
+)
+def test_uncertainty_errors_are_one_line(capsys, argv, message):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err

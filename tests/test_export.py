@@ -66,38 +66,54 @@ def test_hostile_names_stay_inert_and_come_back(tmp_path, name):
 
 
 def test_neutralise_and_restore_are_inverse():
-    texts = pd.Series(["=1", "'=1", "''", "plain", "-", "", "'"], dtype="str")
-    assert export.neutralise(texts).tolist() == ["'=1", "''=1", "'''", "plain", "'-", "", "''"]
-    assert export.restore(export.neutralise(texts)).tolist() == texts.tolist()
+    texts = ["=1", "'=1", "''", "plain", "-", "", "'"]
+    assert export.neutralise(texts) == ["'=1", "''=1", "'''", "plain", "'-", "", "''"]
+    assert export.restore(export.neutralise(texts)) == texts
 
 
 class Boom(Exception):
     pass
 
 
-def test_failure_midway_keeps_the_previous_file_and_leaves_no_temporaries(frame, tmp_path, monkeypatch):
+def failing_after_first_chunk(frame, error):
+    """Tables for write_tables: one real chunk is written, then the source fails."""
+    yield from export._chunks(frame.iloc[:5])
+    raise error
+
+
+def test_failure_midway_keeps_the_previous_file_and_leaves_no_temporaries(frame, tmp_path):
     path = calc.export_csv(frame, tmp_path / "results.csv")
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-
-    def failing_writer(table, sink, *args, **kwargs):
-        with open(sink, "wb") as out:
-            out.write(b"partial")
-        raise Boom("disk full")
-
-    monkeypatch.setattr(export.pacsv, "write_csv", failing_writer)
     with pytest.raises(Boom):
-        calc.export_csv(calc.run("status-quo"), path)
+        export.write_tables(path, failing_after_first_chunk(frame, Boom("disk full")), {})
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
-def test_interrupt_midway_leaves_nothing_new(frame, tmp_path, monkeypatch):
-    def interrupted(table, sink, *args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(export.pacsv, "write_csv", interrupted)
+def test_interrupt_midway_leaves_nothing_new(frame, tmp_path):
     with pytest.raises(KeyboardInterrupt):
-        calc.export_csv(frame, tmp_path / "new.csv")
+        export.write_tables(tmp_path / "new.csv", failing_after_first_chunk(frame, KeyboardInterrupt()), {})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_full_disk_while_writing_leaves_the_previous_file(frame, tmp_path, monkeypatch):
+    path = calc.export_csv(frame, tmp_path / "results.csv")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    class FullDisk:
+        def __init__(self, sink, schema):
+            self.sink = open(sink, "wb")  # noqa: SIM115
+
+        def write_table(self, table):
+            self.sink.write(b"partial,row")
+            raise OSError(28, "No space left on device")
+
+        def close(self):
+            self.sink.close()
+
+    monkeypatch.setattr(export.pacsv, "CSVWriter", FullDisk)
+    with pytest.raises(OSError, match="No space left"):
+        calc.export_csv(calc.run("status-quo"), path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 def test_exported_file_has_ordinary_permissions(frame, tmp_path):
@@ -120,15 +136,15 @@ def test_bad_output_paths(frame, tmp_path, target, message):
 
 
 def test_export_refuses_a_frame_that_is_not_ours(tmp_path):
-    with pytest.raises(calc.InputError, match="export_csv: the frame lacks column"):
+    with pytest.raises(calc.InputError, match="export: the frame lacks column"):
         calc.export_csv(pd.DataFrame({"a": [1]}), tmp_path / "x.csv")
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"a,b\n1,2\n", "not a sanctions-relief export; the header must be"),
-        (b"", "not a sanctions-relief export"),
+        (b"a,b\n1,2\n", "not a long sanctions-relief export; the header must be"),
+        (b"", "not a long sanctions-relief export"),
         (b"\xff\xfe\x00\x01", "cannot be read as UTF-8"),
         (
             b'"model","scenario","region","variable","unit","year","value"\n"m","s","r","v","u",notayear,1\n',

@@ -1,0 +1,116 @@
+"""Monte Carlo speed: ``calc.montecarlo`` for 1,000,000 draws x 10 years with the default quantiles, against a
+straightforward numpy implementation of the same formulas and quantiles written here, in the same run.
+
+Each repetition runs both in fresh processes, alternating, and reports the time of the call itself (imports and
+loading excluded) and the process's peak memory. Run: ``python bench/montecarlo.py [--draws N] [--repeat R]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = "article-demands"  # metals 1.0, cap 2,000,000 bbl/yr, luxury 1.0, 10 years from 2027, no ramp
+
+
+def run_calc(draws: int) -> float:
+    import calc
+
+    calc.montecarlo(SCENARIO, n=1000, seed=1)  # warm up: registry, assumptions, first numpy calls
+    start = time.perf_counter()
+    calc.montecarlo(SCENARIO, n=draws, seed=1)
+    return time.perf_counter() - start
+
+
+def run_numpy(draws: int) -> float:
+    """The same model written plainly: triangular draws per parameter, every variable as years x draws (draws
+    contiguous, the faster layout for quantiles over draws)."""
+    import numpy as np
+
+    import calc
+
+    assumptions = calc.load_assumptions()
+    ranges = assumptions.ranges()
+    start = time.perf_counter()
+    rng = np.random.default_rng(1)
+    p = {}
+    for name, (low, mode, high) in ranges.items():
+        p[name] = rng.triangular(low, mode, high, size=(1, draws)) if low < high else mode
+    years = np.arange(2027, 2037)
+    ramp = np.ones((len(years), 1))
+    revenue = p["metals.pre_sanction_exports"] * p["metals.capacity_share"] * p["metals.price_index"]
+    revenue = revenue * (1 - p["metals.already_smuggled_share"]) * ramp
+    demand = p["petroleum.pre_sanction_imports"]
+    legal = np.minimum(p["petroleum.legal_cap"], demand)
+    added = (np.minimum(2_000_000.0, demand) - legal) * ramp
+    replaced = np.minimum(p["petroleum.illicit_imports"], p["petroleum.displacement_share"] * added)
+    net_supply = added - replaced
+    price = p["petroleum.price"]
+    fuel = added * price - replaced * price * (1 + p["petroleum.smuggling_premium"])
+    blocked = p["luxury.blocked_share"]
+    luxury = p["luxury.observed_imports"] * blocked / (1 - blocked) * ramp
+    net = revenue - fuel - luxury
+    variables = [
+        revenue,
+        added,
+        net_supply,
+        fuel,
+        luxury,
+        net,
+        replaced,
+        net_supply / p["petroleum.bbl_per_tonne"],
+        100 * (legal + p["petroleum.illicit_imports"] + net_supply) / demand,
+        100 * revenue / p["context.total_exports"],
+        100 * net / p["context.gdp"],
+    ]
+    for values in variables:
+        np.quantile(np.broadcast_to(values, (len(years), draws)), [0.05, 0.5, 0.95], axis=1)
+    return time.perf_counter() - start
+
+
+def child(kind: str, draws: int) -> None:
+    seconds = run_calc(draws) if kind == "calc" else run_numpy(draws)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"seconds": seconds, "peak_mib": peak}))
+
+
+def measure(kind: str, draws: int) -> dict:
+    command = [sys.executable, __file__, "--child", kind, "--draws", str(draws)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the calc of this checkout
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+    return json.loads(done.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--draws", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--child", choices=["calc", "numpy"])
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.draws)
+        return
+    samples: dict[str, list[dict]] = {"numpy": [], "calc": []}
+    for _ in range(args.repeat):
+        for kind in samples:
+            samples[kind].append(measure(kind, args.draws))
+    medians = {kind: statistics.median(s["seconds"] for s in runs) for kind, runs in samples.items()}
+    for kind, runs in samples.items():
+        peak = max(s["peak_mib"] for s in runs)
+        times = ", ".join(f"{s['seconds']:.2f}" for s in runs)
+        print(f"{kind:6s} median {medians[kind]:.3f} s  (runs: {times})  peak memory {peak:.0f} MiB")
+    print(
+        f"{args.draws:,} draws x 10 years; ratio calc / numpy: {medians['calc'] / medians['numpy']:.2f} (goal <= 1.0)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+"""Uncertainty: Monte Carlo over every assumption range, quantiles, and which assumptions move a result most.
+
+All draws are evaluated at once by the same model functions, as a column of draws against a row of ramp values.
+Every year's result depends on the year only through the ramp, so the models are evaluated, and quantiles taken,
+once per distinct ramp value and then spread over the years: with no ramp, once for the whole horizon.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from numbers import Integral, Real
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from calc.assumptions import PARAMETERS, Assumptions
+from calc.engine import ScenarioSpec, checked_assumptions, long_frame, metadata, scenario_results
+from calc.errors import InputError
+from calc.models import VARIABLES, ramp
+from calc.scenario import Scenario, resolve
+
+SAMPLERS = ("random", "lhs")
+DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
+MAX_DRAWS = 50_000_000
+DRAW_CHUNK = 20_000
+Progress = Callable[[int, int], None]
+
+
+def sampled_names(assumptions: Assumptions) -> list[str]:
+    """Parameters with a range (low < high), in the fixed order of ``PARAMETERS``; the rest stay fixed."""
+    return [name for name, (low, _, high) in assumptions.ranges().items() if low < high]
+
+
+def inverse_cdf(u: np.ndarray, low: float, mode: float, high: float, distribution: str) -> np.ndarray:
+    """Values at cumulative probabilities ``u``: triangular on low/mode/high, or uniform on low..high."""
+    if distribution == "uniform":
+        return low + u * (high - low)
+    width = high - low
+    split = (mode - low) / width
+    left = low + np.sqrt(u * width * (mode - low))
+    right = high - np.sqrt((1.0 - u) * width * (high - mode))
+    return np.where(u < split, left, right)
+
+
+def sample(assumptions: Assumptions, n: int, seed: int, sampler: str = "random") -> dict[str, float | np.ndarray]:
+    """Central values for fixed parameters and a column (n x 1) of draws for each parameter with a range."""
+    names = sampled_names(assumptions)
+    uniforms = _uniforms(n, len(names), seed, sampler)
+    ranges = assumptions.ranges()
+    p: dict[str, float | np.ndarray] = assumptions.central()
+    for row, name in enumerate(names):
+        low, mode, high = ranges[name]
+        p[name] = inverse_cdf(uniforms[row], low, mode, high, assumptions[name].distribution)[:, None]
+    return p
+
+
+def _uniforms(n: int, dimensions: int, seed: int, sampler: str) -> np.ndarray:
+    """Uniform draws on [0, 1), one contiguous row of n per dimension."""
+    rng = np.random.default_rng(seed)
+    if sampler == "random" or dimensions == 0:
+        return rng.random((dimensions, n))
+    try:
+        from scipy.stats import qmc
+    except ImportError:
+        raise InputError(
+            "sampler 'lhs' needs scipy: pip install 'sanctions-relief[uncertainty]'; or use sampler='random'"
+        ) from None
+    return np.ascontiguousarray(qmc.LatinHypercube(d=dimensions, rng=rng).random(n).T)
+
+
+def montecarlo(
+    scenarios: ScenarioSpec,
+    n: int = 10_000,
+    seed: int | None = None,
+    assumptions: Assumptions | str | Path | None = None,
+    quantiles: Sequence[float] = DEFAULT_QUANTILES,
+    sampler: str = "random",
+    draws_out: str | Path | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Quantiles of every variable over ``n`` joint draws of every assumption with a range.
+
+    Returns the long frame of ``calc.run`` with a ``quantile`` column before ``value``. The same seed gives the
+    same numbers on any machine (``seed=None`` draws one and records it in ``frame.attrs``). ``sampler`` is
+    "random" (numpy's PCG64) or "lhs" (scipy's Latin hypercube). ``draws_out`` also writes every raw draw, the
+    sampled parameter values (variables ``Assumption|<name>``, at the first year) and each draw's results, as
+    a long CSV with a ``draw`` column, streamed in chunks. ``progress(done, total)`` is called as work proceeds.
+    """
+    chosen = resolve(scenarios)
+    used = checked_assumptions(assumptions)
+    n = _draw_count(n, len(chosen))
+    levels = _quantile_levels(quantiles)
+    if sampler not in SAMPLERS:
+        raise InputError(f"sampler: {sampler!r} is not known; accepted: {', '.join(SAMPLERS)}")
+    seed = _seed(seed)
+    draws_path = None
+    if draws_out is not None:
+        from calc.export import target_path
+
+        draws_path = target_path(draws_out)
+    p = sample(used, n, seed, sampler)
+    blocks = []
+    for done, scenario in enumerate(chosen, start=1):
+        distinct, position = np.unique(ramp(scenario.horizon, scenario.ramp_years), return_inverse=True)
+        results = scenario_results(scenario, p, distinct)
+        years = np.asarray(scenario.years, dtype=np.int64)
+        for variable, unit in VARIABLES.items():
+            for level, values in zip(levels, _quantiles(results[variable], n, levels), strict=True):
+                blocks.append((scenario.name, variable, unit, years, values[position], level))
+        if progress:
+            progress(done, len(chosen))
+    frame = long_frame([block[:5] for block in blocks])
+    frame.insert(6, "quantile", np.repeat([block[5] for block in blocks], [len(block[3]) for block in blocks]))
+    record = {"n": n, "seed": seed, "sampler": sampler, "quantiles": list(levels), "sampled": sampled_names(used)}
+    frame.attrs["sanctions_relief"] = metadata(used, chosen) | {"montecarlo": record}
+    if draws_path is not None:
+        from calc.export import write_tables
+
+        tables = draw_tables(chosen, p, n, sampled_names(used), progress)
+        write_tables(draws_path, tables, frame.attrs["sanctions_relief"])
+    return frame
+
+
+def _quantiles(result: np.ndarray, n: int, levels: np.ndarray) -> np.ndarray:
+    """Quantiles over draws (axis 0) for each column; a result that does not vary by draw is its own quantile."""
+    if np.ndim(result) < 2 or result.shape[0] == 1:
+        return np.broadcast_to(np.atleast_2d(result)[0], (len(levels), np.shape(result)[-1]))
+    return np.quantile(result, levels, axis=0)
+
+
+def draw_tables(
+    chosen: Sequence[Scenario],
+    p: Mapping[str, float | np.ndarray],
+    n: int,
+    sampled: Sequence[str],
+    progress: Progress | None = None,
+) -> Iterator:
+    """Raw draws as arrow tables of at most ``DRAW_CHUNK`` draws each (long layout with a ``draw`` column)."""
+    import pyarrow as pa
+
+    from calc.engine import MODEL, REGION
+    from calc.export import coded_text
+
+    names = [f"Assumption|{name}" for name in sampled] + list(VARIABLES)
+    units = [PARAMETERS[name].unit for name in sampled] + list(VARIABLES.values())
+    total = len(chosen) * math.ceil(n / DRAW_CHUNK)
+    done = 0
+    for scenario in chosen:
+        years = np.asarray(scenario.years, dtype=np.int64)
+        count = len(years)
+        row_name = np.concatenate([np.arange(len(sampled)), np.repeat(np.arange(len(sampled), len(names)), count)])
+        row_year = np.concatenate([np.full(len(sampled), years[0]), np.tile(years, len(VARIABLES))])
+        per_draw = len(row_name)
+        for start in range(0, n, DRAW_CHUNK):
+            stop = min(n, start + DRAW_CHUNK)
+            size = stop - start
+            part = {name: value[start:stop] if np.ndim(value) else value for name, value in p.items()}
+            results = scenario_results(scenario, part)
+            values = np.empty((size, per_draw))
+            for column, name in enumerate(sampled):
+                values[:, column] = part[name][:, 0]
+            for index, variable in enumerate(VARIABLES):
+                first = len(sampled) + index * count
+                values[:, first : first + count] = np.broadcast_to(results[variable], (size, count))
+            codes = pa.array(np.tile(row_name, size).astype(np.int32))
+            same = pa.array(np.zeros(size * per_draw, dtype=np.int32))
+            yield pa.table(
+                {
+                    "model": coded_text([MODEL], same),
+                    "scenario": coded_text([scenario.name], same),
+                    "region": coded_text([REGION], same),
+                    "variable": coded_text(names, codes),
+                    "unit": coded_text(units, codes),
+                    "year": np.tile(row_year, size),
+                    "draw": np.repeat(np.arange(start, stop, dtype=np.int64), per_draw),
+                    "value": values.ravel(),
+                }
+            )
+            done += 1
+            if progress:
+                progress(done, total)
+
+
+def _draw_count(n: object, scenarios: int) -> int:
+    if isinstance(n, bool) or not isinstance(n, Integral | Real) or not float(n).is_integer():
+        raise InputError(f"n: expected a whole number of draws, got {n!r}")
+    n = int(n)
+    if not 1 <= n <= MAX_DRAWS:
+        raise InputError(f"n: {n} draws is out of range; accepted: 1 to {MAX_DRAWS:,}")
+    needed = n * (2 * len(PARAMETERS) + 3 * len(VARIABLES)) * 8
+    available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if needed > available // 2:
+        raise InputError(
+            f"n: {n:,} draws need about {needed / 2**30:.1f} GiB, more than half this machine's memory "
+            f"({available / 2**30:.1f} GiB); use fewer draws"
+        )
+    return n
+
+
+def _quantile_levels(quantiles: object) -> np.ndarray:
+    if isinstance(quantiles, (str, bytes)) or not isinstance(quantiles, Sequence | np.ndarray) or not len(quantiles):
+        raise InputError(f"quantiles: expected a list of levels between 0 and 1, got {quantiles!r}")
+    levels = []
+    for level in quantiles:
+        if isinstance(level, bool) or not isinstance(level, Real) or not 0.0 <= float(level) <= 1.0:
+            raise InputError(f"quantiles: {level!r} is not a level between 0 and 1")
+        levels.append(float(level))
+    if len(set(levels)) != len(levels):
+        raise InputError(f"quantiles: {list(quantiles)!r} repeats a level; give each once")
+    return np.asarray(levels)
+
+
+def _seed(seed: object) -> int:
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % 2**63)
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= int(seed) < 2**63:
+        raise InputError(f"seed: expected a whole number from 0 to 2**63 - 1, got {seed!r}")
+    return int(seed)
+
+
+def tornado(
+    scenario: Scenario | str,
+    variable: str = "Hard Currency|Net",
+    year: int | None = None,
+    assumptions: Assumptions | str | Path | None = None,
+) -> pd.DataFrame:
+    """One parameter at a time at its low and at its high, all others central: how far ``variable`` moves.
+
+    One row per parameter with a range, sorted by swing (largest first): the parameter's low, value and high
+    (in its own unit), the result at each end and at the central values, and ``swing`` = |high end - low end|.
+    ``year`` defaults to the last year of the horizon (the steady state).
+    """
+    (chosen,) = _single(scenario)
+    used = checked_assumptions(assumptions)
+    if variable not in VARIABLES:
+        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(VARIABLES)}")
+    column = _year_column(chosen, year)
+    names = sampled_names(used)
+    ranges = used.ranges()
+    p: dict[str, float | np.ndarray] = used.central()
+    count = len(names)
+    for index, name in enumerate(names):
+        low, middle, high = ranges[name]
+        values = np.full((2 * count + 1, 1), middle)
+        values[1 + index], values[1 + count + index] = low, high
+        p[name] = values
+    result = np.broadcast_to(scenario_results(chosen, p)[variable], (2 * count + 1, chosen.horizon))[:, column]
+    rows = [
+        {
+            "parameter": name,
+            "unit": used[name].unit,
+            "low": used[name].low,
+            "value": used[name].value,
+            "high": used[name].high,
+            "result_at_low": result[1 + index],
+            "result_at_high": result[1 + count + index],
+            "result_central": result[0],
+            "result_unit": VARIABLES[variable],
+            "swing": abs(result[1 + count + index] - result[1 + index]),
+        }
+        for index, name in enumerate(names)
+    ]
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+    return frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def sobol(
+    scenario: Scenario | str,
+    variable: str = "Hard Currency|Net",
+    n: int = 1024,
+    seed: int = 0,
+    year: int | None = None,
+    assumptions: Assumptions | str | Path | None = None,
+) -> pd.DataFrame:
+    """Variance-based (Sobol) first-order and total indices through SALib: ``pip install
+    'sanctions-relief[uncertainty]'``. ``n`` is SALib's base sample size (a power of 2)."""
+    try:
+        from SALib.analyze import sobol as analyze
+        from SALib.sample import sobol as sampler
+    except ImportError:
+        raise InputError("Sobol indices need SALib: pip install 'sanctions-relief[uncertainty]'") from None
+    (chosen,) = _single(scenario)
+    used = checked_assumptions(assumptions)
+    if variable not in VARIABLES:
+        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(VARIABLES)}")
+    column = _year_column(chosen, year)
+    n = _draw_count(n, 1)
+    names = sampled_names(used)
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    uniforms = sampler.sample(problem, n, calc_second_order=False, seed=_seed(seed))
+    ranges = used.ranges()
+    p: dict[str, float | np.ndarray] = used.central()
+    for index, name in enumerate(names):
+        p[name] = inverse_cdf(uniforms[:, index], *ranges[name], used[name].distribution)[:, None]
+    result = np.broadcast_to(scenario_results(chosen, p)[variable], (len(uniforms), chosen.horizon))[:, column]
+    if np.ptp(result) == 0:
+        indices = dict.fromkeys(("S1", "S1_conf", "ST", "ST_conf"), np.zeros(len(names)))
+    else:
+        indices = analyze.analyze(problem, np.ascontiguousarray(result), calc_second_order=False, seed=_seed(seed))
+    frame = pd.DataFrame({"parameter": names} | {key: indices[key] for key in ("S1", "S1_conf", "ST", "ST_conf")})
+    return frame.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _single(scenario: Scenario | str) -> list[Scenario]:
+    chosen = [] if isinstance(scenario, (list, tuple)) else resolve(scenario)
+    if len(chosen) != 1:
+        raise InputError("scenario: sensitivity takes one scenario at a time")
+    return chosen
+
+
+def _year_column(scenario: Scenario, year: int | None) -> int:
+    if year is None:
+        return scenario.horizon - 1
+    if year not in scenario.years:
+        raise InputError(
+            f"year: {year!r} is outside scenario {scenario.name!r}; "
+            f"accepted: {scenario.years[0]} to {scenario.years[-1]}"
+        )
+    return scenario.years.index(year)
