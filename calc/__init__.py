@@ -29,6 +29,7 @@ _PUBLIC = {
     "sobol": "calc.uncertainty",
     "export_csv": "calc.export",
     "read_csv": "calc.export",
+    "rerun": "calc.provenance",
 }
 
 __all__ = ["InputError", "__version__", *_PUBLIC]

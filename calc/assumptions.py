@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -128,6 +128,17 @@ class Assumptions(Mapping[str, Parameter]):
 
     def __repr__(self) -> str:
         return f"<Assumptions: {len(self)} parameters>"
+
+    @classmethod
+    def from_records(cls, records: Sequence[Mapping[str, Any]], origin: str = "records") -> Assumptions:
+        """A set from rows as ``to_frame().to_dict("records")`` gives them (as an export's metadata holds them)."""
+        parameters = {}
+        for record in records:
+            if not isinstance(record, Mapping) or record.get("name") not in PARAMETERS:
+                raise InputError(f"{origin}: {_unknown(record.get('name') if isinstance(record, Mapping) else record)}")
+            table = {key: item for key, item in record.items() if key != "name" and item not in ("", None)}
+            parameters[record["name"]] = _parameter(record["name"], table, f"{origin}: {record['name']}")
+        return cls(parameters)
 
     def value(self, name: str) -> pint.Quantity:
         """The central value of ``name`` as a pint Quantity in its declared unit."""

@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     sensitivity.add_argument("--year", metavar="YEAR", help="year (default: the last year of the horizon)")
     sensitivity.add_argument("--sobol", metavar="N", help="also Sobol indices from SALib with base sample N")
     sensitivity.add_argument("--seed", default="1", metavar="S", help="seed for --sobol (default 1)")
+    sensitivity.add_argument("--out", metavar="PATH.csv", help="write the tornado table here instead of printing it")
     _assumption_options(sensitivity)
     sensitivity.set_defaults(command=_sensitivity)
 
@@ -239,6 +240,11 @@ def _sensitivity(args: argparse.Namespace) -> int:
     year = None if args.year is None else _int(args.year, "--year")
     assumptions = _load_assumptions(args)
     table = tornado(scenarios[0], args.variable, year=year, assumptions=assumptions)
+    if args.out:
+        from calc.export import export_csv
+
+        print(f"wrote {len(table)} rows to {export_csv(table, args.out)}")
+        return 0
     label, divisor, spec = DISPLAY[args.variable]
     shown = table[["parameter", "low", "high", "unit"]].copy()
     shown[["low", "high"]] = shown[["low", "high"]].map(lambda value: f"{value:,.10g}")

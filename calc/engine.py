@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from calc import __version__
 from calc.assumptions import Assumptions, load_assumptions
 from calc.errors import InputError
 from calc.models import VARIABLES, evaluate, ramp
+from calc.provenance import CALCULATOR, metadata
 from calc.scenario import STATUS_QUO, Scenario, resolve
 from calc.units import to_unit
 
-MODEL = "sanctions-relief"
+MODEL = CALCULATOR
 REGION = "North Korea"
 COLUMNS = ("model", "scenario", "region", "variable", "unit", "year", "value")
 ScenarioSpec = Scenario | str | Path | Sequence[Scenario | str | Path]
@@ -52,16 +52,6 @@ def checked_assumptions(assumptions: Assumptions | str | Path | None) -> Assumpt
             f"assumptions: expected the result of calc.load_assumptions() or a path, got {type(assumptions).__name__}"
         )
     return assumptions
-
-
-def metadata(assumptions: Assumptions, scenarios: Sequence[Scenario]) -> dict:
-    """What produced a frame, as plain data: calculator version, assumption records, scenario levers."""
-    return {
-        "calculator": MODEL,
-        "version": __version__,
-        "assumptions": assumptions.to_frame().to_dict(orient="records"),
-        "scenarios": [scenario.to_dict() for scenario in scenarios],
-    }
 
 
 def run(scenarios: ScenarioSpec, assumptions: Assumptions | str | Path | None = None) -> pd.DataFrame:

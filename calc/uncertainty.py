@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from calc.assumptions import PARAMETERS, Assumptions
-from calc.engine import ScenarioSpec, checked_assumptions, long_frame, metadata, scenario_results
+from calc.engine import ScenarioSpec, checked_assumptions, long_frame, scenario_results
 from calc.errors import InputError
 from calc.models import VARIABLES, ramp
+from calc.provenance import metadata
 from calc.scenario import Scenario, resolve
 
 SAMPLERS = ("random", "lhs")
@@ -115,7 +116,7 @@ def montecarlo(
     frame = long_frame([block[:5] for block in blocks])
     frame.insert(6, "quantile", np.repeat([block[5] for block in blocks], [len(block[3]) for block in blocks]))
     record = {"n": n, "seed": seed, "sampler": sampler, "quantiles": list(levels), "sampled": sampled_names(used)}
-    frame.attrs["sanctions_relief"] = metadata(used, chosen) | {"montecarlo": record}
+    frame.attrs["sanctions_relief"] = metadata(used, chosen, montecarlo=record)
     if draws_path is not None:
         from calc.export import write_tables
 

@@ -171,3 +171,12 @@ def test_sensitivity_prints_a_tornado(capsys):
 def test_uncertainty_errors_are_one_line(capsys, argv, message):
     code, out, err = run_cli(capsys, *argv)
     assert code == 2 and out == "" and err.count("\n") == 1 and message in err
+
+
+def test_wide_format_and_tornado_out(capsys, tmp_path):
+    code, _, _ = run_cli(capsys, "run", "status-quo", "--out", str(tmp_path / "w.csv"), "--format", "csv-wide")
+    assert code == 0
+    assert (tmp_path / "w.csv").read_text().splitlines()[0].endswith('"2035","2036"')
+    code, out, _ = run_cli(capsys, "sensitivity", "metals-only", "--out", str(tmp_path / "t.csv"))
+    assert code == 0 and "wrote 14 rows" in out
+    assert (tmp_path / "t.csv").read_text().splitlines()[0].startswith('"parameter","unit","low"')

@@ -1,6 +1,9 @@
 import json
 import os
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -135,9 +138,16 @@ def test_bad_output_paths(frame, tmp_path, target, message):
         calc.export_csv(frame, tmp_path / target if target else target)
 
 
-def test_export_refuses_a_frame_that_is_not_ours(tmp_path):
-    with pytest.raises(calc.InputError, match="export: the frame lacks column"):
-        calc.export_csv(pd.DataFrame({"a": [1]}), tmp_path / "x.csv")
+def test_other_frames_are_written_as_they_are_and_neutralised(tmp_path):
+    table = pd.DataFrame({"parameter": ["=cmd()", "plain"], "swing": [1.5, 2.0]})
+    path = calc.export_csv(table, tmp_path / "t.csv")
+    assert path.read_text("utf-8").splitlines() == ['"parameter","swing"', '"\'=cmd()",1.5', '"plain",2']
+    with pytest.raises(calc.InputError, match="format: 'csv-wide' needs the long columns"):
+        calc.export_csv(table, tmp_path / "t.csv", format="csv-wide")
+    with pytest.raises(calc.InputError, match="export: expected a pandas DataFrame, got dict"):
+        calc.export_csv({"a": [1]}, tmp_path / "x.csv")
+    with pytest.raises(calc.InputError, match="format: 'xlsx' is not known; accepted: csv, csv-wide"):
+        calc.export_csv(table, tmp_path / "x.csv", format="xlsx")
 
 
 @pytest.mark.parametrize(
@@ -166,3 +176,126 @@ def test_read_csv_missing_file_and_folder(tmp_path):
         calc.read_csv(tmp_path / "nope.csv")
     with pytest.raises(calc.InputError, match="is not a file"):
         calc.read_csv(tmp_path)
+
+
+IAMC_INDEX = ["model", "scenario", "region", "variable", "unit"]
+
+
+@pytest.mark.parametrize("kind", ["run", "montecarlo"])
+def test_layout_pyam_reads(tmp_path, kind):
+    """pyam's IamDataFrame(file) reads a long CSV whose lower-case columns hold model, scenario, region,
+    variable, unit, an integer year and a numeric value, with any extra column (here: quantile) as part of the
+    index, and no duplicate index rows. Checked with plain pandas, as pyam itself reads the file."""
+    frame = calc.run(calc.presets()) if kind == "run" else calc.montecarlo(calc.presets()[:2], n=50, seed=1)
+    path = calc.export_csv(frame, tmp_path / "iamc.csv")
+    data = pd.read_csv(path)
+    assert list(data.columns[:5]) == IAMC_INDEX and data.columns[-1] == "value"
+    assert data["year"].dtype == "int64" and data["value"].dtype == "float64"
+    assert data["value"].notna().all()
+    index = [column for column in data.columns if column != "value"]
+    assert not data.duplicated(index).any()
+    for column in IAMC_INDEX:
+        assert (data[column].astype(str).str.len() > 0).all()
+
+
+def frictionless_validate(path):
+    executable = Path(sys.executable).with_name("frictionless")
+    command = [str(executable) if executable.exists() else "frictionless", "validate", path.name]
+    done = subprocess.run(command, cwd=path.parent, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "VALID" in done.stdout and "INVALID" not in done.stdout
+
+
+@pytest.mark.parametrize("kind", ["long", "wide", "quantiles", "draws", "tornado"])
+def test_frictionless_validate_passes(tmp_path, kind):
+    target = tmp_path / f"{kind}.csv"
+    if kind == "draws":
+        calc.montecarlo("article-demands", n=20, seed=1, draws_out=target)
+    elif kind == "quantiles":
+        calc.export_csv(calc.montecarlo("article-demands", n=20, seed=1), target)
+    elif kind == "tornado":
+        calc.export_csv(calc.tornado("article-demands"), target)
+    else:
+        calc.export_csv(
+            calc.run(["article-demands", "hanoi-2019"]), target, format="csv-wide" if kind == "wide" else "csv"
+        )
+    frictionless_validate(export.datapackage_path(target))
+
+
+def test_datapackage_records_montecarlo_settings_and_units(tmp_path):
+    frame = calc.montecarlo("article-demands", n=30, seed=5, sampler="lhs")
+    calc.export_csv(frame, tmp_path / "q.csv")
+    package = json.loads((tmp_path / "q.datapackage.json").read_text())
+    record = package["sanctions_relief"]
+    assert record["montecarlo"] | {"sampled": None} == {
+        "n": 30,
+        "seed": 5,
+        "sampler": "lhs",
+        "quantiles": [0.05, 0.5, 0.95],
+        "sampled": None,
+    }
+    prices = next(row for row in record["assumptions"] if row["name"] == "petroleum.price")
+    assert (prices["low"], prices["value"], prices["high"], prices["unit"]) == (80, 100, 140, "USD/bbl")
+    assert prices["source"].startswith("World Bank")
+    fields = {field["name"]: field["type"] for field in package["resources"][0]["schema"]["fields"]}
+    assert fields == {
+        "model": "string",
+        "scenario": "string",
+        "region": "string",
+        "variable": "string",
+        "unit": "string",
+        "year": "integer",
+        "quantile": "number",
+        "value": "number",
+    }
+
+
+def test_wide_layout(tmp_path):
+    frame = calc.run(calc.Scenario(name="r", metals_share=1.0, ramp_years=2, horizon=3))
+    path = calc.export_csv(frame, tmp_path / "wide.csv", format="csv-wide")
+    lines = path.read_text("utf-8").splitlines()
+    assert lines[0] == '"model","scenario","region","variable","unit","2027","2028","2029"'
+    assert (
+        lines[1]
+        == '"sanctions-relief","r","North Korea","Revenue|Metal Exports","USD/yr",110000000,220000000,220000000'
+    )
+    assert len(lines) == 1 + len(calc.VARIABLES)
+    with pytest.raises(calc.InputError, match="not a long sanctions-relief export"):
+        calc.read_csv(path)
+
+
+def test_rerun_from_the_export_reproduces_it_exactly(tmp_path, shipped):
+    changed = shipped.override(
+        {"petroleum.price": "158.987294928 USD/m**3", "metals.price_index": {"value": 1.2, "low": 1, "high": 1.5}}
+    )
+    scenarios = [
+        "article-demands",
+        calc.Scenario(name="mine", metals_share=0.37, petroleum_cap="1234567.8 bbl/yr", ramp_years=3),
+    ]
+    for frame in (
+        calc.run(scenarios, assumptions=changed),
+        calc.montecarlo(scenarios, n=500, seed=3, assumptions=changed),
+    ):
+        path = calc.export_csv(frame, tmp_path / "out.csv")
+        again = calc.rerun(path)
+        pd.testing.assert_frame_equal(again, calc.read_csv(path))
+        pd.testing.assert_frame_equal(again, frame)
+
+
+def test_rerun_needs_the_record(tmp_path, frame):
+    path = calc.export_csv(frame, tmp_path / "out.csv")
+    (tmp_path / "out.datapackage.json").unlink()
+    with pytest.raises(calc.InputError, match="rerun: no record of assumptions and scenarios found"):
+        calc.rerun(path)
+    record = frame.attrs["sanctions_relief"] | {"assumptions": [{"name": "petroleum.price", "value": 1}]}
+    with pytest.raises(calc.InputError, match=r"recorded assumptions: petroleum\.price: missing 'unit'"):
+        calc.rerun(record)
+
+
+def test_chunk_boundaries_do_not_change_the_bytes(tmp_path, frame, monkeypatch):
+    whole = calc.export_csv(frame, tmp_path / "whole.csv").read_bytes()
+    monkeypatch.setattr(export, "CHUNK_ROWS", 7)
+    named = frame.copy()
+    named.loc[named.index % 5 == 0, "scenario"] = "=x"  # risky text in some chunks only
+    assert calc.export_csv(frame, tmp_path / "chunked.csv").read_bytes() == whole
+    pd.testing.assert_frame_equal(calc.read_csv(calc.export_csv(named, tmp_path / "named.csv")), named)
