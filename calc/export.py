@@ -67,11 +67,12 @@ def _first_byte_in(array: pa.Array, characters: str) -> np.ndarray:
     if offsets_buffer is None or data_buffer is None:
         return np.zeros(len(array), dtype=bool)
     offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[array.offset : array.offset + len(array) + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    if not len(data):
+        return np.zeros(len(array), dtype=bool)
     starts = offsets[:-1]
-    nonempty = offsets[1:] > starts
-    found = np.zeros(len(array), dtype=bool)
-    found[nonempty] = lookup[np.frombuffer(data_buffer, dtype=np.uint8)[starts[nonempty]]]
-    return found
+    first = data[np.minimum(starts, len(data) - 1)]  # an empty string reads its neighbour: masked out below
+    return lookup[first] & (offsets[1:] > starts)
 
 
 def safe_text(array: pa.Array) -> pa.Array:
@@ -158,7 +159,9 @@ def _wide(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_tables(path: Path, tables: Iterable[pa.Table], provenance: dict) -> Path:
-    """Stream ``tables`` (all with the columns of the first) into ``path`` atomically, with the Data Package."""
+    """Stream ``tables`` (all with the columns of the first) into ``path`` atomically, with the Data Package,
+    which records the CSV's size so that a truncated or changed file is recognised on reading. (A SHA-256
+    would catch more, but costs a fifth of the export time on large files.)"""
     with _atomic(path) as csv_tmp, _atomic(datapackage_path(path)) as json_tmp:
         writer = None
         try:
@@ -171,6 +174,7 @@ def write_tables(path: Path, tables: Iterable[pa.Table], provenance: dict) -> Pa
             if writer is not None:
                 writer.close()
         package = _datapackage(path, schema, provenance)
+        package["resources"][0]["bytes"] = csv_tmp.stat().st_size
         json_tmp.write_text(json.dumps(package, indent=2, ensure_ascii=False, allow_nan=False) + "\n", "utf-8")
     return path
 
@@ -222,39 +226,66 @@ def _umask() -> int:
 
 
 def read_csv(path: str | Path) -> pd.DataFrame:
-    """Read a long CSV written by ``export_csv`` back into the same frame (its metadata, if beside it, in
-    ``frame.attrs["sanctions_relief"]``)."""
+    """Read a long CSV written by ``export_csv`` back into the same frame, with the record of the run from the
+    Data Package beside it (if there) in ``frame.attrs["sanctions_relief"]``.
+
+    The file is read through one open handle, so a file being replaced is read whole, old or new; a CSV whose
+    size no longer matches what its Data Package records is refused.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: is not a file")
+    package_path = datapackage_path(path)
+    for _ in range(3):  # a writer replaces the package, then the CSV: read again if caught in between
+        package = _read_package(package_path)
+        frame, size = _read_long_csv(path)
+        recorded = package.get("resources", [{}])[0] if package else {}
+        if recorded.get("bytes", size) == size:
+            if package:
+                frame.attrs["sanctions_relief"] = package.get("sanctions_relief", {})
+            return frame
+    raise InputError(
+        f"{path}: does not match {package_path.name} ({size:,} bytes now, {recorded['bytes']:,} when "
+        f"exported): the CSV was changed or damaged after export; move {package_path.name} away to read it anyway"
+    )
+
+
+def _read_package(path: Path) -> dict | None:
+    if not path.is_file():
+        return None
+    try:
+        package = json.loads(path.read_text("utf-8"))
+        if not isinstance(package, dict) or not isinstance(package.get("resources", []), list):
+            raise ValueError("not a data package")
+        return package
+    except (ValueError, OSError) as error:
+        raise InputError(f"{path}: damaged metadata ({error})") from None
+
+
+def _read_long_csv(path: Path) -> tuple[pd.DataFrame, int]:
+    """The frame and the file's size, both from one open handle."""
     try:
         with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
             header = handle.readline().decode("utf-8").strip()
-    except (OSError, UnicodeDecodeError) as error:
+            columns = header.replace('"', "").split(",")
+            accepted = [list(COLUMNS)] + [[*COLUMNS[:-1], extra, COLUMNS[-1]] for extra in EXTRA_COLUMNS]
+            if columns not in accepted:
+                raise InputError(
+                    f"{path}: not a long sanctions-relief export; the header must be {','.join(COLUMNS)} (with "
+                    f"quantile or draw before value), found {header[:200]!r}"
+                )
+            handle.seek(0)
+            types = {name: pa.string() for name in TEXT_COLUMNS} | {"year": pa.int64(), "value": pa.float64()}
+            options = pacsv.ConvertOptions(
+                column_types=types | EXTRA_COLUMNS, strings_can_be_null=False, quoted_strings_can_be_null=False
+            )
+            table = pacsv.read_csv(handle, convert_options=options)
+    except UnicodeDecodeError as error:
         raise InputError(f"{path}: cannot be read as UTF-8 CSV ({error})") from None
-    columns = header.replace('"', "").split(",")
-    accepted = [list(COLUMNS)] + [[*COLUMNS[:-1], extra, COLUMNS[-1]] for extra in EXTRA_COLUMNS]
-    if columns not in accepted:
-        raise InputError(
-            f"{path}: not a long sanctions-relief export; the header must be {','.join(COLUMNS)} (with quantile "
-            f"or draw before value), found {header[:200]!r}"
-        )
-    types = {name: pa.string() for name in TEXT_COLUMNS} | {"year": pa.int64(), "value": pa.float64()}
-    options = pacsv.ConvertOptions(
-        column_types=types | EXTRA_COLUMNS, strings_can_be_null=False, quoted_strings_can_be_null=False
-    )
-    try:
-        table = pacsv.read_csv(path, convert_options=options)
     except (pa.ArrowInvalid, OSError) as error:
         raise InputError(f"{path}: damaged CSV ({str(error).splitlines()[0]})") from None
     for name in TEXT_COLUMNS:
         index = table.schema.get_field_index(name)
         table = table.set_column(index, name, restored_text(table.column(index).combine_chunks()))
-    frame = table.to_pandas()
-    package = datapackage_path(path)
-    if package.is_file():
-        try:
-            frame.attrs["sanctions_relief"] = json.loads(package.read_text("utf-8")).get("sanctions_relief", {})
-        except (ValueError, AttributeError, OSError) as error:
-            raise InputError(f"{package}: damaged metadata ({error})") from None
-    return frame
+    return table.to_pandas(), size

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -23,7 +24,16 @@ import pint
 from calc.errors import InputError
 
 DEFINITIONS = Path(__file__).with_name("units.txt")
+#: Unit names that readers take in different senses; pint picks one silently, so they are refused with a hint.
+AMBIGUOUS = {
+    "ton": "short ton (907 kg), long ton (1016 kg) or metric tonne (1000 kg): write 't' for the metric tonne",
+    "tons": "short ton (907 kg), long ton (1016 kg) or metric tonne (1000 kg): write 't' for the metric tonne",
+    "billion": "10**9 or, in older British usage, 10**12: write the number out, e.g. 2.5e9",
+}
 CACHE_ENV = "SANCTIONS_RELIEF_CACHE_DIR"
+NUMBER_AND_UNIT = re.compile(
+    r"\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf))\s*([^\d,].*?)?\s*", re.I
+)
 
 
 def cache_folder() -> Path:
@@ -107,22 +117,37 @@ def parse_quantity(value: object, unit: str, field: str) -> float:
     return magnitude
 
 
+def _refuse_ambiguous(text: str, field: str) -> None:
+    for word in re.findall(r"[A-Za-z_]+", text):
+        if word in AMBIGUOUS:
+            raise InputError(f"{field}: {word!r} in {text!r} is ambiguous: {AMBIGUOUS[word]}")
+
+
 def _parse_string(text: str, unit: str, field: str) -> float:
-    stripped = text.strip()
+    """A number, optionally followed by a unit expression: ``"120 USD/bbl"``, ``"1.5e6"``, ``"50 %"``."""
+    match = NUMBER_AND_UNIT.fullmatch(text)
+    if match is None:
+        separators = " (no thousands separators or decimal commas)" if "," in text else ""
+        raise InputError(
+            f"{field}: cannot read {text!r}; expected a number{separators} and a unit, {_describe(unit)}, "
+            f"such as '{_example(unit)}'"
+        )
+    number, unit_text = match.groups()
+    if not unit_text:
+        return float(number)  # a bare number means the expected unit
+    return _convert(ureg.Quantity(float(number), parse_unit(unit_text, field)), unit, field, shown=repr(text))
+
+
+def parse_unit(text: str, field: str) -> pint.Unit:
+    """A unit expression (no number) of the registry, or InputError naming ``field``."""
+    text = text.strip()
+    _refuse_ambiguous(text, field)
     try:
-        return float(stripped)  # a bare number means the expected unit
-    except ValueError:
-        pass
-    try:
-        parsed = ureg.Quantity(stripped)
+        return ureg.parse_units(text)
     except Exception as error:
         raise InputError(
-            f"{field}: cannot read {text!r} as a quantity ({type(error).__name__}); "
-            f"expected a number and a unit, {_describe(unit)}"
+            f"{field}: unknown unit {text!r} ({type(error).__name__}); use units such as USD, bbl, t, yr, day, %"
         ) from None
-    if not isinstance(parsed, pint.Quantity):
-        return float(parsed)
-    return _convert(parsed, unit, field, shown=repr(text))
 
 
 def _convert(quantity: pint.Quantity, unit: str, field: str, shown: str) -> float:
@@ -141,12 +166,7 @@ def check_unit(unit: object, expected_unit: str, field: str) -> str:
     """Return ``unit`` if it parses and has the dimension of ``expected_unit``; InputError otherwise."""
     if not isinstance(unit, str):
         raise InputError(f"{field}: the unit must be a string such as '{expected_unit}', got {unit!r}")
-    try:
-        parsed = ureg.Quantity(1, unit) if unit.strip() else ureg.Quantity(1)
-    except Exception as error:
-        raise InputError(
-            f"{field}: unknown unit {unit!r} ({type(error).__name__}); expected {_describe(expected_unit)}"
-        ) from None
+    parsed = parse_unit(unit, field)
     if not parsed.is_compatible_with(expected_unit):
         raise InputError(
             f"{field}: unit {unit!r} has the wrong dimension ({parsed.dimensionality}); "
@@ -158,6 +178,10 @@ def check_unit(unit: object, expected_unit: str, field: str) -> str:
 def to_unit(magnitude: float, from_unit: str, to_unit: str) -> float:
     """Convert a plain number between two units of the registry."""
     return float(ureg.Quantity(magnitude, from_unit).to(to_unit).magnitude)
+
+
+def _example(unit: str) -> str:
+    return "0.5" if ureg.Unit(unit).dimensionless else f"1000 {unit}"
 
 
 def _describe(unit: str) -> str:

@@ -45,7 +45,10 @@ def test_bare_number_means_the_declared_unit():
     ("value", "message"),
     [
         ("12 kg", "petroleum_cap: '12 kg' has the wrong dimension ([mass]); expected a quantity convertible to"),
-        ("abc", "petroleum_cap: cannot read 'abc' as a quantity"),
+        ("abc", "petroleum_cap: cannot read 'abc'; expected a number and a unit"),
+        ("1,5 bbl/yr", "petroleum_cap: cannot read '1,5 bbl/yr'; expected a number (no thousands separators"),
+        ("2 3 bbl/yr", "petroleum_cap: unknown unit '3 bbl/yr'"),
+        ("7.5 bbl/ton", "petroleum_cap: 'ton' in 'bbl/ton' is ambiguous"),
         ("nan", "petroleum_cap: must be a finite number"),
         (float("inf"), "petroleum_cap: must be a finite number"),
         ([1], "petroleum_cap: expected a number or a quantity convertible to 'bbl/yr'"),
