@@ -1,0 +1,461 @@
+"""Hostile input: a catalogue of bad inputs for every entry point, property tests, fuzzing of the readers, and
+faults while writing and reading. Every bad input must give calc.InputError (at the command line: one line on
+standard error and exit status 2) with a message naming the field or file."""
+
+import contextlib
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import calc
+from calc import export, uncertainty
+from calc.assumptions import PARAMETERS
+from calc.cli import main
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    call: Callable[[Path], object]
+    message: str
+
+
+def toml_file(text: str) -> Callable[[Path], object]:
+    def load(tmp: Path):
+        path = tmp / "mine.toml"
+        path.write_text(text)
+        return calc.load_assumptions(path)
+
+    return load
+
+
+def scenario_file(text: str) -> Callable[[Path], object]:
+    def load(tmp: Path):
+        path = tmp / "scenarios.toml"
+        path.write_text(text)
+        return calc.load_scenarios(path)
+
+    return load
+
+
+def csv_file(content: bytes, package: str | None = None) -> Callable[[Path], object]:
+    def load(tmp: Path):
+        path = tmp / "results.csv"
+        path.write_bytes(content)
+        if package is not None:
+            (tmp / "results.datapackage.json").write_text(package)
+        return calc.read_csv(path)
+
+    return load
+
+
+def truncated_export(cut: str) -> Callable[[Path], object]:
+    """A real export cut short: mid-row, or at a row boundary (which only the recorded size reveals)."""
+
+    def load(tmp: Path):
+        path = calc.export_csv(calc.run("article-demands"), tmp / "results.csv")
+        data = path.read_bytes()
+        end = len(data) // 2 if cut == "mid-row" else data.rindex(b"\n", 0, len(data) // 2) + 1
+        path.write_bytes(data[:end])
+        return calc.read_csv(path)
+
+    return load
+
+
+def binary_toml(tmp: Path):
+    (tmp / "b.toml").write_bytes(b"\x00\xff\xfe")
+    return calc.load_assumptions(tmp / "b.toml")
+
+
+def dangling_link(tmp: Path):
+    (tmp / "link.toml").symlink_to(tmp / "gone.toml")
+    return calc.load_assumptions(tmp / "link.toml")
+
+
+def folder(tmp: Path, name: str = "empty") -> Path:
+    (tmp / name).mkdir()
+    return tmp / name
+
+
+HEADER = b'"model","scenario","region","variable","unit","year","value"\n'
+FULL_PRICE = '[petroleum.price]\nvalue = 100\nunit = "USD/bbl"\nlow = 80\nhigh = 140\nyear = 2024\nsource = "s"\n'
+
+API = [
+    Case("share-wrong-type", lambda t: calc.Scenario(metals_share=[0.5]), "metals_share: expected a number"),
+    Case("share-nan", lambda t: calc.Scenario(luxury_share=math.nan), "luxury_share: must be a finite number"),
+    Case("share-above-1", lambda t: calc.Scenario(luxury_share=1.01), "luxury_share: 1.01 is out of range"),
+    Case("share-percent-string", lambda t: calc.Scenario(metals_share="50 %"), "metals_share: expected a number"),
+    Case("cap-minus-inf", lambda t: calc.Scenario(petroleum_cap=-math.inf), "petroleum_cap: must be a finite"),
+    Case("cap-negative", lambda t: calc.Scenario(petroleum_cap="-1 bbl/day"), "petroleum_cap: -365.25 bbl/yr is"),
+    Case("cap-wrong-dimension", lambda t: calc.Scenario(petroleum_cap="5 USD/yr"), "has the wrong dimension"),
+    Case("cap-unknown-unit", lambda t: calc.Scenario(petroleum_cap="5 blorps/yr"), "unknown unit 'blorps/yr'"),
+    Case("cap-ambiguous-unit", lambda t: calc.Scenario(petroleum_cap="5 ton/yr"), "'ton' in 'ton/yr' is ambiguous"),
+    Case("cap-decimal-comma", lambda t: calc.Scenario(petroleum_cap="1,5e6 bbl/yr"), "no thousands separators"),
+    Case("cap-empty-string", lambda t: calc.Scenario(petroleum_cap=""), "petroleum_cap: cannot read ''"),
+    Case("cap-huge", lambda t: calc.Scenario(petroleum_cap="1e999 bbl/yr"), "petroleum_cap: must be a finite"),
+    Case("horizon-huge", lambda t: calc.Scenario(horizon=10**9), "horizon: 1000000000 is out of range"),
+    Case("horizon-fraction", lambda t: calc.Scenario(horizon=2.5), "horizon: expected a whole number"),
+    Case("start-year-bool", lambda t: calc.Scenario(start_year=True), "start_year: expected a number"),
+    Case("name-nul", lambda t: calc.Scenario(name="a\x00b"), "name: contains control character '\\x00'"),
+    Case("name-escape", lambda t: calc.Scenario(name="\x1b[31mred"), "name: contains control character '\\x1b'"),
+    Case("name-path", lambda t: calc.Scenario(name="..\\evil"), "contains a path separator"),
+    Case("name-blank", lambda t: calc.Scenario(name="   "), "name: must not be empty"),
+    Case("name-huge", lambda t: calc.Scenario(name="x" * 10_000), "name: is 10000 characters long"),
+    Case("note-huge", lambda t: calc.Scenario(note="x" * 5000), "note: is 5000 characters long"),
+    Case("preset-unknown", lambda t: calc.run("status quo"), "unknown scenario 'status quo'; presets:"),
+    Case("scenario-dict", lambda t: calc.run({"metals_share": 1}), "scenarios: expected a Scenario"),
+    Case("override-unknown", lambda t: calc.load_assumptions().override({"oil.price": 1}), "unknown parameter"),
+    Case("override-nan", lambda t: calc.load_assumptions().override({"petroleum.price": "nan"}), "must be a finite"),
+    Case(
+        "override-share-percent",
+        lambda t: calc.load_assumptions().override({"metals.capacity_share": "150 %"}),
+        "metals.capacity_share.value: 1.5 is out of range",
+    ),
+    Case(
+        "override-negative-price",
+        lambda t: calc.load_assumptions().override({"petroleum.price": -5}),
+        "petroleum.price.value: -5 is out of range",
+    ),
+    Case(
+        "override-list",
+        lambda t: calc.load_assumptions().override({"petroleum.price": [1, 2]}),
+        "petroleum.price.value: expected a number",
+    ),
+    Case(
+        "override-ambiguous",
+        lambda t: calc.load_assumptions().override({"petroleum.bbl_per_tonne": "8 bbl/ton"}),
+        "'ton' in 'bbl/ton' is ambiguous",
+    ),
+    Case("assumptions-int-path", lambda t: calc.load_assumptions(123), "assumptions path: expected a file"),
+    Case("assumptions-empty-path", lambda t: calc.load_assumptions(""), "assumptions path: expected a file"),
+    Case("draws-negative", lambda t: calc.montecarlo("status-quo", n=-5, seed=1), "n: -5 draws is out of range"),
+    Case("seed-float", lambda t: calc.montecarlo("status-quo", n=5, seed=1.5), "seed: expected a whole number"),
+    Case("export-onto-folder", lambda t: calc.export_csv(calc.run("status-quo"), folder(t, "x.csv")), "is a folder"),
+    Case("export-not-a-frame", lambda t: calc.export_csv([1, 2], t / "x.csv"), "expected a pandas DataFrame"),
+]
+
+ASSUMPTION_FILES = [
+    Case("toml-malformed", toml_file("[petroleum.price\nvalue = 1"), "not valid TOML"),
+    Case("toml-truncated", toml_file(FULL_PRICE[: FULL_PRICE.index("USD") + 2]), "not valid TOML"),
+    Case("toml-binary", binary_toml, "not valid TOML"),
+    Case("toml-empty-folder", lambda t: calc.load_assumptions(folder(t)), "holds no .toml assumption files"),
+    Case("toml-missing", lambda t: calc.load_assumptions(t / "nope.toml"), "no such file or folder"),
+    Case("toml-dangling-link", dangling_link, "no such file or folder"),
+    Case(
+        "toml-value-overflow", toml_file("[petroleum.price]\nvalue = 1e400"), "petroleum.price.value: must be a finite"
+    ),
+    Case("toml-value-inf", toml_file("[petroleum.price]\nvalue = inf"), "petroleum.price.value: must be a finite"),
+    Case("toml-empty-table", toml_file("[petroleum.price]"), "'value' is missing"),
+    Case("toml-odd-name", toml_file('[petroleum."pri/ce"]\nvalue = 1'), "unknown parameter 'petroleum.pri/ce'"),
+    Case("toml-formula", toml_file('[petroleum.price]\nvalue = "=1+1"'), "petroleum.price.value: cannot read '=1+1'"),
+    Case(
+        "toml-array-value", toml_file("[petroleum.price]\nvalue = [1, 2]"), "petroleum.price.value: expected a number"
+    ),
+    Case("toml-unit-number", toml_file(FULL_PRICE.replace('"USD/bbl"', '"2 USD/bbl"')), "unknown unit '2 USD/bbl'"),
+    Case("toml-unit-not-text", toml_file(FULL_PRICE.replace('"USD/bbl"', "5")), "the unit must be a string"),
+    Case("toml-source-not-text", toml_file(FULL_PRICE.replace('"s"', "3")), "petroleum.price.source: must be text"),
+]
+
+SCENARIO_FILES = [
+    Case("scenario-unknown-lever", scenario_file("[a]\ncap = 5"), "scenario 'a': unknown key(s) 'cap'"),
+    Case("scenario-wrong-type", scenario_file('[a]\nmetals_share = "lots"'), "metals_share: expected a number"),
+    Case("scenario-path-name", scenario_file('["a/b"]\nmetals_share = 1'), "contains a path separator"),
+    Case("scenario-truncated", scenario_file('[a]\nnote = "unfinished'), "not valid TOML"),
+    Case("scenario-not-table", scenario_file("metals_share = 1"), "'metals_share' must be a table of levers"),
+    Case("scenario-folder", lambda t: calc.load_scenarios(folder(t)), "is a folder; expected a .toml file"),
+]
+
+CSV_FILES = [
+    Case("csv-foreign", csv_file(b"a,b\n1,2\n"), "not a long sanctions-relief export"),
+    Case("csv-truncated-mid-row", truncated_export("mid-row"), "damaged CSV"),
+    Case("csv-truncated-at-row", truncated_export("row"), "does not match results.datapackage.json"),
+    Case("csv-empty", csv_file(b""), "not a long sanctions-relief export"),
+    Case("csv-binary", csv_file(b"\x89PNG\r\n\x1a\n\x00\x00"), "cannot be read as UTF-8 CSV"),
+    Case("csv-folder", lambda t: calc.read_csv(folder(t)), "is not a file"),
+    Case("csv-text-value", csv_file(HEADER + b'"m","s","r","v","u",2027,"lots"\n'), "damaged CSV"),
+    Case("csv-fraction-year", csv_file(HEADER + b'"m","s","r","v","u",2027.5,1\n'), "damaged CSV"),
+    Case("csv-extra-field", csv_file(HEADER + b'"m","s","r","v","u",2027,1,9\n'), "damaged CSV"),
+    Case("csv-bad-package", csv_file(HEADER, package="{not json"), "results.datapackage.json: damaged metadata"),
+    Case("csv-package-not-object", csv_file(HEADER, package="[1, 2]"), "damaged metadata"),
+]
+
+CATALOGUE = API + ASSUMPTION_FILES + SCENARIO_FILES + CSV_FILES
+
+
+@pytest.mark.parametrize("case", CATALOGUE, ids=[case.id for case in CATALOGUE])
+def test_bad_input_is_refused_with_a_clear_message(case, tmp_path):
+    with pytest.raises(calc.InputError) as caught:
+        case.call(tmp_path)
+    assert case.message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+CLI = [
+    (["run", "--metals-share", "abc"], "metals_share: expected a number, got 'abc'"),
+    (["run", "--horizon", "1e9"], "horizon: 1000000000 is out of range"),
+    (["run", "--petroleum-cap", "lots"], "petroleum_cap: cannot read 'lots'"),
+    (["run", "--set", "petroleum.price=nan"], "petroleum.price.value: must be a finite number"),
+    (["run", "--set", "=5"], "expected NAME=VALUE"),
+    (["run", "--name", "a/b", "--metals-share", "1"], "contains a path separator"),
+    (["run", "--out", "/no/such/folder/x.csv"], "the folder '/no/such/folder' does not exist"),
+    (["montecarlo", "status-quo", "-n", "1000000000000"], "n: 1000000000000 draws is out of range"),
+    (["sensitivity", "status-quo", "--year", "soon"], "--year: expected a whole number, got 'soon'"),
+    (["run", "--bogus"], "unrecognized arguments: --bogus"),
+    (["launch"], "invalid choice: 'launch'"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), CLI, ids=[" ".join(argv) for argv, _ in CLI])
+def test_command_line_errors_are_one_line_exit_2(argv, message, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exit:  # usage errors leave through argparse
+        code = exit.code
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_catalogue_is_large():
+    assert len(CATALOGUE) + len(CLI) >= 40
+
+
+# --- property tests -------------------------------------------------------------------------------------------
+
+ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    metals=ANYTHING,
+    cap=ANYTHING,
+    luxury=ANYTHING,
+    start=ANYTHING,
+    horizon=ANYTHING,
+    ramp=ANYTHING,
+    name=ANYTHING,
+)
+def test_any_lever_values_give_a_scenario_or_input_error(metals, cap, luxury, start, horizon, ramp, name):
+    try:
+        scenario = calc.Scenario(
+            name=name,
+            metals_share=metals,
+            petroleum_cap=cap,
+            luxury_share=luxury,
+            start_year=start,
+            horizon=horizon,
+            ramp_years=ramp,
+        )
+    except calc.InputError:
+        return
+    assert 0 <= scenario.metals_share <= 1 and 1 <= scenario.horizon <= 200
+
+
+def valid_assumptions():
+    """Overrides anywhere inside the physical bounds, not only inside the published ranges."""
+    share = st.floats(0, 1)
+    positive = st.floats(1e-3, 1e12)
+    values = {
+        name: (
+            st.floats(0, 0.99)
+            if name == "luxury.blocked_share"
+            else share
+            if spec.maximum == 1
+            else positive
+            if not spec.allow_minimum
+            else st.floats(0, 1e12)
+        )
+        for name, spec in PARAMETERS.items()
+    }
+    return st.fixed_dictionaries({}, optional=values)
+
+
+@pytest.fixture(scope="module")
+def shipped_set():
+    return calc.load_assumptions()
+
+
+EFFECTS = [
+    variable for variable, unit in calc.VARIABLES.items() if unit != "%" or "Share of Pre-Sanction" not in variable
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=valid_assumptions())
+def test_status_quo_has_no_effect_under_any_assumptions(shipped_set, changes):
+    frame = calc.run("status-quo", assumptions=shipped_set.override(changes))
+    effects = frame[frame["variable"].isin(EFFECTS)]
+    assert (effects["value"] == 0).all()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    changes=valid_assumptions(),
+    shares=st.tuples(st.floats(0, 1), st.floats(0, 1)),
+    caps=st.tuples(st.floats(0, 1e8), st.floats(0, 1e8)),
+    ramp=st.integers(0, 4),
+)
+def test_effects_are_monotone_and_the_net_identity_holds(shipped_set, changes, shares, caps, ramp):
+    assumptions = shipped_set.override(changes)
+    low, high = sorted(shares)
+    small, large = sorted(caps)
+    scenarios = [
+        calc.Scenario(name="a", metals_share=low, petroleum_cap=small, luxury_share=low, ramp_years=ramp, horizon=5),
+        calc.Scenario(name="b", metals_share=high, petroleum_cap=large, luxury_share=high, ramp_years=ramp, horizon=5),
+    ]
+    frame = calc.run(scenarios, assumptions=assumptions)
+    a, b = (frame[frame["scenario"] == name].set_index(["variable", "year"])["value"] for name in "ab")
+    for variable in (
+        "Revenue|Metal Exports",
+        "Expenditure|Luxury Imports",
+        "Fuel|Refined Petroleum|Additional Legal Imports",
+        "Fuel|Refined Petroleum|Net Additional Supply",
+    ):
+        assert (a[variable] <= b[variable] + 1e-9 * (1 + abs(b[variable]))).all(), variable
+    for values in (a, b):
+        net = (
+            values["Revenue|Metal Exports"] - values["Expenditure|Fuel Imports"] - values["Expenditure|Luxury Imports"]
+        )
+        assert (values["Hard Currency|Net"] == net).all()
+
+
+OTHER_UNITS = {"USD/yr": "MUSD/day", "bbl/yr": "m**3/s", "t/yr": "kg/day", "%": "dimensionless"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=st.floats(-1e15, 1e15), unit=st.sampled_from(sorted(OTHER_UNITS)))
+def test_unit_conversion_round_trips(value, unit):
+    there = calc.ureg.Quantity(value, unit).to(OTHER_UNITS[unit])
+    back = there.to(unit).magnitude
+    assert back == pytest.approx(value, rel=1e-12, abs=1e-300)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=valid_assumptions())
+def test_override_never_changes_the_set_it_was_called_on(shipped_set, changes):
+    before = shipped_set.to_frame()
+    shipped_set.override(changes)
+    pd.testing.assert_frame_equal(shipped_set.to_frame(), before)
+
+
+# --- fuzzing the readers --------------------------------------------------------------------------------------
+
+KEYS = ["value", "unit", "low", "high", "year", "source", "url", "note", "judgement", "distribution", "colour"]
+TOML_VALUES = st.one_of(
+    st.integers(-(10**6), 10**12).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.text(max_size=12).map(lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'),
+    st.sampled_from(['"USD/bbl"', '"bbl/yr"', '"%"', "true", "[1, 2]", '"triangular"', '"80 USD/bbl"']),
+)
+TOML_TABLES = st.lists(
+    st.tuples(
+        st.sampled_from([*PARAMETERS, "petroleum.nope", "x.y"]),
+        st.lists(st.tuples(st.sampled_from(KEYS), TOML_VALUES), max_size=8, unique_by=lambda kv: kv[0]),
+    ),
+    max_size=4,
+    unique_by=lambda table: table[0],
+)
+
+
+def _toml(tables) -> str:
+    return "\n".join(f"[{name}]\n" + "\n".join(f"{k} = {v}" for k, v in pairs) for name, pairs in tables)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(structured=TOML_TABLES, noise=st.text(max_size=40), mix=st.booleans())
+def test_fuzz_assumption_and_scenario_readers(tmp_path, structured, noise, mix):
+    text = _toml(structured) + (("\n" + noise) if mix else "")
+    path = tmp_path / "fuzz.toml"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    for reader in (calc.load_assumptions, calc.load_scenarios):
+        with contextlib.suppress(calc.InputError):
+            reader(path)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=200), with_header=st.booleans(), rows=st.lists(st.text(max_size=30), max_size=5))
+def test_fuzz_csv_reader(tmp_path, body, with_header, rows):
+    path = tmp_path / "fuzz.csv"
+    text = "\n".join(rows).encode("utf-8", "surrogatepass")
+    path.write_bytes((HEADER if with_header else b"") + text + body)
+    try:
+        frame = calc.read_csv(path)
+    except calc.InputError:
+        return
+    assert list(frame.columns)[:5] == ["model", "scenario", "region", "variable", "unit"]
+
+
+# --- faults ---------------------------------------------------------------------------------------------------
+
+
+def test_reads_during_replacement_see_the_old_or_the_new_export(tmp_path):
+    first = calc.run("article-demands")
+    second = calc.run(["hanoi-2019", "luxury-only"])
+    path = tmp_path / "results.csv"
+    calc.export_csv(first, path)
+    stop = threading.Event()
+    replaced = []
+
+    def replace_again_and_again():
+        while not stop.is_set():
+            for frame in (second, first):
+                calc.export_csv(frame, path)
+                replaced.append(1)
+
+    writer = threading.Thread(target=replace_again_and_again)
+    writer.start()
+    try:
+        for _ in range(40):
+            frame = calc.read_csv(path)
+            names = tuple(dict.fromkeys(frame["scenario"]))
+            recorded = tuple(s["name"] for s in frame.attrs["sanctions_relief"]["scenarios"])
+            assert names == recorded  # the data and its record belong together
+            expected = first if names == ("article-demands",) else second
+            np.testing.assert_array_equal(frame["value"].to_numpy(), expected["value"].to_numpy())
+        assert replaced  # the file really was being replaced while it was read
+    finally:
+        stop.set()
+        writer.join()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_failed_draws_export_leaves_nothing(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        yield from ()
+        raise MemoryError("simulated")
+
+    monkeypatch.setattr(uncertainty, "draw_tables", broken)
+    with pytest.raises(MemoryError):
+        calc.montecarlo("article-demands", n=10, seed=1, draws_out=tmp_path / "draws.csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_does_not_follow_into_a_half_written_state_on_keyboard_interrupt(tmp_path, monkeypatch):
+    path = calc.export_csv(calc.run("status-quo"), tmp_path / "r.csv")
+    before = path.read_bytes()
+    original = export._datapackage
+
+    def interrupted(*args):
+        original(*args)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export, "_datapackage", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        calc.export_csv(calc.run("article-demands"), path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.datapackage.json"]
