@@ -30,6 +30,12 @@ _PUBLIC = {
     "export_csv": "calc.export",
     "read_csv": "calc.export",
     "rerun": "calc.provenance",
+    "plot_scenarios": "calc.charts",
+    "plot_path": "calc.charts",
+    "plot_fan": "calc.charts",
+    "plot_tornado": "calc.charts",
+    "save_figure": "calc.charts",
+    "report": "calc.report",
 }
 
 __all__ = ["InputError", "__version__", *_PUBLIC]

@@ -13,26 +13,6 @@ from calc import InputError, __version__
 
 LEVER_OPTIONS = ("metals_share", "petroleum_cap", "luxury_share", "start_year", "horizon", "ramp_years")
 
-#: Rows of the printed table: variable, label, divisor for display, number format.
-TABLE_ROWS = (
-    ("Revenue|Metal Exports", "Metal export revenue (USD M/yr)", 1e6, ",.1f"),
-    ("Expenditure|Fuel Imports", "Fuel import spending (USD M/yr)", 1e6, ",.1f"),
-    ("Expenditure|Luxury Imports", "Luxury import spending (USD M/yr)", 1e6, ",.1f"),
-    ("Hard Currency|Net", "Net hard currency (USD M/yr)", 1e6, ",.1f"),
-    ("Hard Currency|Net|Share of GDP", "Net hard currency (% of GDP)", 1, ",.2f"),
-    ("Revenue|Metal Exports|Share of Total Exports", "Metal revenue (% of total exports)", 1, ",.1f"),
-    ("Fuel|Refined Petroleum|Additional Legal Imports", "Added legal fuel imports (bbl/yr)", 1, ",.0f"),
-    ("Fuel|Refined Petroleum|Smuggled Imports Replaced", "Smuggled fuel replaced (bbl/yr)", 1, ",.0f"),
-    ("Fuel|Refined Petroleum|Net Additional Supply", "Net added fuel supply (bbl/yr)", 1, ",.0f"),
-    ("Fuel|Refined Petroleum|Net Additional Supply (Mass)", "Net added fuel supply (t/yr)", 1, ",.0f"),
-    (
-        "Fuel|Refined Petroleum|Total Supply|Share of Pre-Sanction Imports",
-        "Fuel supply (% of pre-sanction)",
-        1,
-        ",.1f",
-    ),
-)
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -113,6 +93,35 @@ def _parser() -> argparse.ArgumentParser:
     _assumption_options(sensitivity)
     sensitivity.set_defaults(command=_sensitivity)
 
+    chart = commands.add_parser(
+        "chart",
+        help="draw a chart to PNG or SVG (needs matplotlib)",
+        description="Draw one chart: scenarios side by side, the yearly path of a variable, a Monte Carlo fan "
+        "chart, or the sensitivity tornado (of the first scenario named).",
+    )
+    chart.add_argument("kind", choices=["scenarios", "path", "fan", "tornado"], help="which chart")
+    _scenario_options(chart)
+    chart.add_argument("--out", required=True, metavar="FILE.png|svg", help="where to write the chart")
+    chart.add_argument("--variable", default="Hard Currency|Net", help="variable (path, fan, tornado)")
+    chart.add_argument("-n", "--draws", default="10000", metavar="N", help="draws for the fan chart")
+    chart.add_argument("--seed", default="1", metavar="S", help="seed for the fan chart (default 1)")
+    _assumption_options(chart)
+    chart.set_defaults(command=_chart)
+
+    report = commands.add_parser(
+        "report",
+        help="write one self-contained HTML report (needs matplotlib)",
+        description="Write an HTML report that opens offline: the scenarios compared in a table and charts, the "
+        "uncertainty (fan chart, tornado), the formulas in plain words, and every assumption with its source.",
+    )
+    _scenario_options(report)
+    report.add_argument("--out", default="report.html", metavar="FILE.html", help="default: report.html")
+    report.add_argument("--variable", default="Hard Currency|Net", help="variable for the path, fan and tornado")
+    report.add_argument("-n", "--draws", default="10000", metavar="N", help="Monte Carlo draws (default 10000)")
+    report.add_argument("--seed", default="1", metavar="S", help="random seed (default 1)")
+    _assumption_options(report)
+    report.set_defaults(command=_report)
+
     presets = commands.add_parser("presets", help="list the preset scenarios", description="List the presets.")
     presets.set_defaults(command=_presets)
 
@@ -174,9 +183,6 @@ def _load_assumptions(args: argparse.Namespace):
             raise InputError(f"--set {item!r}: expected NAME=VALUE, e.g. --set 'petroleum.price=120 USD/bbl'")
         changes[name.strip()] = value.strip()
     return assumptions.override(changes, origin="--set") if changes else assumptions
-
-
-DISPLAY = {variable: (label, divisor, spec) for variable, label, divisor, spec in TABLE_ROWS}
 
 
 def _scenarios(args: argparse.Namespace) -> list:
@@ -252,14 +258,16 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
         print(f"wrote {len(table)} rows to {export_csv(table, args.out)}")
         return 0
-    label, divisor, spec = DISPLAY[args.variable]
-    shown = table[["parameter", "low", "high", "unit"]].copy()
-    shown[["low", "high"]] = shown[["low", "high"]].map(lambda value: f"{value:,.10g}")
+    from calc.display import LABELS, shown
+
+    rows = table[["parameter", "low", "high", "unit"]].copy()
+    rows[["low", "high"]] = rows[["low", "high"]].map(lambda value: f"{value:,.10g}")
     for column in ("result_at_low", "result_at_high", "swing"):
-        shown[column] = [_number(value / divisor, spec) for value in table[column]]
+        rows[column] = [shown(args.variable, value) for value in table[column]]
+    label = LABELS[args.variable][0]
     print(f"{label}, {scenarios[0].name}: each assumption alone at its low and at its high, others central")
-    print(f"central result: {_number(table['result_central'].iloc[0] / divisor, spec)}\n")
-    print(shown.to_string(index=False))
+    print(f"central result: {shown(args.variable, table['result_central'].iloc[0])}\n")
+    print(rows.to_string(index=False))
     if args.sobol:
         indices = sobol(
             scenarios[0],
@@ -271,6 +279,47 @@ def _sensitivity(args: argparse.Namespace) -> int:
         )
         print("\nSobol indices (SALib): S1 first-order, ST total\n")
         print(indices.round(3).to_string(index=False))
+    return 0
+
+
+def _chart(args: argparse.Namespace) -> int:
+    from calc import charts
+
+    charts.figure_path(args.out)
+    scenarios = _scenarios(args)
+    assumptions = _load_assumptions(args)
+    if args.kind == "tornado":
+        from calc.uncertainty import tornado
+
+        figure = charts.plot_tornado(tornado(scenarios[0], args.variable, assumptions=assumptions), args.variable)
+    elif args.kind == "fan":
+        from calc.uncertainty import montecarlo
+
+        frame = montecarlo(
+            scenarios, n=_int(args.draws, "--draws"), seed=_int(args.seed, "--seed"), assumptions=assumptions
+        )
+        figure = charts.plot_fan(frame, args.variable)
+    else:
+        from calc.engine import run
+
+        frame = run(scenarios, assumptions=assumptions)
+        figure = charts.plot_scenarios(frame) if args.kind == "scenarios" else charts.plot_path(frame, args.variable)
+    print(f"wrote {charts.save_figure(figure, args.out)}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from calc.report import report
+
+    written = report(
+        _scenarios(args),
+        args.out,
+        assumptions=_load_assumptions(args),
+        n=_int(args.draws, "--draws"),
+        seed=_int(args.seed, "--seed"),
+        variable=args.variable,
+    )
+    print(f"wrote {written}")
     return 0
 
 
@@ -300,58 +349,20 @@ def _progress(task: str):
     return report
 
 
+def results_table(frame) -> str:
+    """The comparison table as the command line prints it."""
+    from calc.display import COMPARISON_HEADING, comparison
+
+    sources = "Baselines: Stangarone, KEI (2021); ranges and sources: 'sanctions-relief assumptions'."
+    return f"{COMPARISON_HEADING}\n{sources}\n\n{comparison(frame).to_string()}"
+
+
 def quantile_table(frame) -> str:
     """Quantiles of each variable in the last year of each scenario, a block per scenario."""
-    last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
-    record = frame.attrs.get("sanctions_relief", {}).get("montecarlo", {})
-    blocks = [
-        f"Monte Carlo: {record.get('n', '?'):,} draws ({record.get('sampler', '?')}, seed {record.get('seed', '?')}); "
-        "quantiles of the effect in the last year shown."
-    ]
-    for scenario, group in last.groupby("scenario", sort=False):
-        wide = group.pivot_table(index="variable", columns="quantile", values="value", sort=False)
-        rows = {
-            label: [_number(wide.loc[variable, level] / divisor, spec) for level in wide.columns]
-            for variable, label, divisor, spec in TABLE_ROWS
-        }
-        import pandas as pd
+    from calc.display import montecarlo_heading, quantiles
 
-        shown = pd.DataFrame(rows, index=[f"p{100 * level:g}" for level in wide.columns]).T
-        blocks.append(f"{scenario} ({int(group['year'].iloc[0])})\n{shown.to_string()}")
-    return "\n\n".join(blocks)
-
-
-def results_table(frame) -> str:
-    """The steady-state yearly effect of each scenario, side by side, with totals and present values."""
-    import pandas as pd
-
-    from calc.engine import summary
-
-    table = summary(frame)
-    columns = list(dict.fromkeys(table["scenario"]))
-    rows = {}
-    for variable, label, divisor, spec in TABLE_ROWS:
-        values = table[table["variable"] == variable].set_index("scenario")["steady_state"]
-        rows[label] = [_number(values[name] / divisor, spec) for name in columns]
-    net = table[table["variable"] == "Hard Currency|Net"].set_index("scenario")
-    years = frame.groupby("scenario", sort=False)["year"].agg(["min", "max"])
-    rows["Net hard currency, total (USD M)"] = [_number(net["total"][name] / 1e6, ",.1f") for name in columns]
-    rows["Net hard currency, present value (USD M)"] = [
-        _number(net["present_value"][name] / 1e6, ",.1f") for name in columns
-    ]
-    rows["Years"] = [f"{years['min'][name]}-{years['max'][name]}" for name in columns]
-    shown = pd.DataFrame(rows, index=columns).T
-    heading = (
-        "Effect of each scenario against the status quo, per year once in full effect (last year shown); "
-        "totals over the years shown.\nBaselines: Stangarone, KEI (2021); ranges and sources: "
-        "'sanctions-relief assumptions'."
-    )
-    return f"{heading}\n\n{shown.to_string()}"
-
-
-def _number(value: float, spec: str) -> str:
-    text = format(value, spec)
-    return text[1:] if text.startswith("-") and text.strip("-0.,") == "" else text  # no "-0.0"
+    blocks = [f"{name} ({year})\n{table.to_string()}" for name, year, table in quantiles(frame)]
+    return "\n\n".join([montecarlo_heading(frame), *blocks])
 
 
 def _presets(args: argparse.Namespace) -> int:

@@ -162,7 +162,7 @@ def write_tables(path: Path, tables: Iterable[pa.Table], provenance: dict) -> Pa
     """Stream ``tables`` (all with the columns of the first) into ``path`` atomically, with the Data Package,
     which records the CSV's size so that a truncated or changed file is recognised on reading. (A SHA-256
     would catch more, but costs a fifth of the export time on large files.)"""
-    with _atomic(path) as csv_tmp, _atomic(datapackage_path(path)) as json_tmp:
+    with atomic(path) as csv_tmp, atomic(datapackage_path(path)) as json_tmp:
         writer = None
         try:
             for table in tables:
@@ -206,7 +206,7 @@ def _datapackage(path: Path, schema: pa.Schema, provenance: dict) -> dict:
 
 
 @contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
+def atomic(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path``, moved over it once the block succeeds, removed if it fails."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)

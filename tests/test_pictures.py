@@ -1,0 +1,174 @@
+"""Charts and the HTML report; the report rendered in headless Chromium where it can be installed."""
+
+import base64
+import re
+import shutil
+import sys
+from html import escape
+
+import numpy as np
+import pytest
+
+import calc
+from calc import charts
+from calc.cli import main
+
+pytest.importorskip("matplotlib", reason="charts need matplotlib (the test extra installs it)")
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return calc.run(["article-demands", "status-quo", "hanoi-2019"])
+
+
+@pytest.fixture(scope="module")
+def uncertain():
+    return calc.montecarlo(["article-demands", "hanoi-2019"], n=2000, seed=1)
+
+
+def test_scenarios_chart_shows_the_steady_state_effects(frame):
+    figure = calc.plot_scenarios(frame)
+    money, fuel = figure.axes
+    assert money.get_ylabel() == "USD million per year"
+    assert fuel.get_ylabel() == "thousand barrels per year (42-gallon oil barrels)"
+    # first series (metal export revenue) per scenario: 220, 0, 220 USD M/yr
+    revenue = [bar.get_height() for bar in money.containers[0]]
+    assert revenue == pytest.approx([220.0, 0.0, 220.0])
+    # fuel: added legal imports 1,500 and 4,000 thousand bbl/yr (2,000,000 or 4,500,000 minus 500,000)
+    assert [bar.get_height() for bar in fuel.containers[0]] == pytest.approx([1500.0, 0.0, 4000.0])
+    assert [tick.get_text() for tick in money.get_xticklabels()] == ["article-demands", "status-quo", "hanoi-2019"]
+    assert "Stangarone, KEI 2021" in " ".join(text.get_text() for text in figure.texts)
+    assert len({tuple(bar.get_facecolor()) for container in money.containers for bar in container}) == 4
+
+
+def test_path_chart_shows_the_ramp():
+    frame = calc.run(calc.Scenario(name="ramped", metals_share=1.0, ramp_years=4, horizon=6))
+    (axes,) = calc.plot_path(frame, "Revenue|Metal Exports").axes
+    (line,) = axes.get_lines()[:1]
+    assert list(line.get_xdata()) == list(range(2027, 2033))
+    assert list(line.get_ydata()) == pytest.approx([55, 110, 165, 220, 220, 220])
+
+
+def test_fan_chart_has_a_panel_per_scenario_with_median_and_band(uncertain):
+    figure = calc.plot_fan(uncertain)
+    panels = [axes for axes in figure.axes if axes.get_visible()]
+    assert [axes.get_title() for axes in panels] == ["article-demands", "hanoi-2019"]
+    median = uncertain[
+        (uncertain["scenario"] == "article-demands")
+        & (uncertain["variable"] == "Hard Currency|Net")
+        & (uncertain["quantile"] == 0.5)
+    ]["value"].to_numpy()
+    assert panels[0].get_lines()[0].get_ydata() == pytest.approx(median / 1e6)
+    assert len(panels[0].collections) == 1  # one band: p5 to p95
+
+
+def test_tornado_chart_orders_by_swing():
+    table = calc.tornado("metals-only", "Revenue|Metal Exports")
+    (axes,) = calc.plot_tornado(table, "Revenue|Metal Exports").axes
+    labels = [tick.get_text() for tick in axes.get_yticklabels()]
+    assert labels[-1] == "metals.pre_sanction_exports" and labels[-2] == "metals.price_index"
+    assert "central: 220.0" in axes.get_xlabel()
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg"])
+def test_save_figure(frame, tmp_path, suffix):
+    path = calc.save_figure(calc.plot_scenarios(frame), tmp_path / f"chart.{suffix}")
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG") if suffix == "png" else b"<svg" in data[:500]
+    again = calc.save_figure(calc.plot_scenarios(frame), tmp_path / f"again.{suffix}")
+    assert again.read_bytes() == data  # no timestamps: the same chart gives the same bytes
+
+
+def test_chart_errors(frame, tmp_path, monkeypatch):
+    with pytest.raises(calc.InputError, match=r"must end in \.png or \.svg"):
+        calc.save_figure(calc.plot_scenarios(frame), tmp_path / "chart.jpg")
+    with pytest.raises(calc.InputError, match="variable: 'Nope' is not in the frame"):
+        calc.plot_path(frame, "Nope")
+    with pytest.raises(calc.InputError, match=r"plot_fan: expected a frame from calc\.montecarlo"):
+        calc.plot_fan(frame)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(calc.InputError, match=r'charts need matplotlib: pip install "sanctions-relief\[plot\]"'):
+        charts.plot_scenarios(frame)
+
+
+def test_chart_command(tmp_path, capsys):
+    for kind in ("scenarios", "path", "fan", "tornado"):
+        target = tmp_path / f"{kind}.svg"
+        assert main(["chart", kind, "article-demands", "hanoi-2019", "-n", "200", "--out", str(target)]) == 0
+        assert b"<svg" in target.read_bytes()[:500]
+    assert main(["chart", "fan", "status-quo", "--out", str(tmp_path / "x.gif")]) == 2
+    assert "must end in .png or .svg" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def report_path(tmp_path_factory):
+    hostile = calc.Scenario(name='<img src=x onerror="alert(1)">', metals_share=0.5)
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    return calc.report(["article-demands", "status-quo", "hanoi-2019", hostile], path, n=2000, seed=3)
+
+
+def test_report_is_self_contained_and_complete(report_path):
+    html = report_path.read_text("utf-8")
+    references = re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', html) + re.findall(r"url\(([^)]*)\)", html)
+    assert references and all(ref.startswith("data:") for ref in references)
+    assert "<link" not in html and "<script" not in html and "<img src=x" not in html  # escaped, never run
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    images = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    assert len(images) == 4
+    assert all(b"<svg" in base64.b64decode(image)[:500] for image in images)
+    for parameter in calc.load_assumptions().values():  # every assumption with its source
+        assert parameter.name in html and escape(parameter.source) in html
+    assert html.count("(judgement)") >= 6
+    assert "88.9" in html and "Stangarone" in html and "seed 3" in html and "2,000 draws" in html
+
+
+def test_report_command_and_errors(tmp_path, capsys):
+    target = tmp_path / "r.html"
+    assert main(["report", "article-demands", "-n", "100", "--out", str(target)]) == 0
+    assert target.read_text().startswith("<!DOCTYPE html>")
+    assert main(["report", "--out", str(tmp_path / "r.pdf")]) == 2
+    assert "must end in .html" in capsys.readouterr().err
+
+
+def _browser():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("headless Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (the test extra installs it)")
+    return executable, sync_playwright
+
+
+def test_report_renders_in_headless_chromium(report_path, tmp_path):
+    executable, sync_playwright = _browser()
+    flags = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=flags)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        requests, failed, errors = [], [], []
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.goto(report_path.as_uri())
+        sizes = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+        title = page.title()
+        shot = tmp_path / "report.png"
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert failed == [] and errors == []
+    assert all(url.startswith(("file:", "data:")) for url in requests)
+    assert len(sizes) == 4 and all(done and width > 100 and height > 100 for done, width, height in sizes)
+    assert title == "sanctions-relief report"
+    from PIL import Image
+
+    image = np.asarray(Image.open(shot).convert("L"))
+    assert image.shape[0] > 3000 and image.std() > 20  # a long page with content, not a blank one
