@@ -16,6 +16,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -236,7 +237,7 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: is not a file")
     package_path = datapackage_path(path)
-    for _ in range(3):  # a writer replaces the package, then the CSV: read again if caught in between
+    for attempt in range(5):  # a writer replaces the package, then the CSV: wait and read again if caught between
         package = _read_package(package_path)
         frame, size = _read_long_csv(path)
         recorded = package.get("resources", [{}])[0] if package else {}
@@ -244,6 +245,7 @@ def read_csv(path: str | Path) -> pd.DataFrame:
             if package:
                 frame.attrs["sanctions_relief"] = package.get("sanctions_relief", {})
             return frame
+        time.sleep(0.02 * (attempt + 1))
     raise InputError(
         f"{path}: does not match {package_path.name} ({size:,} bytes now, {recorded['bytes']:,} when "
         f"exported): the CSV was changed or damaged after export; move {package_path.name} away to read it anyway"

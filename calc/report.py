@@ -84,11 +84,13 @@ def _headline(frame: pd.DataFrame, uncertain: pd.DataFrame, variable: str) -> st
         central = frame[(frame["scenario"] == scenario) & (frame["variable"] == variable)]["value"].iloc[-1]
         supply = frame[(frame["scenario"] == scenario) & (frame["variable"] == fuel)]["value"].iloc[-1]
         low, high = net.index.min(), net.index.max()
+        median = min(net.index, key=lambda q: abs(q - 0.5))
         name, unit = name_and_unit(variable)
         items.append(
             f"<li><strong>{escape(scenario)}</strong>: {escape(name.lower())} {shown(variable, central)} "
-            f"{escape(unit)} on the central assumptions ({100 * (high - low):g} % range {shown(variable, net[low])} "
-            f"to {shown(variable, net[high])}); net added fuel {shown(fuel, supply)} bbl/yr.</li>"
+            f"{escape(unit)} on the central assumptions; over the draws, median {shown(variable, net[median])} and "
+            f"{100 * (high - low):g} % range {shown(variable, net[low])} to {shown(variable, net[high])}; "
+            f"net added fuel {shown(fuel, supply)} bbl/yr.</li>"
         )
     return f'<ul class="headline">{"".join(items)}</ul>'
 

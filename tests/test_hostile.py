@@ -28,33 +28,29 @@ class Case:
     message: str
 
 
-def toml_file(text: str) -> Callable[[Path], object]:
+def written(reader: Callable[[Path], object], name: str, content: str | bytes, package: str | None = None):
+    """A case that writes ``content`` to a file called ``name`` (and a data package beside it) and reads it."""
+
     def load(tmp: Path):
-        path = tmp / "mine.toml"
-        path.write_text(text)
-        return calc.load_assumptions(path)
-
-    return load
-
-
-def scenario_file(text: str) -> Callable[[Path], object]:
-    def load(tmp: Path):
-        path = tmp / "scenarios.toml"
-        path.write_text(text)
-        return calc.load_scenarios(path)
-
-    return load
-
-
-def csv_file(content: bytes, package: str | None = None) -> Callable[[Path], object]:
-    def load(tmp: Path):
-        path = tmp / "results.csv"
-        path.write_bytes(content)
+        path = tmp / name
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
         if package is not None:
-            (tmp / "results.datapackage.json").write_text(package)
-        return calc.read_csv(path)
+            (tmp / f"{path.stem}.datapackage.json").write_text(package)
+        return reader(path)
 
     return load
+
+
+def toml_file(text: str):
+    return written(calc.load_assumptions, "mine.toml", text)
+
+
+def scenario_file(text: str):
+    return written(calc.load_scenarios, "scenarios.toml", text)
+
+
+def csv_file(content: bytes, package: str | None = None):
+    return written(calc.read_csv, "results.csv", content, package)
 
 
 def truncated_export(cut: str) -> Callable[[Path], object]:
