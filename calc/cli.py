@@ -97,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         "chart",
         help="draw a chart to PNG or SVG (needs matplotlib)",
         description="Draw one chart: scenarios side by side, the yearly path of a variable, a Monte Carlo fan "
-        "chart, or the sensitivity tornado (of the first scenario named).",
+        "chart, or the sensitivity tornado (of the first scenario named other than the status quo).",
     )
     chart.add_argument("kind", choices=["scenarios", "path", "fan", "tornado"], help="which chart")
     _scenario_options(chart)
@@ -289,9 +289,11 @@ def _chart(args: argparse.Namespace) -> int:
     scenarios = _scenarios(args)
     assumptions = _load_assumptions(args)
     if args.kind == "tornado":
+        from calc.scenario import first_eased
         from calc.uncertainty import tornado
 
-        figure = charts.plot_tornado(tornado(scenarios[0], args.variable, assumptions=assumptions), args.variable)
+        table = tornado(first_eased(scenarios), args.variable, assumptions=assumptions)
+        figure = charts.plot_tornado(table, args.variable)
     elif args.kind == "fan":
         from calc.uncertainty import montecarlo
 

@@ -21,7 +21,7 @@ from calc.display import COMPARISON_HEADING, LABELS, comparison, name_and_unit, 
 from calc.engine import ScenarioSpec, checked_assumptions, run
 from calc.errors import InputError
 from calc.export import atomic
-from calc.scenario import STATUS_QUO, presets, resolve
+from calc.scenario import first_eased, presets, resolve
 from calc.uncertainty import montecarlo, tornado
 
 STYLE = """
@@ -138,7 +138,7 @@ def report(
     used = checked_assumptions(assumptions)
     frame = run(chosen, assumptions=used)
     uncertain = montecarlo(chosen, n=n, seed=seed, assumptions=used)
-    focus = next((s for s in chosen if s.name != STATUS_QUO), chosen[0])
+    focus = first_eased(chosen)
     sensitivity = tornado(focus, variable, assumptions=used)
     record = uncertain.attrs["sanctions_relief"]["montecarlo"]
     years = [parameter.year for parameter in used.values()]

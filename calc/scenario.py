@@ -166,6 +166,11 @@ def preset(name: str) -> Scenario:
         raise InputError(f"unknown scenario {name!r}; presets: {', '.join(_presets())}") from None
 
 
+def first_eased(scenarios: list[Scenario]) -> Scenario:
+    """The first scenario that is not the status quo (the one worth a sensitivity analysis), else the first."""
+    return next((scenario for scenario in scenarios if scenario.name != STATUS_QUO), scenarios[0])
+
+
 def resolve(scenarios: Scenario | str | Path | list[Scenario | str | Path] | tuple) -> list[Scenario]:
     """Scenarios from a Scenario, a preset name, a path to a scenario TOML file, or a list of those."""
     items = list(scenarios) if isinstance(scenarios, (list, tuple)) else [scenarios]

@@ -92,7 +92,7 @@ def montecarlo(
     """
     chosen = resolve(scenarios)
     used = checked_assumptions(assumptions)
-    n = _draw_count(n, len(chosen))
+    n = _draw_count(n)
     levels = _quantile_levels(quantiles)
     if sampler not in SAMPLERS:
         raise InputError(f"sampler: {sampler!r} is not known; accepted: {', '.join(SAMPLERS)}")
@@ -185,7 +185,7 @@ def draw_tables(
                 progress(done, total)
 
 
-def _draw_count(n: object, scenarios: int) -> int:
+def _draw_count(n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, Integral | Real) or not float(n).is_integer():
         raise InputError(f"n: expected a whole number of draws, got {n!r}")
     n = int(n)
@@ -288,7 +288,7 @@ def sobol(
     if variable not in VARIABLES:
         raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(VARIABLES)}")
     column = _year_column(chosen, year)
-    n = _draw_count(n, 1)
+    n = _draw_count(n)
     names = sampled_names(used)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     uniforms = sampler.sample(problem, n, calc_second_order=False, seed=_seed(seed))
