@@ -95,8 +95,9 @@ def long_frame(blocks: Sequence[tuple[str, str, str, np.ndarray, np.ndarray]]) -
 
 
 def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataFrame:
-    """One row per scenario and variable: first-year and steady-state (last-year) values, for flows (units
-    per year) the total over the horizon, and for money flows the present value.
+    """One row per scenario and variable (and quantile, for a Monte Carlo frame): first-year and steady-state
+    (last-year) values, for flows (units per year) the total over the horizon, and for money flows the present
+    value.
 
     The present value discounts year k of the horizon (k = 0 in the first year) by (1 + rate)^k, so it is in
     first-year money. The rate defaults to ``context.discount_rate`` of the assumptions recorded in the frame
@@ -108,18 +109,18 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
     rate = _discount_rate(frame) if discount_rate is None else float(discount_rate)
     if not 0.0 <= rate <= 1.0:
         raise InputError(f"summary: discount_rate {rate!r} is out of range; accepted: a rate from 0 to 1")
+    keys = ["scenario", "variable", "unit", *(["quantile"] if "quantile" in frame.columns else [])]
     rows = []
-    for (scenario, variable, unit), group in frame.groupby(["scenario", "variable", "unit"], sort=False):
+    for key, group in frame.groupby(keys, sort=False):
         ordered = group.sort_values("year")
         values = ordered["value"].to_numpy()
         k = ordered["year"].to_numpy() - ordered["year"].iloc[0]
+        unit = key[2]
         flow = unit.endswith("/yr")
         money = unit.startswith("USD")
         rows.append(
-            {
-                "scenario": scenario,
-                "variable": variable,
-                "unit": unit,
+            dict(zip(keys, key, strict=True))
+            | {
                 "first_year": values[0],
                 "steady_state": values[-1],
                 "total_unit": unit.removesuffix("/yr") if flow else "",

@@ -148,7 +148,8 @@ def _chunks(frame: pd.DataFrame) -> Iterator[pa.Table]:
         part = table.slice(start, CHUNK_ROWS)
         for index, field in enumerate(part.schema):
             if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-                part = part.set_column(index, field, safe_text(part.column(index).combine_chunks()))
+                safe = [safe_text(chunk) for chunk in part.column(index).chunks]  # no copy of unchanged text
+                part = part.set_column(index, field, pa.chunked_array(safe, type=field.type))
         yield part
 
 
@@ -289,5 +290,6 @@ def _read_long_csv(path: Path) -> tuple[pd.DataFrame, int]:
         raise InputError(f"{path}: damaged CSV ({str(error).splitlines()[0]})") from None
     for name in TEXT_COLUMNS:
         index = table.schema.get_field_index(name)
-        table = table.set_column(index, name, restored_text(table.column(index).combine_chunks()))
+        column = table.column(index)
+        table = table.set_column(index, name, pa.chunked_array([restored_text(c) for c in column.chunks], column.type))
     return table.to_pandas(), size

@@ -142,3 +142,13 @@ def test_run_records_what_produced_it():
     assert recorded["version"] == calc.__version__
     assert recorded["scenarios"][0]["petroleum_cap"] == "2000000 bbl/yr"
     assert {record["name"] for record in recorded["assumptions"]} == set(calc.load_assumptions())
+
+
+def test_summary_of_a_montecarlo_frame_keeps_quantiles_apart():
+    frame = calc.montecarlo("metals-only", n=500, seed=1)
+    table = calc.summary(frame)
+    revenue = table[table["variable"] == "Revenue|Metal Exports"].set_index("quantile")
+    assert list(revenue.index) == [0.05, 0.5, 0.95]
+    # no ramp: ten equal years, so each total is ten times its yearly quantile
+    assert revenue["total"].to_numpy() == pytest.approx(10 * revenue["first_year"].to_numpy())
+    assert revenue.loc[0.05, "total"] < revenue.loc[0.95, "total"]
