@@ -234,11 +234,7 @@ def tornado(
     (in its own unit), the result at each end and at the central values, and ``swing`` = |high end - low end|.
     ``year`` defaults to the last year of the horizon (the steady state).
     """
-    (chosen,) = _single(scenario)
-    used = checked_assumptions(assumptions)
-    if variable not in VARIABLES:
-        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(VARIABLES)}")
-    column = _year_column(chosen, year)
+    chosen, used, column = _sensitivity_inputs(scenario, variable, year, assumptions)
     names = sampled_names(used)
     ranges = used.ranges()
     p: dict[str, float | np.ndarray] = used.central()
@@ -248,7 +244,7 @@ def tornado(
         values = np.full((2 * count + 1, 1), middle)
         values[1 + index], values[1 + count + index] = low, high
         p[name] = values
-    result = np.broadcast_to(scenario_results(chosen, p)[variable], (2 * count + 1, chosen.horizon))[:, column]
+    result = _result_in_year(chosen, p, variable, 2 * count + 1, column)
     rows = [
         {
             "parameter": name,
@@ -283,11 +279,7 @@ def sobol(
         from SALib.sample import sobol as sampler
     except ImportError:
         raise InputError("Sobol indices need SALib: pip install 'sanctions-relief[uncertainty]'") from None
-    (chosen,) = _single(scenario)
-    used = checked_assumptions(assumptions)
-    if variable not in VARIABLES:
-        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(VARIABLES)}")
-    column = _year_column(chosen, year)
+    chosen, used, column = _sensitivity_inputs(scenario, variable, year, assumptions)
     n = _draw_count(n)
     names = sampled_names(used)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
@@ -296,7 +288,7 @@ def sobol(
     p: dict[str, float | np.ndarray] = used.central()
     for index, name in enumerate(names):
         p[name] = inverse_cdf(uniforms[:, index], *ranges[name], used[name].distribution)[:, None]
-    result = np.broadcast_to(scenario_results(chosen, p)[variable], (len(uniforms), chosen.horizon))[:, column]
+    result = _result_in_year(chosen, p, variable, len(uniforms), column)
     if np.ptp(result) == 0:
         indices = dict.fromkeys(("S1", "S1_conf", "ST", "ST_conf"), np.zeros(len(names)))
     else:
@@ -305,11 +297,21 @@ def sobol(
     return frame.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def _single(scenario: Scenario | str) -> list[Scenario]:
+def _sensitivity_inputs(
+    scenario: Scenario | str, variable: str, year: int | None, assumptions: Assumptions | str | Path | None
+) -> tuple[Scenario, Assumptions, int]:
+    """The one scenario, the assumption set and the year's column for a sensitivity analysis, all checked."""
     chosen = [] if isinstance(scenario, (list, tuple)) else resolve(scenario)
     if len(chosen) != 1:
         raise InputError("scenario: sensitivity takes one scenario at a time")
-    return chosen
+    if variable not in VARIABLES:
+        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(VARIABLES)}")
+    return chosen[0], checked_assumptions(assumptions), _year_column(chosen[0], year)
+
+
+def _result_in_year(scenario: Scenario, p: Mapping, variable: str, rows: int, column: int) -> np.ndarray:
+    """``variable`` for each of ``rows`` parameter sets in ``p``, in one year of the horizon."""
+    return np.broadcast_to(scenario_results(scenario, p)[variable], (rows, scenario.horizon))[:, column]
 
 
 def _year_column(scenario: Scenario, year: int | None) -> int:
