@@ -67,8 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         "of every result (steady-state year printed; every year written with --out).",
     )
     _scenario_options(montecarlo)
-    montecarlo.add_argument("-n", "--draws", default="10000", metavar="N", help="number of draws (default 10000)")
-    montecarlo.add_argument("--seed", default="1", metavar="S", help="random seed (default 1)")
+    _draw_options(montecarlo, "Monte Carlo")
     montecarlo.add_argument("--sampler", default="random", choices=["random", "lhs"], help="default: random")
     montecarlo.add_argument(
         "--quantiles", default="0.05,0.5,0.95", metavar="Q,Q,...", help="levels (default 0.05,0.5,0.95)"
@@ -103,8 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     _scenario_options(chart)
     chart.add_argument("--out", required=True, metavar="FILE.png|svg", help="where to write the chart")
     chart.add_argument("--variable", default="Hard Currency|Net", help="variable (path, fan, tornado)")
-    chart.add_argument("-n", "--draws", default="10000", metavar="N", help="draws for the fan chart")
-    chart.add_argument("--seed", default="1", metavar="S", help="seed for the fan chart (default 1)")
+    _draw_options(chart, "fan chart")
     _assumption_options(chart)
     chart.set_defaults(command=_chart)
 
@@ -117,8 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     _scenario_options(report)
     report.add_argument("--out", default="report.html", metavar="FILE.html", help="default: report.html")
     report.add_argument("--variable", default="Hard Currency|Net", help="variable for the path, fan and tornado")
-    report.add_argument("-n", "--draws", default="10000", metavar="N", help="Monte Carlo draws (default 10000)")
-    report.add_argument("--seed", default="1", metavar="S", help="random seed (default 1)")
+    _draw_options(report, "Monte Carlo")
     _assumption_options(report)
     report.set_defaults(command=_report)
 
@@ -151,6 +148,11 @@ def _scenario_options(parser: argparse.ArgumentParser) -> None:
     levers.add_argument("--start-year", metavar="YEAR", help="first year (default 2027)")
     levers.add_argument("--horizon", metavar="YEARS", help="number of years (default 10)")
     levers.add_argument("--ramp-years", metavar="YEARS", help="years to full effect (default 0: at once)")
+
+
+def _draw_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("-n", "--draws", default="10000", metavar="N", help=f"{what} draws (default 10000)")
+    parser.add_argument("--seed", default="1", metavar="S", help=f"{what} random seed (default 1)")
 
 
 def _output_options(parser: argparse.ArgumentParser, what: str) -> None:
