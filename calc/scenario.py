@@ -60,7 +60,9 @@ class Scenario:
         """The levers as plain data (the cap as "N bbl/yr", "lifted" or "status-quo"), as a scenario file has them."""
         data = asdict(self)
         cap = self.petroleum_cap
-        data["petroleum_cap"] = LIFTED if cap is None else cap if cap == STATUS_QUO else f"{cap:.17g} bbl/yr"
+        data["petroleum_cap"] = (
+            LIFTED if cap is None else cap if cap == STATUS_QUO else f"{repr(cap).removesuffix('.0')} bbl/yr"
+        )
         return data
 
 
