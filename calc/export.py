@@ -286,8 +286,10 @@ def _read_long_csv(path: Path) -> tuple[pd.DataFrame, int]:
             table = pacsv.read_csv(handle, convert_options=options)
     except UnicodeDecodeError as error:
         raise InputError(f"{path}: cannot be read as UTF-8 CSV ({error})") from None
-    except (pa.ArrowInvalid, OSError) as error:
+    except pa.ArrowInvalid as error:
         raise InputError(f"{path}: damaged CSV ({str(error).splitlines()[0]})") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
     for name in TEXT_COLUMNS:
         index = table.schema.get_field_index(name)
         column = table.column(index)

@@ -455,3 +455,22 @@ def test_export_does_not_follow_into_a_half_written_state_on_keyboard_interrupt(
         calc.export_csv(calc.run("article-demands"), path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.datapackage.json"]
+
+
+def test_unreadable_files_are_named(tmp_path, monkeypatch):
+    """Permission bits do not stop root, so the refusal of the operating system is simulated."""
+    toml = tmp_path / "mine.toml"
+    toml.write_text("[petroleum.price]\nvalue = 90\n")
+    csv = calc.export_csv(calc.run("status-quo"), tmp_path / "results.csv")
+
+    def refused(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    from calc import assumptions
+
+    monkeypatch.setattr(assumptions, "open", refused, raising=False)
+    monkeypatch.setattr(export, "open", refused, raising=False)
+    with pytest.raises(calc.InputError, match=r"mine\.toml: cannot be read \(Permission denied\)"):
+        calc.load_assumptions(toml)
+    with pytest.raises(calc.InputError, match=r"results\.csv: cannot be read \(Permission denied\)"):
+        calc.read_csv(csv)

@@ -226,3 +226,17 @@ def test_quantiles_ordered_for_any_valid_scenario(metals, luxury, cap, ramp_year
     wide = frame.pivot_table(index=["variable", "year"], columns="quantile", values="value")
     assert (wide[0.05] <= wide[0.5]).all() and (wide[0.5] <= wide[0.95]).all()
     assert np.isfinite(frame["value"]).all()
+
+
+def test_progress_is_reported_per_scenario_and_per_chunk_of_draws(tmp_path, monkeypatch):
+    monkeypatch.setattr(uncertainty, "DRAW_CHUNK", 40)
+    calls = []
+    calc.montecarlo(
+        ["article-demands", "hanoi-2019"],
+        n=100,
+        seed=1,
+        draws_out=tmp_path / "d.csv",
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    # two scenarios, then 2 x ceil(100 / 40) = 6 chunks of draws
+    assert calls == [(1, 2), (2, 2), (1, 6), (2, 6), (3, 6), (4, 6), (5, 6), (6, 6)]
