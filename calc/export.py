@@ -143,7 +143,10 @@ def target_path(path: str | Path) -> Path:
 
 def _chunks(frame: pd.DataFrame) -> Iterator[pa.Table]:
     """The frame as arrow tables of at most ``CHUNK_ROWS`` rows, text neutralised."""
-    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+        raise InputError(f"export: a column cannot be written as CSV ({str(error).splitlines()[0]})") from None
     for start in range(0, max(table.num_rows, 1), CHUNK_ROWS):
         part = table.slice(start, CHUNK_ROWS)
         for index, field in enumerate(part.schema):

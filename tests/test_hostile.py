@@ -136,6 +136,11 @@ API = [
     Case("seed-float", lambda t: calc.montecarlo("status-quo", n=5, seed=1.5), "seed: expected a whole number"),
     Case("export-onto-folder", lambda t: calc.export_csv(calc.run("status-quo"), folder(t, "x.csv")), "is a folder"),
     Case("export-not-a-frame", lambda t: calc.export_csv([1, 2], t / "x.csv"), "expected a pandas DataFrame"),
+    Case(
+        "export-mixed-column",
+        lambda t: calc.export_csv(pd.DataFrame({"a": [1, "x"]}), t / "x.csv"),
+        "export: a column cannot be written as CSV",
+    ),
 ]
 
 ASSUMPTION_FILES = [
