@@ -225,9 +225,9 @@ def _checked(parameter: Parameter, field: str) -> Parameter:
             f"value={parameter.value:g} (low <= value <= high)"
         )
     spec = PARAMETERS[parameter.name]
-    factor = ureg.Quantity(1.0, parameter.unit).to(spec.unit).magnitude
-    for key in ("value", "low", "high"):
-        spec.check(getattr(parameter, key) * factor, f"{field}.{key}")
+    low, value, high = parameter.magnitudes()
+    for key, magnitude in (("value", value), ("low", low), ("high", high)):
+        spec.check(magnitude, f"{field}.{key}")
     return parameter
 
 

@@ -49,24 +49,24 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sanctions-relief {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND", parser_class=_Parser)
 
-    run = commands.add_parser(
+    run = _scenario_command(
+        commands,
         "run",
+        _run,
         help="run scenarios and print them side by side (or write CSV)",
         description="Run scenarios (preset names or scenario .toml files; all presets if none is named) "
         "and print their steady-state yearly effects side by side, or write the yearly results as CSV.",
     )
-    _scenario_options(run)
     _output_options(run, "the yearly results")
-    _assumption_options(run)
-    run.set_defaults(command=_run)
 
-    montecarlo = commands.add_parser(
+    montecarlo = _scenario_command(
+        commands,
         "montecarlo",
+        _montecarlo,
         help="draw every assumption across its range; print or write quantiles",
         description="Monte Carlo: draw every assumption with a range together, N times, and report quantiles "
         "of every result (steady-state year printed; every year written with --out).",
     )
-    _scenario_options(montecarlo)
     _draw_options(montecarlo, "Monte Carlo")
     montecarlo.add_argument("--sampler", default="random", choices=["random", "lhs"], help="default: random")
     montecarlo.add_argument(
@@ -74,50 +74,45 @@ def _parser() -> argparse.ArgumentParser:
     )
     _output_options(montecarlo, "the quantiles")
     montecarlo.add_argument("--draws-out", metavar="PATH.csv", help="also write every raw draw here (large)")
-    _assumption_options(montecarlo)
-    montecarlo.set_defaults(command=_montecarlo)
 
-    sensitivity = commands.add_parser(
+    sensitivity = _scenario_command(
+        commands,
         "sensitivity",
+        _sensitivity,
         help="which assumptions move a result most (tornado; Sobol with --sobol)",
         description="One assumption at a time at its low and at its high, the others central: how far the "
         "result moves, largest swing first.",
     )
-    _scenario_options(sensitivity)
     sensitivity.add_argument("--variable", default="Hard Currency|Net", help="result variable (default: net)")
     sensitivity.add_argument("--year", metavar="YEAR", help="year (default: the last year of the horizon)")
     sensitivity.add_argument("--sobol", metavar="N", help="also Sobol indices from SALib with base sample N")
     sensitivity.add_argument("--seed", default="1", metavar="S", help="seed for --sobol (default 1)")
     sensitivity.add_argument("--out", metavar="PATH.csv", help="write the tornado table here instead of printing it")
-    _assumption_options(sensitivity)
-    sensitivity.set_defaults(command=_sensitivity)
 
-    chart = commands.add_parser(
+    chart = _scenario_command(
+        commands,
         "chart",
+        _chart,
         help="draw a chart to PNG or SVG (needs matplotlib)",
         description="Draw one chart: scenarios side by side, the yearly path of a variable, a Monte Carlo fan "
         "chart, or the sensitivity tornado (of the first scenario named other than the status quo).",
+        kinds=["scenarios", "path", "fan", "tornado"],
     )
-    chart.add_argument("kind", choices=["scenarios", "path", "fan", "tornado"], help="which chart")
-    _scenario_options(chart)
     chart.add_argument("--out", required=True, metavar="FILE.png|svg", help="where to write the chart")
     chart.add_argument("--variable", default="Hard Currency|Net", help="variable (path, fan, tornado)")
     _draw_options(chart, "fan chart")
-    _assumption_options(chart)
-    chart.set_defaults(command=_chart)
 
-    report = commands.add_parser(
+    report = _scenario_command(
+        commands,
         "report",
+        _report,
         help="write one self-contained HTML report (needs matplotlib)",
         description="Write an HTML report that opens offline: the scenarios compared in a table and charts, the "
         "uncertainty (fan chart, tornado), the formulas in plain words, and every assumption with its source.",
     )
-    _scenario_options(report)
     report.add_argument("--out", default="report.html", metavar="FILE.html", help="default: report.html")
     report.add_argument("--variable", default="Hard Currency|Net", help="variable for the path, fan and tornado")
     _draw_options(report, "Monte Carlo")
-    _assumption_options(report)
-    report.set_defaults(command=_report)
 
     presets = commands.add_parser("presets", help="list the preset scenarios", description="List the presets.")
     presets.set_defaults(command=_presets)
@@ -132,7 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _scenario_options(parser: argparse.ArgumentParser) -> None:
+def _scenario_command(commands, name: str, handler, help: str, description: str, kinds: list[str] | None = None):
+    """A subcommand that takes scenarios, levers and assumption options, and runs ``handler``."""
+    parser = commands.add_parser(name, help=help, description=description)
+    if kinds:
+        parser.add_argument("kind", choices=kinds, help="which chart")
     parser.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="preset name or scenario .toml file")
     levers = parser.add_argument_group(
         "levers", "applied to every scenario named; with no scenario named, they define one called 'custom'"
@@ -148,6 +147,9 @@ def _scenario_options(parser: argparse.ArgumentParser) -> None:
     levers.add_argument("--start-year", metavar="YEAR", help="first year (default 2027)")
     levers.add_argument("--horizon", metavar="YEARS", help="number of years (default 10)")
     levers.add_argument("--ramp-years", metavar="YEARS", help="years to full effect (default 0: at once)")
+    _assumption_options(parser)
+    parser.set_defaults(command=handler)
+    return parser
 
 
 def _draw_options(parser: argparse.ArgumentParser, what: str) -> None:

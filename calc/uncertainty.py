@@ -166,8 +166,8 @@ def draw_tables(
             for index, variable in enumerate(VARIABLES):
                 first = len(sampled) + index * count
                 values[:, first : first + count] = np.broadcast_to(results[variable], (size, count))
-            codes = pa.array(np.tile(row_name, size).astype(np.int32))
-            same = pa.array(np.zeros(size * per_draw, dtype=np.int32))
+            codes = np.tile(row_name, size)
+            same = np.zeros(size * per_draw, dtype=np.int32)
             yield pa.table(
                 {
                     "model": coded_text([MODEL], same),

@@ -25,9 +25,10 @@ from calc.errors import InputError
 
 DEFINITIONS = Path(__file__).with_name("units.txt")
 #: Unit names that readers take in different senses; pint picks one silently, so they are refused with a hint.
+TON = "short ton (907 kg), long ton (1016 kg) or metric tonne (1000 kg): write 't' for the metric tonne"
 AMBIGUOUS = {
-    "ton": "short ton (907 kg), long ton (1016 kg) or metric tonne (1000 kg): write 't' for the metric tonne",
-    "tons": "short ton (907 kg), long ton (1016 kg) or metric tonne (1000 kg): write 't' for the metric tonne",
+    "ton": TON,
+    "tons": TON,
     "billion": "10**9 or, in older British usage, 10**12: write the number out, e.g. 2.5e9",
 }
 CACHE_ENV = "SANCTIONS_RELIEF_CACHE_DIR"
@@ -92,7 +93,6 @@ def build_registry() -> pint.UnitRegistry:
 
 
 ureg = build_registry()
-Quantity = ureg.Quantity
 
 
 def parse_quantity(value: object, unit: str, field: str) -> float:
