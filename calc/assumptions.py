@@ -6,8 +6,7 @@ or folder over it, so a partial file changes only what it names. ``override()`` 
 
 from __future__ import annotations
 
-import math
-import tomllib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -15,57 +14,35 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from calc.area import DECLARATIONS, Area, read_areas, shipped_areas
 from calc.errors import InputError
+from calc.files import read_toml, shipped_folder
+from calc.kinds import MONEY, POSITIVE_MONEY, SHARE, Spec, check_roles
 from calc.units import check_unit, parse_quantity, ureg
 
 if TYPE_CHECKING:
     import pandas as pd
     import pint
 
-
-@dataclass(frozen=True)
-class Spec:
-    """What the model expects of a parameter: the unit it computes in and the values that make sense."""
-
-    unit: str
-    meaning: str
-    minimum: float = 0.0
-    maximum: float = math.inf
-    allow_minimum: bool = True
-    allow_maximum: bool = True
-
-    def check(self, magnitude: float, field: str) -> None:
-        low_ok = magnitude > self.minimum or (self.allow_minimum and magnitude == self.minimum)
-        high_ok = magnitude < self.maximum or (self.allow_maximum and magnitude == self.maximum)
-        if not (low_ok and high_ok):
-            raise InputError(f"{field}: {magnitude:g} is out of range; accepted: {self.meaning}")
-
-
-SHARE = Spec("dimensionless", "a share from 0 to 1", maximum=1.0)
-
-#: The parameters the models use, with the unit each is computed in. The names are part of the public contract.
-PARAMETERS: Mapping[str, Spec] = MappingProxyType(
+#: Parameters outside every area: denominators of shares, the observed fall in exports, the discount rate.
+CONTEXT: Mapping[str, Spec] = MappingProxyType(
     {
-        "metals.pre_sanction_exports": Spec("USD/yr", "money per year, 0 or more"),
-        "metals.price_index": Spec("dimensionless", "a price ratio, 0 or more"),
-        "metals.capacity_share": SHARE,
-        "metals.already_smuggled_share": SHARE,
-        "petroleum.legal_cap": Spec("bbl/yr", "an oil volume per year, 0 or more"),
-        "petroleum.pre_sanction_imports": Spec("bbl/yr", "an oil volume per year above 0", allow_minimum=False),
-        "petroleum.illicit_imports": Spec("bbl/yr", "an oil volume per year, 0 or more"),
-        "petroleum.displacement_share": SHARE,
-        "petroleum.price": Spec("USD/bbl", "a price per barrel, 0 or more"),
-        "petroleum.smuggling_premium": Spec("dimensionless", "a mark-up, 0 or more"),
-        "petroleum.bbl_per_tonne": Spec("bbl/t", "barrels per tonne above 0", allow_minimum=False),
-        "luxury.observed_imports": Spec("USD/yr", "money per year, 0 or more"),
-        "luxury.blocked_share": Spec(
-            "dimensionless", "a share from 0 up to but not including 1", maximum=1.0, allow_maximum=False
-        ),
-        "context.gdp": Spec("USD/yr", "money per year above 0", allow_minimum=False),
-        "context.total_exports": Spec("USD/yr", "money per year above 0", allow_minimum=False),
+        "context.gdp": POSITIVE_MONEY,
+        "context.total_exports": POSITIVE_MONEY,
+        "context.exports_2018": MONEY,
         "context.discount_rate": SHARE,
     }
 )
+OVERLAYS = "overlays"
+#: The year given to a kind's neutral value (1.0 for a price index, 0 for a share smuggled, ...) where an area leaves
+#: a parameter out: the pre-sanction valuation year of the baselines.
+NEUTRAL_YEAR = 2016
+
+
+def specs(areas: Sequence[Area]) -> dict[str, Spec]:
+    """Every parameter a set of areas can take, with the unit the model computes it in; context first."""
+    return dict(CONTEXT) | {name: spec for area in areas for name, spec in area.specs().items()}
+
 
 REQUIRED_KEYS = ("value", "unit", "low", "high", "year", "source")
 OPTIONAL_KEYS = ("url", "note", "judgement", "distribution")
@@ -95,30 +72,41 @@ class Parameter:
     def fixed(self) -> bool:
         return self.low == self.high
 
-    def magnitudes(self) -> tuple[float, float, float]:
-        """(low, value, high) in the unit the model computes in."""
-        model_unit = PARAMETERS[self.name].unit
+    def magnitudes(self, model_unit: str) -> tuple[float, float, float]:
+        """(low, value, high) in ``model_unit``, the unit the model computes in."""
         factor = ureg.Quantity(1.0, self.unit).to(model_unit).magnitude
         return self.low * factor, self.value * factor, self.high * factor
 
 
 class Assumptions(Mapping[str, Parameter]):
-    """An immutable, validated set of every parameter the models need."""
+    """An immutable, validated set of every parameter the models need, with the areas it declares."""
 
-    def __init__(self, parameters: Mapping[str, Parameter]):
-        missing = sorted(set(PARAMETERS) - set(parameters))
+    def __init__(self, parameters: Mapping[str, Parameter], areas: Sequence[Area] | None = None):
+        self.areas: tuple[Area, ...] = shipped_areas() if areas is None else tuple(areas)
+        self.specs: Mapping[str, Spec] = MappingProxyType(specs(self.areas))
+        unknown = sorted(set(parameters) - set(self.specs))
+        if unknown:
+            raise InputError(f"assumptions: {_unknown(unknown[0], self.specs)}")
+        missing = sorted(set(CONTEXT) - set(parameters))
         if missing:
             raise InputError(f"assumptions: missing parameter(s) {', '.join(missing)}")
-        self._parameters = MappingProxyType({name: parameters[name] for name in PARAMETERS})
+        for area in self.areas:
+            check_roles(
+                area.kind, area.name, {name.partition(".")[2] for name in parameters if _area_of(name) == area.name}
+            )
+        self._parameters = MappingProxyType({name: parameters[name] for name in self.specs if name in parameters})
         self._magnitudes = MappingProxyType(
-            {name: parameter.magnitudes() for name, parameter in self._parameters.items()}
+            {name: parameter.magnitudes(self.specs[name].unit) for name, parameter in self._parameters.items()}
         )
 
     def __getitem__(self, name: str) -> Parameter:
         try:
             return self._parameters[name]
         except (KeyError, TypeError):
-            raise InputError(_unknown(name)) from None
+            raise InputError(_unknown(name, self._parameters)) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._parameters
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._parameters)
@@ -130,15 +118,19 @@ class Assumptions(Mapping[str, Parameter]):
         return f"<Assumptions: {len(self)} parameters>"
 
     @classmethod
-    def from_records(cls, records: Sequence[Mapping[str, Any]], origin: str = "records") -> Assumptions:
+    def from_records(
+        cls, records: Sequence[Mapping[str, Any]], origin: str = "records", areas: Sequence[Area] | None = None
+    ) -> Assumptions:
         """A set from rows as ``to_frame().to_dict("records")`` gives them (as an export's metadata holds them)."""
+        known = specs(shipped_areas() if areas is None else areas)
         parameters = {}
         for record in records:
-            if not isinstance(record, Mapping) or record.get("name") not in PARAMETERS:
-                raise InputError(f"{origin}: {_unknown(record.get('name') if isinstance(record, Mapping) else record)}")
+            if not isinstance(record, Mapping) or record.get("name") not in known:
+                name = record.get("name") if isinstance(record, Mapping) else record
+                raise InputError(f"{origin}: {_unknown(name, known)}")
             table = {key: item for key, item in record.items() if key != "name" and item not in ("", None)}
-            parameters[record["name"]] = _parameter(record["name"], table, f"{origin}: {record['name']}")
-        return cls(parameters)
+            parameters[record["name"]] = _parameter(record["name"], table, f"{origin}: {record['name']}", known)
+        return cls(parameters, areas)
 
     def value(self, name: str) -> pint.Quantity:
         """The central value of ``name`` as a pint Quantity in its declared unit."""
@@ -146,7 +138,7 @@ class Assumptions(Mapping[str, Parameter]):
         return ureg.Quantity(parameter.value, parameter.unit)
 
     def central(self) -> dict[str, float]:
-        """Central values as plain numbers in the units the models compute in (see ``PARAMETERS``)."""
+        """Central values as plain numbers in the units the models compute in (see ``specs``)."""
         return {name: middle for name, (_, middle, _) in self._magnitudes.items()}
 
     def ranges(self) -> dict[str, tuple[float, float, float]]:
@@ -187,15 +179,31 @@ class Assumptions(Mapping[str, Parameter]):
         updated = dict(self._parameters)
         for name, change in changes.items():
             table = dict(change) if isinstance(change, Mapping) else {"value": change}
-            updated[name] = _overridden(self[name], table, origin)
-        return Assumptions(updated)
+            updated[name] = _overridden(self._base(name), table, origin, self.specs)
+        return Assumptions(updated, self.areas)
+
+    def _base(self, name: str) -> Parameter:
+        """The parameter ``name``; for one its area leaves out, the kind's neutral value, so that it can be set."""
+        if name in self._parameters:
+            return self._parameters[name]
+        area_name, _, role = name.partition(".") if isinstance(name, str) else ("", "", "")
+        for area in self.areas:
+            default = area.kind.roles[role].default if area.name == area_name and role in area.kind.roles else None
+            if default is not None:
+                source = f"neutral value of the {area.kind.name} kind; the shipped set gives no figure"
+                return Parameter(name, default, self.specs[name].unit, default, default, NEUTRAL_YEAR, source)
+        raise InputError(_unknown(name, self.specs))
 
 
-def _unknown(name: object) -> str:
-    return f"unknown parameter {name!r}; known parameters: {', '.join(PARAMETERS)}"
+def _area_of(name: str) -> str:
+    return name.partition(".")[0]
 
 
-def _overridden(base: Parameter, table: dict[str, Any], origin: str) -> Parameter:
+def _unknown(name: object, known: Mapping[str, Any]) -> str:
+    return f"unknown parameter {name!r}; known parameters: {', '.join(known)}"
+
+
+def _overridden(base: Parameter, table: dict[str, Any], origin: str, known: Mapping[str, Spec]) -> Parameter:
     """``base`` with the value (and range) of an override table."""
     field = f"{origin}: {base.name}"
     unknown = sorted(set(table) - set(OVERRIDE_KEYS))
@@ -206,7 +214,7 @@ def _overridden(base: Parameter, table: dict[str, Any], origin: str) -> Paramete
         )
     if ("low" in table) != ("high" in table):
         raise InputError(f"{field}: give both 'low' and 'high' to keep a range, or neither to fix the value")
-    unit = check_unit(table.get("unit", base.unit), PARAMETERS[base.name].unit, f"{field}.unit")
+    unit = check_unit(table.get("unit", base.unit), known[base.name].unit, f"{field}.unit")
     value = parse_quantity(table["value"], unit, f"{field}.value")
     low = parse_quantity(table.get("low", value), unit, f"{field}.low")
     high = parse_quantity(table.get("high", value), unit, f"{field}.high")
@@ -214,24 +222,23 @@ def _overridden(base: Parameter, table: dict[str, Any], origin: str) -> Paramete
     if not isinstance(note, str):
         raise InputError(f"{field}.note: must be text")
     result = replace(base, value=value, unit=unit, low=low, high=high, source=origin, url="", note=note)
-    return _checked(result, field)
+    return _checked(result, field, known[base.name])
 
 
-def _checked(parameter: Parameter, field: str) -> Parameter:
+def _checked(parameter: Parameter, field: str, spec: Spec) -> Parameter:
     """Refuse a range that does not contain the value, and values that make no physical sense."""
     if not parameter.low <= parameter.value <= parameter.high:
         raise InputError(
             f"{field}: the range low={parameter.low:g} .. high={parameter.high:g} must contain "
             f"value={parameter.value:g} (low <= value <= high)"
         )
-    spec = PARAMETERS[parameter.name]
-    low, value, high = parameter.magnitudes()
+    low, value, high = parameter.magnitudes(spec.unit)
     for key, magnitude in (("value", value), ("low", low), ("high", high)):
         spec.check(magnitude, f"{field}.{key}")
     return parameter
 
 
-def _parameter(name: str, table: dict[str, Any], field: str) -> Parameter:
+def _parameter(name: str, table: dict[str, Any], field: str, known: Mapping[str, Spec]) -> Parameter:
     """A full parameter record from a TOML table."""
     missing = [key for key in REQUIRED_KEYS if key not in table]
     if missing:
@@ -239,7 +246,7 @@ def _parameter(name: str, table: dict[str, Any], field: str) -> Parameter:
             f"{field}: missing {', '.join(map(repr, missing))}; every parameter needs "
             f"{', '.join(REQUIRED_KEYS)} (or give only 'value', 'unit', 'low', 'high' to override)"
         )
-    unit = check_unit(table["unit"], PARAMETERS[name].unit, f"{field}.unit")
+    unit = check_unit(table["unit"], known[name].unit, f"{field}.unit")
     numbers = {key: parse_quantity(table[key], unit, f"{field}.{key}") for key in ("value", "low", "high")}
     year = table["year"]
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
@@ -259,35 +266,18 @@ def _parameter(name: str, table: dict[str, Any], field: str) -> Parameter:
     if distribution not in DISTRIBUTIONS:
         raise InputError(f"{field}.distribution: {distribution!r} is not known; accepted: {', '.join(DISTRIBUTIONS)}")
     parameter = Parameter(name, unit=unit, year=year, judgement=judgement, distribution=distribution, **numbers, **text)
-    return _checked(parameter, field)
+    return _checked(parameter, field, known[name])
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; every failure becomes an InputError naming the file."""
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{path}: not valid TOML ({error})") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not valid TOML (the file is not UTF-8 text)") from None
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; expected a .toml file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
-
-
-def _tables(path: Path) -> Iterator[tuple[str, dict[str, Any], str]]:
+def _tables(path: Path, known: Mapping[str, Spec]) -> Iterator[tuple[str, dict[str, Any], str]]:
     """(parameter name, table, field label) for every parameter table in a TOML file."""
     for group, members in read_toml(path).items():
         if not isinstance(members, dict):
             raise InputError(f"{path}: {group!r} must be a table of parameters such as [{group}.name]")
         for member, table in members.items():
             name = f"{group}.{member}"
-            if name not in PARAMETERS:
-                raise InputError(f"{path}: {_unknown(name)}")
+            if name not in known:
+                raise InputError(f"{path}: {_unknown(name, known)}")
             if not isinstance(table, dict):
                 raise InputError(f"{path}: {name} must be a table with value, unit, low, high, year and source")
             unknown = sorted(set(table) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
@@ -300,9 +290,10 @@ def _tables(path: Path) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 
 def _files(path: Path) -> list[Path]:
+    """The parameter files of a folder (not its area declarations), or the one file ``path``."""
     if path.is_dir():
-        files = sorted(path.glob("*.toml"))
-        if not files:
+        files = sorted(file for file in path.glob("*.toml") if file.name != DECLARATIONS)
+        if not files and not (path / DECLARATIONS).is_file():
             raise InputError(f"{path}: the folder holds no .toml assumption files")
         return files
     if not path.exists():
@@ -310,42 +301,68 @@ def _files(path: Path) -> list[Path]:
     return [path]
 
 
-def shipped_folder() -> Path:
-    """The shipped ``assumptions/`` folder: inside the installed package, or beside it in a source checkout."""
-    here = Path(__file__).parent
-    bundled = here / "shipped_assumptions"
-    return bundled if bundled.is_dir() else here.parent / "assumptions"
+def overlays() -> list[str]:
+    """Names of the shipped overlays, which ``load_assumptions(name)`` lays over the shipped set."""
+    return sorted(path.stem for path in (shipped_folder() / OVERLAYS).glob("*.toml"))
+
+
+def _located(path: str | Path) -> Path:
+    """A user's path, or the shipped overlay of that name (``prices-2024``) when no such path exists."""
+    candidate = Path(path)
+    if not candidate.exists() and isinstance(path, str) and re.fullmatch(r"[A-Za-z0-9_-]+", path):
+        overlay = shipped_folder() / OVERLAYS / f"{path}.toml"
+        if overlay.is_file():
+            return overlay
+        raise InputError(
+            f"assumptions: {path!r} is neither a file or folder nor a shipped overlay; "
+            f"overlays: {', '.join(overlays())}"
+        )
+    return candidate
 
 
 @cache
 def _shipped() -> Assumptions:
+    areas = shipped_areas()
+    known = specs(areas)
     parameters = {}
     for path in _files(shipped_folder()):
-        for name, table, field in _tables(path):
-            parameters[name] = _parameter(name, table, field)
-    return Assumptions(parameters)
+        for name, table, field in _tables(path, known):
+            parameters[name] = _parameter(name, table, field, known)
+    return Assumptions(parameters, areas)
 
 
 def load_assumptions(path: str | Path | None = None) -> Assumptions:
-    """The shipped assumption set, or the shipped set with a user's TOML file or folder laid over it.
+    """The shipped assumption set, or the shipped set with a user's TOML file or folder (or a shipped overlay,
+    by name: ``"prices-2024"``) laid over it.
 
     In the user's files a table with value, unit, low, high, year and source replaces the parameter; a table
-    with only ``value`` (and optionally ``unit``, ``low``, ``high``, ``note``) overrides its value.
+    with only ``value`` (and optionally ``unit``, ``low``, ``high``, ``note``) overrides its value. A folder
+    may also hold an ``areas.toml`` declaring areas of its own, with their parameters in files beside it.
     """
     base = _shipped()
     if path is None:
         return base
     if not isinstance(path, (str, Path)) or not str(path).strip():
         raise InputError(f"assumptions path: expected a file or folder path, got {path!r}")
+    path = _located(path)
+    areas = base.areas
+    if path.is_dir() and (path / DECLARATIONS).is_file():
+        areas = read_areas(path / DECLARATIONS, known=areas)
+    known = specs(areas)
     parameters = dict(base)
     seen: dict[str, Path] = {}
-    for file in _files(Path(path)):
-        for name, table, field in _tables(file):
+    for file in _files(path):
+        for name, table, field in _tables(file, known):
             if name in seen:
                 raise InputError(f"{file}: {name} is also given in {seen[name]}; give each parameter once")
             seen[name] = file
-            if set(table) <= set(OVERRIDE_KEYS):
-                parameters[name] = _overridden(base[name], table, str(file))
+            if set(table) <= set(OVERRIDE_KEYS) and name in base:
+                parameters[name] = _overridden(base[name], table, str(file), known)
             else:
-                parameters[name] = _parameter(name, table, field)
-    return Assumptions(parameters)
+                parameters[name] = _parameter(name, table, field, known)
+    return Assumptions(parameters, areas)
+
+
+#: The parameters of the shipped areas with the units the models compute in; the names are part of the public
+#: contract.
+PARAMETERS: Mapping[str, Spec] = MappingProxyType(specs(shipped_areas()))

@@ -1,7 +1,9 @@
 """Charts with matplotlib (``pip install "sanctions-relief[plot]"``): each ``plot_*`` function takes a frame from
 the public API and returns a matplotlib Figure, which notebooks display and ``save_figure`` writes.
 
-Every chart reads in grayscale: series differ by shade, hatch, line style and marker, not by hue alone.
+Series differ by colour (the Okabe-Ito palette, safe for colour-blind readers) and by hatch or line style, so
+that they stay apart in grayscale too. Which variables a chart draws, their labels and units, come from the
+variables' declarations: adding an area adds it to the charts.
 """
 
 from __future__ import annotations
@@ -13,18 +15,20 @@ import numpy as np
 import pandas as pd
 
 from calc import __version__
-from calc.display import LABELS, SOURCE_LINE, name_and_unit
+from calc.display import SOURCE_LINE, described, variable_of
 from calc.errors import InputError
+from calc.export import atomic, target_path
+from calc.variables import NET
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-SHADES = ("0.15", "0.45", "0.7", "0.9", "0.3", "0.6", "0.8")
-HATCHES = ("", "//", "..", "xx", "\\\\", "--", "++")
+#: Okabe & Ito (2008), "Color Universal Design": distinct for the common kinds of colour blindness.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+HATCHES = ("", "//", "..", "xx", "\\\\", "--", "++", "oo")
+SHADES = ("0.45", "0.65", "0.82")
 LINES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
-MONEY = ("Revenue|Metal Exports", "Expenditure|Fuel Imports", "Expenditure|Luxury Imports", "Hard Currency|Net")
-FUEL = ("Fuel|Refined Petroleum|Additional Legal Imports", "Fuel|Refined Petroleum|Net Additional Supply")
 #: Display scale per frame unit: divisor and axis label.
 SCALES = {
     "USD/yr": (1e6, "USD million per year"),
@@ -52,10 +56,6 @@ def _source(figure: Figure, extra: str = "") -> None:
     figure.get_layout_engine().set(rect=(0, 0.045, 1, 0.955))
 
 
-def _label(variable: str) -> str:
-    return name_and_unit(variable)[0] if variable in LABELS else variable
-
-
 def _checked(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
     if not isinstance(frame, pd.DataFrame) or any(column not in frame.columns for column in columns):
         raise InputError(f"{what}: expected a frame from calc.{'montecarlo' if 'quantile' in columns else 'run'}")
@@ -70,52 +70,89 @@ def _variable(frame: pd.DataFrame, variable: str) -> pd.DataFrame:
     return rows
 
 
+def _style(index: int, hatched: bool = False) -> dict:
+    """The colour and hatch of series ``index``: the palette in turn, solid (or, ``hatched``, striped) the first
+    time round and with the next hatch each time after, so that no two series of a chart look alike."""
+    turn = index // len(PALETTE) + hatched
+    return {"color": PALETTE[index % len(PALETTE)], "hatch": HATCHES[turn % len(HATCHES)]}
+
+
 def plot_scenarios(frame: pd.DataFrame) -> Figure:
-    """Scenarios side by side: the steady-state (last-year) annual effect of each, money and fuel on their own
-    axes."""
+    """Scenarios side by side, in the last year of each: money flows with their signs (revenue stacked up,
+    spending stacked down, the net marked) and the added fuel on an axis of its own. Areas with no effect in any
+    scenario are left out."""
     _checked(frame, ("scenario", "variable", "year", "value"), "plot_scenarios")
     last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
+    values = last.pivot_table(index="variable", columns="scenario", values="value", sort=False)
     scenarios = list(dict.fromkeys(frame["scenario"]))
-    figure, (money, fuel) = _figure(max(10.0, 1.3 * len(scenarios) + 4), 6, "Annual effect of each scenario", 2)
-    for axes, variables, unit in ((money, MONEY, "USD/yr"), (fuel, FUEL, "bbl/yr")):
-        divisor, axis_label = SCALES[unit]
-        width = 0.8 / len(variables)
-        positions = np.arange(len(scenarios))
-        for index, variable in enumerate(variables):
-            values = last[last["variable"] == variable].set_index("scenario")["value"].reindex(scenarios) / divisor
-            axes.bar(
-                positions + (index - (len(variables) - 1) / 2) * width,
-                values.to_numpy(),
-                width,
-                label=_label(variable),
-                color=SHADES[index],
-                hatch=HATCHES[index],
-                edgecolor="black",
-                linewidth=0.6,
-            )
-        axes.axhline(0, color="black", linewidth=0.8)
-        axes.set_xticks(positions, scenarios, rotation=30, ha="right")
-        axes.set_ylabel(axis_label)
-        axes.set_title("Hard currency" if unit == "USD/yr" else "Refined petroleum")
-        axes.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2)
-        axes.grid(axis="y", color="0.85")
+    values = values.reindex(columns=scenarios).fillna(0.0)
+    charted = [
+        variable
+        for variable in described(frame).variables.values()
+        if variable.charted and variable.name in values.index and values.loc[variable.name].abs().max() > 0
+    ]
+    revenue = [variable for variable in charted if variable.sign > 0]
+    spending = [variable for variable in charted if variable.sign < 0]
+    fuel = [variable for variable in charted if not variable.sign]
+    figure, (cash, oil) = _figure(max(11.0, 1.4 * len(scenarios) + 6), 6.5, "Annual effect of each scenario", 2)
+    positions = np.arange(len(scenarios))
+    divisor, axis_label = SCALES["USD/yr"]
+    up, down = np.zeros(len(scenarios)), np.zeros(len(scenarios))
+    styles = [_style(index) for index in range(len(revenue))] + [_style(i, True) for i in range(len(spending))]
+    for variable, style in zip(revenue + spending, styles, strict=True):
+        heights = variable.sign * values.loc[variable.name].to_numpy() / divisor
+        bottom = np.where(heights >= 0, up, down)
+        cash.bar(
+            positions, heights, 0.6, bottom=bottom, label=variable.label, edgecolor="black", linewidth=0.5, **style
+        )
+        up, down = np.where(heights >= 0, up + heights, up), np.where(heights < 0, down + heights, down)
+    if NET in values.index:
+        cash.scatter(
+            positions,
+            values.loc[NET].to_numpy() / divisor,
+            marker="D",
+            s=60,
+            color="black",
+            zorder=3,
+            label="Net hard currency",
+        )
+    _finish(cash, scenarios, axis_label, "Hard currency: revenue up, spending down")
+    divisor, axis_label = SCALES["bbl/yr"]
+    width = 0.8 / max(1, len(fuel))
+    for index, variable in enumerate(fuel):
+        offsets = positions + (index - (len(fuel) - 1) / 2) * width
+        heights = values.loc[variable.name].to_numpy() / divisor
+        oil.bar(offsets, heights, width, label=variable.label, edgecolor="black", linewidth=0.5, **_style(index + 3))
+    _finish(oil, scenarios, axis_label, "Fuel")
     _source(figure, "; effect against the status quo in the last year of each scenario")
     return figure
 
 
-def plot_path(frame: pd.DataFrame, variable: str = "Hard Currency|Net") -> Figure:
+def _finish(axes, scenarios: list[str], label: str, title: str) -> None:
+    axes.axhline(0, color="black", linewidth=0.8)
+    axes.set_xticks(np.arange(len(scenarios)), scenarios, rotation=30, ha="right")
+    axes.set_ylabel(label)
+    axes.set_title(title)
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2)
+    axes.grid(axis="y", color="0.85")
+    axes.set_axisbelow(True)
+    axes.margins(y=0.08)
+
+
+def plot_path(frame: pd.DataFrame, variable: str = NET) -> Figure:
     """The yearly path of one variable across scenarios (ramps visible)."""
     _checked(frame, ("scenario", "variable", "unit", "year", "value"), "plot_path")
     rows = _variable(frame, variable)
     divisor, axis_label = SCALES.get(rows["unit"].iloc[0], (1, rows["unit"].iloc[0]))
-    figure, (axes,) = _figure(10, 4.8, f"{_label(variable)}, year by year")
+    figure, (axes,) = _figure(10, 4.8, f"{variable_of(frame, variable).label}, year by year")
     for index, (scenario, group) in enumerate(rows.groupby("scenario", sort=False)):
         axes.plot(
             group["year"],
             group["value"] / divisor,
             LINES[index % len(LINES)],
             marker=MARKERS[index % len(MARKERS)],
-            color=SHADES[index % len(SHADES)] if index else "black",
+            color=PALETTE[index % len(PALETTE)],
             label=scenario,
         )
     axes.axhline(0, color="black", linewidth=0.8)
@@ -128,7 +165,7 @@ def plot_path(frame: pd.DataFrame, variable: str = "Hard Currency|Net") -> Figur
     return figure
 
 
-def plot_fan(frame: pd.DataFrame, variable: str = "Hard Currency|Net") -> Figure:
+def plot_fan(frame: pd.DataFrame, variable: str = NET) -> Figure:
     """A fan chart of Monte Carlo quantiles, one panel per scenario on a shared scale: the median, and bands
     between each pair of quantiles around it (the outer pair lightest)."""
     _checked(frame, ("scenario", "variable", "unit", "year", "quantile", "value"), "plot_fan")
@@ -141,7 +178,8 @@ def plot_fan(frame: pd.DataFrame, variable: str = "Hard Currency|Net") -> Figure
     scenarios = list(dict.fromkeys(rows["scenario"]))
     ncols = min(4, len(scenarios))
     nrows = -(-len(scenarios) // ncols)
-    figure, panels = _figure(3.4 * ncols + 1, 3.4 * nrows + 1, f"{_label(variable)}: how sure we are", ncols, nrows)
+    title = f"{variable_of(frame, variable).label}: how sure we are"
+    figure, panels = _figure(3.4 * ncols + 1, 3.4 * nrows + 1, title, ncols, nrows)
     for axes in panels[len(scenarios) :]:
         axes.set_visible(False)
     bottom = min(0.0, rows["value"].min() / divisor)
@@ -183,7 +221,7 @@ def plot_fan(frame: pd.DataFrame, variable: str = "Hard Currency|Net") -> Figure
     return figure
 
 
-def plot_tornado(table: pd.DataFrame, variable: str = "Hard Currency|Net", top: int = 10) -> Figure:
+def plot_tornado(table: pd.DataFrame, variable: str = NET, top: int = 10) -> Figure:
     """The sensitivity tornado from ``calc.tornado``: the result with each parameter alone at its low and at its
     high, the widest swing on top."""
     _checked(table, ("parameter", "result_at_low", "result_at_high", "result_central", "swing"), "plot_tornado")
@@ -191,7 +229,8 @@ def plot_tornado(table: pd.DataFrame, variable: str = "Hard Currency|Net", top: 
     unit = table["result_unit"].iloc[0] if "result_unit" in table.columns else "USD/yr"
     divisor, axis_label = SCALES.get(unit, (1, unit))
     central = rows["result_central"].iloc[0] / divisor
-    figure, (axes,) = _figure(8, 0.45 * len(rows) + 2, f"What moves {_label(variable).lower()} most")
+    label = variable_of(pd.DataFrame({"variable": [], "unit": []}), variable).label
+    figure, (axes,) = _figure(8, 0.45 * len(rows) + 2, f"What moves {label.lower()} most")
     positions = np.arange(len(rows))
     for column, shade, hatch, label in (
         ("result_at_low", "0.8", "//", "parameter at its low"),
@@ -222,8 +261,6 @@ CHARTS = {"scenarios": plot_scenarios, "path": plot_path, "fan": plot_fan, "torn
 
 def save_figure(figure: Figure, path: str | Path) -> Path:
     """Write ``figure`` as PNG or SVG (by the file's ending), atomically."""
-    from calc.export import atomic
-
     path = figure_path(path)
     kind = path.suffix.lower().lstrip(".")
     with atomic(path) as temporary:
@@ -242,9 +279,4 @@ def write_figure(figure: Figure, target, kind: str) -> None:
 
 def figure_path(path: str | Path) -> Path:
     """``path`` as a .png or .svg file in an existing folder, or InputError."""
-    path = Path(path)
-    if path.suffix.lower() not in (".png", ".svg"):
-        raise InputError(f"output path: {str(path)!r} must end in .png or .svg")
-    if not path.parent.is_dir():
-        raise InputError(f"output path: the folder {str(path.parent)!r} does not exist")
-    return path
+    return target_path(path, (".png", ".svg"))

@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
         "and print their steady-state yearly effects side by side, or write the yearly results as CSV.",
     )
     _output_options(run, "the yearly results")
+    run.add_argument(
+        "--relative-to",
+        metavar="NAME",
+        help="show every scenario as a share (%%) of scenario NAME, which must be named too (e.g. hanoi-2019)",
+    )
 
     montecarlo = _scenario_command(
         commands,
@@ -74,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _output_options(montecarlo, "the quantiles")
     montecarlo.add_argument("--draws-out", metavar="PATH.csv", help="also write every raw draw here (large)")
+    montecarlo.add_argument(
+        "--relative-to",
+        metavar="NAME",
+        help="quantiles of every scenario as a share (%%) of scenario NAME, divided draw by draw",
+    )
 
     sensitivity = _scenario_command(
         commands,
@@ -83,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
         description="One assumption at a time at its low and at its high, the others central: how far the "
         "result moves, largest swing first.",
     )
-    sensitivity.add_argument("--variable", default="Hard Currency|Net", help="result variable (default: net)")
+    sensitivity.add_argument(
+        "--variable", default="Hard Currency|Net", help="result variable (default: 'Hard Currency|Net')"
+    )
     sensitivity.add_argument("--year", metavar="YEAR", help="year (default: the last year of the horizon)")
     sensitivity.add_argument("--sobol", metavar="N", help="also Sobol indices from SALib with base sample N")
     sensitivity.add_argument("--seed", default="1", metavar="S", help="seed for --sobol (default 1)")
@@ -117,6 +129,23 @@ def _parser() -> argparse.ArgumentParser:
     presets = commands.add_parser("presets", help="list the preset scenarios", description="List the presets.")
     presets.set_defaults(command=_presets)
 
+    areas = commands.add_parser(
+        "areas",
+        help="list the areas (sanction measures): kind, lever, resolutions",
+        description="List every area: its kind, the lever that eases it, the resolutions behind it and its note.",
+    )
+    _assumption_options(areas)
+    areas.set_defaults(command=_areas)
+
+    history = commands.add_parser(
+        "history",
+        help="check the export areas against the observed exports of 2016-2018",
+        description="The export areas' pre-sanction earnings together, beside total exports in 2016 and their "
+        "fall to 2018 (KOTRA).",
+    )
+    _assumption_options(history)
+    history.set_defaults(command=_history)
+
     assumptions = commands.add_parser(
         "assumptions",
         help="list the assumptions with their ranges and sources",
@@ -144,6 +173,14 @@ def _scenario_command(commands, name: str, handler, help: str, description: str,
         help="new refined-petroleum cap, e.g. '1000000 bbl/yr' (a bare number is bbl/yr), or 'lifted'",
     )
     levers.add_argument("--luxury-share", metavar="0..1", help="share of the luxury-import ban lifted")
+    levers.add_argument(
+        "--relief",
+        metavar="AREA=LEVER",
+        action="append",
+        default=[],
+        help="ease another area, e.g. --relief coal=1, --relief 'coal=400.9e6 USD/yr', --relief crude_oil=lifted "
+        "(repeatable; 'sanctions-relief areas' lists them)",
+    )
     levers.add_argument("--start-year", metavar="YEAR", help="first year (default 2027)")
     levers.add_argument("--horizon", metavar="YEARS", help="number of years (default 10)")
     levers.add_argument("--ramp-years", metavar="YEARS", help="years to full effect (default 0: at once)")
@@ -166,7 +203,11 @@ def _output_options(parser: argparse.ArgumentParser, what: str) -> None:
 
 def _assumption_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("assumptions")
-    group.add_argument("--assumptions", metavar="PATH", help="TOML file or folder laid over the shipped assumptions")
+    group.add_argument(
+        "--assumptions",
+        metavar="PATH",
+        help="TOML file or folder laid over the shipped assumptions, or a shipped overlay by name (prices-2024)",
+    )
     group.add_argument(
         "--set",
         metavar="NAME=VALUE",
@@ -192,25 +233,49 @@ def _load_assumptions(args: argparse.Namespace):
 def _scenarios(args: argparse.Namespace) -> list:
     from dataclasses import replace
 
-    from calc.scenario import Scenario, presets, resolve
+    from calc.scenario import DEFAULT_SCENARIOS, Scenario, resolve
 
     levers = {name: getattr(args, name) for name in LEVER_OPTIONS if getattr(args, name) is not None}
+    relief = _relief(args.relief)
     if not args.scenarios:
-        if levers or args.name:
-            return [Scenario(name=args.name or "custom", **levers)]
-        return resolve(presets())
+        if levers or args.name or relief:
+            return [Scenario(name=args.name or "custom", relief=relief, **levers)]
+        return resolve(list(DEFAULT_SCENARIOS))
     scenarios = resolve(args.scenarios)
     if args.name and len(scenarios) == 1:
         levers["name"] = args.name
     elif args.name:
         raise InputError("--name: names one scenario; more than one was given")
-    return [replace(scenario, **levers) for scenario in scenarios]
+    return [replace(scenario, relief={**scenario.relief, **relief}, **levers) for scenario in scenarios]
+
+
+def _relief(items: list[str]) -> dict[str, str]:
+    """``--relief AREA=LEVER`` options as a mapping (the Scenario checks the names and levers)."""
+    relief = {}
+    for item in items:
+        name, sep, lever = item.partition("=")
+        if not sep or not name.strip() or not lever.strip():
+            raise InputError(
+                f"--relief {item!r}: expected AREA=LEVER, e.g. --relief coal=1 or --relief crude_oil=lifted"
+            )
+        if name.strip() in relief:
+            raise InputError(f"--relief: {name.strip()!r} is given twice; give each area once")
+        relief[name.strip()] = lever.strip()
+    return relief
 
 
 def _run(args: argparse.Namespace) -> int:
     from calc.engine import run
 
     frame = run(_scenarios(args), assumptions=_load_assumptions(args))
+    if args.relative_to:
+        from calc.tables import compare
+
+        shares = compare(frame, args.relative_to)
+        if not _write(shares, args):
+            print(results_table(frame), end="\n\n")
+            print(relative_table(shares, args.relative_to))
+        return 0
     if not _write(frame, args):
         print(results_table(frame))
     return 0
@@ -223,7 +288,9 @@ def _write(frame, args: argparse.Namespace) -> bool:
     from calc.export import export_csv
 
     written = export_csv(frame, args.out, format=args.format)
-    print(f"wrote {len(frame)} rows to {written}")
+    keys = [column for column in frame.columns if column not in ("year", "value")]
+    rows = len(frame) if args.format == "csv" else frame.groupby(keys, sort=False).ngroups
+    print(f"wrote {rows} rows to {written}")
     return True
 
 
@@ -240,11 +307,12 @@ def _montecarlo(args: argparse.Namespace) -> int:
         sampler=args.sampler,
         draws_out=args.draws_out,
         progress=_progress("montecarlo"),
+        relative_to=args.relative_to,
     )
     if args.draws_out:
         print(f"wrote the raw draws to {args.draws_out}")
     if not _write(frame, args):
-        print(quantile_table(frame))
+        print(relative_table(frame, args.relative_to) if args.relative_to else quantile_table(frame))
     return 0
 
 
@@ -262,15 +330,15 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
         print(f"wrote {len(table)} rows to {export_csv(table, args.out)}")
         return 0
-    from calc.display import LABELS, shown
+    from calc.display import variable_of
 
+    described = variable_of(table.iloc[:0].assign(variable=[], unit=[]), args.variable)
     rows = table[["parameter", "low", "high", "unit"]].copy()
     rows[["low", "high"]] = rows[["low", "high"]].map(lambda value: f"{value:,.10g}")
     for column in ("result_at_low", "result_at_high", "swing"):
-        rows[column] = [shown(args.variable, value) for value in table[column]]
-    label = LABELS[args.variable][0]
-    print(f"{label}, {scenarios[0].name}: each assumption alone at its low and at its high, others central")
-    print(f"central result: {shown(args.variable, table['result_central'].iloc[0])}\n")
+        rows[column] = [described.shown(value) for value in table[column]]
+    print(f"{described.heading}, {scenarios[0].name}: each assumption alone at its low and at its high, others central")
+    print(f"central result: {described.shown(table['result_central'].iloc[0])}\n")
     print(rows.to_string(index=False))
     if args.sobol:
         indices = sobol(
@@ -363,6 +431,15 @@ def results_table(frame) -> str:
     return f"{COMPARISON_HEADING}\n{sources}\n\n{comparison(frame).to_string()}"
 
 
+def relative_table(frame, reference: str) -> str:
+    """Every scenario's money flows in the last year as a share of ``reference`` (quantiles for Monte Carlo)."""
+    from calc.display import relative
+
+    levels = sorted(set(frame["quantile"])) if "quantile" in frame.columns else []
+    cells = f" (cells: {' / '.join(f'p{100 * q:g}' for q in levels)}, divided draw by draw)" if levels else ""
+    return f"As a share of {reference}, per cent, in the last year shown{cells}:\n\n{relative(frame).to_string()}"
+
+
 def quantile_table(frame) -> str:
     """Quantiles of each variable in the last year of each scenario, a block per scenario."""
     from calc.display import montecarlo_heading, quantiles
@@ -377,10 +454,37 @@ def _presets(args: argparse.Namespace) -> int:
     for name in presets():
         scenario = preset(name)
         levers = scenario.to_dict()
+        relief = "".join(f"  {area}={lever}" for area, lever in levers["relief"].items())
         print(
             f"{name}\n  metals_share={levers['metals_share']:g}  petroleum_cap={levers['petroleum_cap']}  "
-            f"luxury_share={levers['luxury_share']:g}\n  {scenario.note}\n"
+            f"luxury_share={levers['luxury_share']:g}{relief}\n  {scenario.note}\n"
         )
+    return 0
+
+
+def _areas(args: argparse.Namespace) -> int:
+    from calc.area import areas
+
+    for row in areas(_load_assumptions(args)).itertuples():
+        print(
+            f"{row.name}: {row.title} ({row.kind}; resolutions {row.resolutions})\n  lever: {row.lever}, "
+            f"{row.accepted}\n  {row.note}\n"
+        )
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from calc.history import BOUNDS, history_check
+
+    table = history_check(_load_assumptions(args))
+    for row in table.itertuples():
+        scale, unit = (1e6, "USD M/yr") if row.unit == "USD/yr" else (1, "%")
+        print(
+            f"{row.item:38s} {row.value / scale:9,.1f} {unit:8s} (range {row.low / scale:,.1f} .. "
+            f"{row.high / scale:,.1f})  {row.source}"
+        )
+    verdict = "within" if table.attrs["within_bounds"] else "OUTSIDE"
+    print(f"\nThe central sum is {verdict} {100 * BOUNDS[0]:g}-{100 * BOUNDS[1]:g} % of 2016 exports.")
     return 0
 
 

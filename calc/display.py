@@ -1,91 +1,107 @@
-"""How results are shown to people: labels, display units and number formats, and the comparison tables that
-the command line prints and the report renders. No heavy imports at module level (``--help`` uses the CLI)."""
+"""How results are shown to people: which variables a table shows, with their labels, display units and number
+formats (all read from the variables' own declarations), and the tables the command line prints and the report
+renders."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
-if TYPE_CHECKING:
-    import pandas as pd
+import numpy as np
+import pandas as pd
 
-#: Rows of the comparison tables: variable, label (with display unit), divisor to that unit, number format.
-ROWS = (
-    ("Revenue|Metal Exports", "Metal export revenue (USD M/yr)", 1e6, ",.1f"),
-    ("Expenditure|Fuel Imports", "Fuel import spending (USD M/yr)", 1e6, ",.1f"),
-    ("Expenditure|Luxury Imports", "Luxury import spending (USD M/yr)", 1e6, ",.1f"),
-    ("Hard Currency|Net", "Net hard currency (USD M/yr)", 1e6, ",.1f"),
-    ("Hard Currency|Net|Share of GDP", "Net hard currency (% of GDP)", 1, ",.2f"),
-    ("Revenue|Metal Exports|Share of Total Exports", "Metal revenue (% of total exports)", 1, ",.1f"),
-    ("Fuel|Refined Petroleum|Additional Legal Imports", "Added legal fuel imports (bbl/yr)", 1, ",.0f"),
-    ("Fuel|Refined Petroleum|Smuggled Imports Replaced", "Smuggled fuel replaced (bbl/yr)", 1, ",.0f"),
-    ("Fuel|Refined Petroleum|Net Additional Supply", "Net added fuel supply (bbl/yr)", 1, ",.0f"),
-    ("Fuel|Refined Petroleum|Net Additional Supply (Mass)", "Net added fuel supply (t/yr)", 1, ",.0f"),
-    (
-        "Fuel|Refined Petroleum|Total Supply|Share of Pre-Sanction Imports",
-        "Fuel supply (% of pre-sanction)",
-        1,
-        ",.1f",
-    ),
-)
-LABELS = {variable: (label, divisor, spec) for variable, label, divisor, spec in ROWS}
-SOURCE_LINE = "Baselines: Stangarone, KEI 2021; ranges: see assumptions"
+from calc.area import declare, shipped_areas
+from calc.engine import variables_of
+from calc.kinds import Variable
+from calc.tables import summary
+from calc.variables import NET, Catalogue
+
+SOURCE_LINE = "Baselines: Stangarone, KEI 2021, and the sources of each area; ranges: see assumptions"
 COMPARISON_HEADING = (
-    "Effect of each scenario against the status quo, per year once in full effect (last year shown); "
-    "totals over the years shown."
+    "Effect of each scenario against the status quo, per year, in the last year shown; totals over the years "
+    "shown. Areas with no effect in any scenario shown are left out."
 )
 
 
-def name_and_unit(variable: str) -> tuple[str, str]:
-    """("Net hard currency", "USD M/yr") from the label "Net hard currency (USD M/yr)"."""
-    name, _, unit = LABELS[variable][0].partition(" (")
-    return name, unit.rstrip(")")
+def described(frame: pd.DataFrame) -> Catalogue:
+    """The variable catalogue of the areas a frame was run with (recorded in it), else of the shipped areas."""
+    recorded = frame.attrs.get("sanctions_relief", {}).get("areas")
+    areas = declare(recorded, "recorded areas") if isinstance(recorded, Mapping) else shipped_areas()
+    return variables_of(areas)
 
 
-def number(value: float, spec: str) -> str:
-    """``value`` formatted with ``spec``, never as "-0.0"."""
-    text = format(value, spec)
-    return text[1:] if text.startswith("-") and text.strip("-0.,") == "" else text
+def variable_of(frame: pd.DataFrame, name: str) -> Variable:
+    """The declaration of variable ``name`` of ``frame`` (a plain one for a name no area declares)."""
+    known = described(frame).variables
+    if name in known:
+        return known[name]
+    units = frame.loc[frame["variable"] == name, "unit"]
+    return Variable(name, units.iloc[0] if len(units) else "", name, "other")
 
 
-def shown(variable: str, value: float) -> str:
-    """``value`` of ``variable`` in its display unit, formatted."""
-    _, divisor, spec = LABELS[variable]
-    return number(value / divisor, spec)
+def shown_variables(frame: pd.DataFrame) -> list[Variable]:
+    """The variables a table of ``frame`` shows, in display order: every total, and each area's variables where
+    the area has an effect in some scenario of the frame (a supply level only where its area changes supply)."""
+    catalogue = described(frame)
+    largest = frame.assign(size=frame["value"].abs()).groupby("variable")["size"].max()
+    active = {
+        variable.area
+        for name, variable in catalogue.variables.items()
+        if variable.area and variable.group != "level" and largest.get(name, 0) > 0
+    }
+    present = set(frame["variable"])
+    return [
+        catalogue.variables[name]
+        for name in catalogue.display
+        if name in present
+        and catalogue.variables[name].in_table
+        and (not catalogue.variables[name].area or catalogue.variables[name].area in active)
+    ]
 
 
 def comparison(frame: pd.DataFrame) -> pd.DataFrame:
-    """The steady-state yearly effect of each scenario side by side (text cells), with totals and present
-    values of net hard currency, and the years covered."""
-    import pandas as pd
-
-    from calc.engine import summary
-
+    """The last-year yearly effect of each scenario side by side (text cells), with totals and present values of
+    net hard currency, and the years covered."""
     table = summary(frame)
     columns = list(dict.fromkeys(table["scenario"]))
     rows = {}
-    for variable, label, _, _ in ROWS:
-        values = table[table["variable"] == variable].set_index("scenario")["steady_state"]
-        rows[label] = [shown(variable, values[name]) for name in columns]
-    net = table[table["variable"] == "Hard Currency|Net"].set_index("scenario")
+    for variable in shown_variables(frame):
+        values = table[table["variable"] == variable.name].set_index("scenario")["steady_state"]
+        rows[variable.heading] = [variable.shown(values[name]) for name in columns]
+    net = table[table["variable"] == NET].set_index("scenario")
+    money = described(frame).variables[NET]
     years = frame.groupby("scenario", sort=False)["year"].agg(["min", "max"])
-    rows["Net hard currency, total (USD M)"] = [number(net["total"][name] / 1e6, ",.1f") for name in columns]
-    rows["Net hard currency, present value (USD M)"] = [
-        number(net["present_value"][name] / 1e6, ",.1f") for name in columns
-    ]
+    rows["Net hard currency, total (USD M)"] = [money.shown(net["total"][name]) for name in columns]
+    rows["Net hard currency, present value (USD M)"] = [money.shown(net["present_value"][name]) for name in columns]
     rows["Years"] = [f"{years['min'][name]}-{years['max'][name]}" for name in columns]
     return pd.DataFrame(rows, index=columns).T
 
 
-def quantiles(frame: pd.DataFrame) -> list[tuple[str, int, pd.DataFrame]]:
-    """Per scenario of a Monte Carlo frame: its name, its last year, and the quantiles of every variable in that
-    year (text cells; columns p5, p50, ...)."""
-    import pandas as pd
-
+def relative(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame from ``calc.compare`` (or a Monte Carlo one with ``relative_to``) as a table of last-year shares
+    in per cent, scenarios side by side (quantiles as p5 / p50 / p95 cells)."""
     last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
+    shown = [variable for variable in shown_variables(frame) if variable.group == "money"]
+    columns = list(dict.fromkeys(last["scenario"]))
+    rows = {}
+    for variable in shown:
+        rows_of = last[last["variable"] == variable.name]
+        cells = []
+        for name in columns:
+            values = rows_of[rows_of["scenario"] == name]["value"].to_numpy()
+            cells.append(" / ".join("n/a" if np.isnan(value) else f"{value:,.1f}" for value in values))
+        rows[f"{variable.label} (%)"] = cells
+    return pd.DataFrame(rows, index=columns).T
+
+
+def quantiles(frame: pd.DataFrame) -> list[tuple[str, int, pd.DataFrame]]:
+    """Per scenario of a Monte Carlo frame: its name, its last year, and the quantiles of every variable shown in
+    that year (text cells; columns p5, p50, ...)."""
+    last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
+    shown = shown_variables(frame)
     blocks = []
     for scenario, group in last.groupby("scenario", sort=False):
         wide = group.pivot_table(index="variable", columns="quantile", values="value", sort=False)
-        rows = {label: [shown(variable, wide.loc[variable, q]) for q in wide.columns] for variable, label, _, _ in ROWS}
+        rows = {v.heading: [v.shown(wide.loc[v.name, q]) for q in wide.columns] for v in shown if v.name in wide.index}
         table = pd.DataFrame(rows, index=[f"p{100 * q:g}" for q in wide.columns]).T
         blocks.append((scenario, int(group["year"].iloc[0]), table))
     return blocks

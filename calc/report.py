@@ -15,14 +15,17 @@ from pathlib import Path
 import pandas as pd
 
 from calc import __version__
+from calc.area import Area
 from calc.assumptions import Assumptions
 from calc.charts import plot_fan, plot_path, plot_scenarios, plot_tornado, write_figure
-from calc.display import COMPARISON_HEADING, LABELS, comparison, name_and_unit, shown
-from calc.engine import ScenarioSpec, checked_assumptions, run
+from calc.display import COMPARISON_HEADING, comparison, variable_of
+from calc.engine import ScenarioSpec, checked_assumptions, run, variables_of
 from calc.errors import InputError
-from calc.export import atomic
-from calc.scenario import first_eased, presets, resolve
+from calc.export import atomic, target_path
+from calc.history import BOUNDS, history_check
+from calc.scenario import DEFAULT_SCENARIOS, first_eased, resolve
 from calc.uncertainty import montecarlo, tornado
+from calc.variables import NET
 
 STYLE = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -34,32 +37,32 @@ th, td { border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: right; verti
 th:first-child, td.text, thead th { text-align: left; }
 thead th { background: #eee; }
 img { max-width: 100%; height: auto; display: block; margin: 1em 0; border: 1px solid #ddd; }
+.scroll { max-width: 100%; overflow-x: auto; }
 .judgement { font-style: italic; }
 .small { font-size: 0.85em; color: #444; }
 ul.headline li { margin: 0.3em 0; }
 """
 
 FORMULAS = """
-<p>Every figure is the difference from the status quo (the metals bans, the 500,000 bbl/yr cap of UNSCR 2397 and
-the luxury ban all in force), per year. Where a scenario phases relief in over <em>ramp years</em>, the effect in
-year <em>k</em> of the horizon (0 in the first year) is the full effect times min(1, (k+1) / ramp years).</p>
+<p>Every figure is the difference from the status quo (every ban and cap of 2006-2017 in force), per year. Where a
+scenario phases relief in over <em>ramp years</em>, the effect in year <em>k</em> of the horizon (0 in the first
+year) is the full effect times min(1, (k+1) / ramp years). Each area is of one of three kinds, and the formulas of a
+kind are the same for every area of it.</p>
 <ul>
-<li><strong>Metal export revenue</strong> = pre-sanction metal exports &times; share of exports allowed again
-&times; share of that volume the mines can deliver &times; price index against pre-sanction prices &times;
-(1 &minus; share that only legalises trade already smuggled).</li>
-<li><strong>Added legal fuel imports</strong> = the new cap minus the old one, each counted only up to what the
-country imported before sanctions (no cap lets imports exceed that). A lifted cap means imports can return to
-the pre-sanction level.</li>
-<li><strong>Smuggled fuel replaced</strong> = the displacement share of the added legal imports, but no more than
-is smuggled today; a tighter cap raises smuggling by the same share.</li>
-<li><strong>Net added fuel supply</strong> = added legal imports minus smuggled fuel replaced (in tonnes: divided
-by barrels per tonne).</li>
-<li><strong>Fuel import spending</strong> = added legal imports &times; price, minus smuggled fuel replaced
-&times; price &times; (1 + smuggling premium).</li>
-<li><strong>Luxury import spending</strong> = share of the ban lifted &times; observed luxury imports &times;
-b / (1 &minus; b), where b is the share of luxury demand the ban blocks today.</li>
-<li><strong>Net hard currency</strong> = metal export revenue &minus; fuel import spending &minus; luxury import
-spending.</li>
+<li><strong>Export earnings</strong> (metals, coal, seafood, textiles, other 2397 exports, overseas workers):
+revenue = pre-sanction exports &times; share of the ban lifted &times; share of that volume the area can deliver
+&times; price index against pre-sanction prices &times; net foreign-exchange share &times; (1 &minus; share already
+evading the ban). A cap (coal under UNSCR 2321) replaces the share: exports up to the cap.</li>
+<li><strong>Capped imports</strong> (refined petroleum, crude oil): added legal imports = the new cap minus the old
+one, each counted only up to the pre-sanction level (crude: the pipeline). Smuggled fuel replaced = the displacement
+share of the added imports, no more than is smuggled today (a tighter cap raises smuggling). Net added supply =
+added imports minus smuggled fuel replaced. Spending = (added imports &times; price &minus; smuggled fuel replaced
+&times; price &times; (1 + smuggling premium)) &times; share paid in hard currency.</li>
+<li><strong>Import bans</strong> (luxury goods, 2397 capital goods): spending = share of the ban lifted &times;
+demand &times; b, where b is the share of demand the ban blocks today; demand is the pre-sanction imports, or the
+imports observed under the ban divided by (1 &minus; b).</li>
+<li><strong>Net hard currency</strong> = total revenue &minus; total spending. Every total is exactly the sum of
+the areas under it.</li>
 </ul>
 """
 
@@ -72,27 +75,58 @@ def _image(figure, alt: str) -> str:
 
 
 def _table(frame: pd.DataFrame, index: bool = True) -> str:
-    return frame.to_html(index=index, escape=True, border=0)
+    return f'<div class="scroll">{frame.to_html(index=index, escape=True, border=0)}</div>'
 
 
 def _headline(frame: pd.DataFrame, uncertain: pd.DataFrame, variable: str) -> str:
     last = uncertain[uncertain["year"] == uncertain.groupby("scenario")["year"].transform("max")]
-    fuel = "Fuel|Refined Petroleum|Net Additional Supply"
+    described = variable_of(frame, variable)
     items = []
     for scenario, group in last.groupby("scenario", sort=False):
         net = group[group["variable"] == variable].set_index("quantile")["value"]
         central = frame[(frame["scenario"] == scenario) & (frame["variable"] == variable)]["value"].iloc[-1]
-        supply = frame[(frame["scenario"] == scenario) & (frame["variable"] == fuel)]["value"].iloc[-1]
         low, high = net.index.min(), net.index.max()
         median = min(net.index, key=lambda q: abs(q - 0.5))
-        name, unit = name_and_unit(variable)
         items.append(
-            f"<li><strong>{escape(scenario)}</strong>: {escape(name.lower())} {shown(variable, central)} "
-            f"{escape(unit)} on the central assumptions; over the draws, median {shown(variable, net[median])} and "
-            f"{100 * (high - low):g} % range {shown(variable, net[low])} to {shown(variable, net[high])}; "
-            f"net added fuel {shown(fuel, supply)} bbl/yr.</li>"
+            f"<li><strong>{escape(scenario)}</strong>: {escape(described.label.lower())} "
+            f"{described.shown(central)} {escape(described.display_unit)} on the central assumptions; over the "
+            f"draws, median {described.shown(net[median])} and {100 * (high - low):g} % range "
+            f"{described.shown(net[low])} to {described.shown(net[high])}.</li>"
         )
     return f'<ul class="headline">{"".join(items)}</ul>'
+
+
+def _areas(areas: tuple[Area, ...]) -> str:
+    rows = "".join(
+        f'<tr><td class="text">{escape(area.title)}</td><td class="text">{escape(area.kind.name)}</td>'
+        f'<td class="text">{escape(", ".join(area.resolutions))}</td><td class="text">{escape(area.lever)}</td>'
+        f'<td class="text">{escape(area.note)}</td></tr>'
+        for area in areas
+    )
+    head = "<tr><th>area</th><th>kind</th><th>resolutions</th><th>lever</th><th>what it covers</th></tr>"
+    return f'<div class="scroll"><table><thead>{head}</thead><tbody>{rows}</tbody></table></div>'
+
+
+def _history(assumptions: Assumptions) -> str:
+    table = history_check(assumptions)
+    rows = []
+    for row in table.itertuples():
+        scale, unit = (1e6, "USD M/yr") if row.unit == "USD/yr" else (1, "%")
+        numbers = "".join(f"<td>{value / scale:,.1f}</td>" for value in (row.low, row.value, row.high))
+        year = "" if pd.isna(row.year) else int(row.year)
+        rows.append(
+            f'<tr><td class="text">{escape(row.item)}</td>{numbers}<td class="text">{unit}</td><td>{year}</td>'
+            f'<td class="text">{escape(row.source)}</td></tr>'
+        )
+    head = "<tr><th>item</th><th>low</th><th>central</th><th>high</th><th>unit</th><th>year</th><th>source</th></tr>"
+    verdict = "within" if table.attrs["within_bounds"] else "OUTSIDE"
+    return (
+        f'<div class="scroll"><table><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
+        f"<p>The central sum is {verdict} {100 * BOUNDS[0]:g} to {100 * BOUNDS[1]:g} % of 2016 exports: no more "
+        "than the exports there were (no double counting), and no less than the over 90 % of reported exports "
+        "that the US ambassador to the UN said were banned. Overseas workers' earnings are a service, outside "
+        "this total.</p>"
+    )
 
 
 def _plain(value: float) -> str:
@@ -115,7 +149,7 @@ def _assumption_rows(assumptions: Assumptions) -> str:
             "</span></td></tr>"
         )
     head = "<tr><th>parameter</th><th>value</th><th>unit</th><th>range</th><th>year</th><th>source and note</th></tr>"
-    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+    return f'<div class="scroll"><table><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
 def report(
@@ -124,18 +158,17 @@ def report(
     assumptions: Assumptions | str | Path | None = None,
     n: int = 10_000,
     seed: int = 1,
-    variable: str = "Hard Currency|Net",
+    variable: str = NET,
 ) -> Path:
-    """Write the report for ``scenarios`` (all presets by default) to ``path`` and return the path."""
-    path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise InputError(f"output path: {str(path)!r} must end in .html")
-    if not path.parent.is_dir():
-        raise InputError(f"output path: the folder {str(path.parent)!r} does not exist")
-    if variable not in LABELS:
-        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(LABELS)}")
-    chosen = resolve(presets() if scenarios is None else scenarios)
+    """Write the report for ``scenarios`` (by default those ``sanctions-relief run`` shows) to ``path`` and
+    return the path."""
+    path = target_path(path, (".html", ".htm"))
+    chosen = resolve(list(DEFAULT_SCENARIOS) if scenarios is None else scenarios)
     used = checked_assumptions(assumptions)
+    known = variables_of(used.areas).variables
+    if variable not in known:
+        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(known)}")
+    label = known[variable].label
     frame = run(chosen, assumptions=used)
     uncertain = montecarlo(chosen, n=n, seed=seed, assumptions=used)
     focus = first_eased(chosen)
@@ -146,31 +179,40 @@ def report(
     notes = "".join(f"<li><strong>{escape(s.name)}</strong>: {escape(s.note or 'no note')}</li>" for s in chosen)
     body = f"""
 <h1>What easing sanctions would be worth to North Korea</h1>
-<p class="lede">Hard currency and fuel the DPRK would gain if the UN eased the ban on its metal exports, the cap
-on its refined-petroleum imports and the ban on its luxury imports: {len(chosen)} scenario(s), {frame["year"].min()}
-to {frame["year"].max()}, against the status quo.</p>
+<p class="lede">Hard currency and fuel the DPRK would gain if the UN eased the sanctions of 2006-2017, from the
+three areas of the 2021 demands (metal exports, the refined-petroleum cap, luxury imports) to every measure asked
+for at Hanoi in 2019: {len(chosen)} scenario(s), {frame["year"].min()} to {frame["year"].max()}, against the status
+quo.</p>
 {_headline(frame, uncertain, variable)}
-<p class="small">Baselines: Stangarone, Korea Economic Institute of America (2021). Ranges: the published
-figures listed under Assumptions. Money in US dollars, fuel in 42-gallon oil barrels (158.987 litres).</p>
+<p class="small">Baselines: Stangarone, Korea Economic Institute of America (2021), and the sources of each area.
+Ranges: the published figures listed under Assumptions. Money in nominal US dollars of the year each figure
+refers to; fuel in 42-gallon oil barrels (158.987 litres).</p>
 
 <h2>Scenarios compared</h2>
 <p>{escape(COMPARISON_HEADING)}</p>
 {_table(comparison(frame))}
 {_image(plot_scenarios(frame), "Annual effect of each scenario: hard currency and refined petroleum")}
-{_image(plot_path(frame, variable), "Year-by-year path of " + LABELS[variable][0])}
+{_image(plot_path(frame, variable), "Year-by-year path of " + label)}
 <h3>What each scenario represents</h3><ul>{notes}</ul>
 
 <h2>How sure we are</h2>
 <p>{record["n"]:,} joint draws of every assumption with a published range ({escape(record["sampler"])} sampling,
 seed {record["seed"]}); the band shows the {100 * min(record["quantiles"]):g}th to
 {100 * max(record["quantiles"]):g}th percentiles.</p>
-{_image(plot_fan(uncertain, variable), "Fan chart of Monte Carlo quantiles of " + LABELS[variable][0])}
-<p>Which assumptions move {escape(name_and_unit(variable)[0].lower())} most for <strong>{escape(focus.name)}</strong>:
+{_image(plot_fan(uncertain, variable), "Fan chart of Monte Carlo quantiles of " + label)}
+<p>Which assumptions move {escape(label.lower())} most for <strong>{escape(focus.name)}</strong>:
 each alone at the low and the high end of its range, the others central.</p>
 {_image(plot_tornado(sensitivity, variable), "Sensitivity tornado for " + focus.name)}
 
 <h2>How the numbers are made</h2>
 {FORMULAS}
+<h3>The areas</h3>
+{_areas(used.areas)}
+
+<h2>Check against history</h2>
+<p>The export areas' pre-sanction earnings together, beside what the DPRK exported in 2016 and how far its exports
+fell by 2018, once the measures of 2016-2017 were in force.</p>
+{_history(used)}
 
 <h2>Assumptions</h2>
 <p>Every parameter with its central value, range, the year it refers to and its source. Values no published

@@ -1,25 +1,34 @@
-"""Scenarios: a relief package as a few levers, validated on creation; presets and scenario files in TOML."""
+"""Scenarios: a relief package as levers, one per area, validated on creation; presets and scenario files in TOML.
+
+The article's three areas have keywords of their own (``metals_share``, ``petroleum_cap``, ``luxury_share``);
+every other area is eased through ``relief``, a mapping of area name to lever. Levers of the shipped areas are
+checked when the scenario is made; names of areas that an assumption folder of your own declares are checked
+when the scenario runs with it.
+"""
 
 from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from functools import cache
 from numbers import Integral, Real
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from calc.assumptions import read_toml, shipped_folder
-from calc.errors import InputError
-from calc.units import parse_quantity
+import pint
 
-#: ``petroleum_cap`` left out: the status-quo cap of the assumption set the scenario runs with.
-STATUS_QUO = "status-quo"
-#: ``petroleum_cap`` written in a file or on the command line for "no cap" (``None`` in Python).
-LIFTED = "lifted"
+from calc.area import Area, shipped_areas
+from calc.errors import InputError
+from calc.files import read_toml, shipped_folder
+from calc.kinds import LIFTED, STATUS_QUO, Cap, Lever
+
 MAX_HORIZON = 200
 MAX_NAME = 80
+#: What ``sanctions-relief run`` and ``calc.report`` show when no scenario is named.
+DEFAULT_SCENARIOS = ("status-quo", "article-demands", "hanoi-2019", "full-relief")
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class Scenario:
     metals_share: float = 0.0
     petroleum_cap: Any = STATUS_QUO
     luxury_share: float = 0.0
+    relief: Mapping[str, Any] = field(default_factory=dict, hash=False)
     start_year: int = 2027
     horizon: int = 10
     ramp_years: int = 0
@@ -44,29 +54,74 @@ class Scenario:
         set_ = object.__setattr__
         set_(self, "name", _text(self.name, "name", MAX_NAME, single_line=True))
         set_(self, "note", _text(self.note, f"scenario {self.name!r}: note", 4000, single_line=False))
-        field = f"scenario {self.name!r}"
-        set_(self, "metals_share", _share(self.metals_share, f"{field}: metals_share"))
-        set_(self, "luxury_share", _share(self.luxury_share, f"{field}: luxury_share"))
-        set_(self, "petroleum_cap", _cap(self.petroleum_cap, f"{field}: petroleum_cap"))
-        set_(self, "start_year", _whole(self.start_year, f"{field}: start_year", 1900, 2200))
-        set_(self, "horizon", _whole(self.horizon, f"{field}: horizon", 1, MAX_HORIZON))
-        set_(self, "ramp_years", _whole(self.ramp_years, f"{field}: ramp_years", 0, MAX_HORIZON))
+        where = f"scenario {self.name!r}"
+        areas = {area.keyword: area for area in shipped_areas() if area.keyword}
+        for keyword, area in areas.items():
+            set_(self, keyword, area.kind.lever_value(getattr(self, keyword), f"{where}: {keyword}"))
+        set_(self, "relief", MappingProxyType(_relief(self.relief, where, shipped_areas(), checked_only=False)))
+        set_(self, "start_year", _whole(self.start_year, f"{where}: start_year", 1900, 2200))
+        set_(self, "horizon", _whole(self.horizon, f"{where}: horizon", 1, MAX_HORIZON))
+        set_(self, "ramp_years", _whole(self.ramp_years, f"{where}: ramp_years", 0, MAX_HORIZON))
 
     @property
     def years(self) -> range:
         return range(self.start_year, self.start_year + self.horizon)
 
+    def levers(self, areas: Sequence[Area]) -> dict[str, Lever]:
+        """Every area's lever, by area name, checked against ``areas`` (those of the assumptions it runs with);
+        an area the scenario does not mention keeps the status quo."""
+        where = f"scenario {self.name!r}"
+        relief = _relief(self.relief, where, areas, checked_only=True)
+        return {
+            area.name: getattr(self, area.keyword) if area.keyword else relief.get(area.name, _status_quo(area))
+            for area in areas
+        }
+
     def to_dict(self) -> dict[str, Any]:
-        """The levers as plain data (the cap as "N bbl/yr", "lifted" or "status-quo"), as a scenario file has them."""
-        data = asdict(self)
-        cap = self.petroleum_cap
-        data["petroleum_cap"] = (
-            LIFTED if cap is None else cap if cap == STATUS_QUO else f"{repr(cap).removesuffix('.0')} bbl/yr"
-        )
+        """The levers as plain data (caps as "N bbl/yr", "lifted" or "status-quo"), as a scenario file has them."""
+        data = {item.name: getattr(self, item.name) for item in fields(self)}
+        caps = {area.keyword or area.name for area in shipped_areas() if area.kind.lever == "cap"}
+        data["petroleum_cap"] = _plain(self.petroleum_cap, cap=True)
+        data["relief"] = {name: _plain(lever, cap=name in caps) for name, lever in self.relief.items()}
         return data
 
 
 LEVERS = tuple(field.name for field in fields(Scenario))
+
+
+def _status_quo(area: Area) -> Lever:
+    return STATUS_QUO if area.kind.lever == "cap" else 0.0
+
+
+def _plain(lever: Any, cap: bool) -> Any:
+    """A lever as a scenario file writes it: a share as a number, a cap as text with its unit."""
+    if lever is None:
+        return LIFTED
+    if isinstance(lever, float) and cap:
+        return f"{repr(lever).removesuffix('.0')} bbl/yr"
+    return str(lever) if isinstance(lever, (Cap, pint.Quantity)) else lever
+
+
+def _relief(relief: object, where: str, areas: Sequence[Area], checked_only: bool) -> dict[str, Any]:
+    """``relief`` with every lever of an area in ``areas`` checked; with ``checked_only`` an unknown name is an
+    error, else it is kept as it is for the areas of the assumptions the scenario will run with."""
+    if not isinstance(relief, Mapping):
+        raise InputError(f"{where}: relief: expected a mapping of area name to lever, such as {{'coal': 1}}")
+    by_name = {area.name: area for area in areas}
+    checked: dict[str, Any] = {}
+    for name, lever in relief.items():
+        field_name = f"{where}: relief: {name}"
+        area = by_name.get(name) if isinstance(name, str) else None
+        if area is not None and area.keyword:
+            raise InputError(f"{field_name}: set this area with the keyword {area.keyword}=..., not in relief")
+        if area is not None:
+            checked[name] = area.kind.lever_value(lever, field_name)
+        elif checked_only or not isinstance(name, str) or not name.strip():
+            others = ", ".join(area.name for area in areas if not area.keyword)
+            raise InputError(f"{where}: relief: unknown area {name!r}; areas: {others}")
+        else:
+            checked[name] = lever
+    return checked
 
 
 def _text(value: object, field: str, limit: int, single_line: bool) -> str:
@@ -97,13 +152,6 @@ def _number(value: object, field: str) -> float:
     return number
 
 
-def _share(value: object, field: str) -> float:
-    number = _number(value, field)
-    if not 0.0 <= number <= 1.0:
-        raise InputError(f"{field}: {number:g} is out of range; accepted: a share from 0 to 1")
-    return number
-
-
 def _whole(value: object, field: str, low: int, high: int) -> int:
     if isinstance(value, Integral) and not isinstance(value, bool):
         number = int(value)
@@ -115,17 +163,6 @@ def _whole(value: object, field: str, low: int, high: int) -> int:
     if not low <= number <= high:
         raise InputError(f"{field}: {number} is out of range; accepted: a whole number from {low} to {high}")
     return number
-
-
-def _cap(value: object, field: str) -> float | str | None:
-    if value is None or (isinstance(value, str) and value.strip().lower() in (LIFTED, "none")):
-        return None
-    if isinstance(value, str) and value.strip().lower() == STATUS_QUO:
-        return STATUS_QUO
-    cap = parse_quantity(value, "bbl/yr", field)
-    if cap < 0:
-        raise InputError(f"{field}: {cap:g} bbl/yr is negative; accepted: 0 or more bbl/yr, 'lifted' or 'status-quo'")
-    return cap
 
 
 def load_scenarios(path: str | Path) -> list[Scenario]:

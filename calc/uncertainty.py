@@ -7,31 +7,31 @@ once per distinct ramp value and then spread over the years: with no ramp, once 
 
 from __future__ import annotations
 
-import math
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from calc.assumptions import PARAMETERS, Assumptions
-from calc.engine import ScenarioSpec, checked_assumptions, long_frame, scenario_results
+from calc.assumptions import Assumptions
+from calc.engine import ScenarioSpec, checked_assumptions, scenario_results, variables_of
 from calc.errors import InputError
-from calc.models import VARIABLES, ramp
-from calc.provenance import metadata
+from calc.export import Progress, target_path, write_draws
+from calc.frame import long_frame
+from calc.models import ramp
+from calc.record import metadata
 from calc.scenario import Scenario, resolve
+from calc.variables import NET
 
 SAMPLERS = ("random", "lhs")
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
 MAX_DRAWS = 50_000_000
-DRAW_CHUNK = 20_000
-Progress = Callable[[int, int], None]
 
 
 def sampled_names(assumptions: Assumptions) -> list[str]:
-    """Parameters with a range (low < high), in the fixed order of ``PARAMETERS``; the rest stay fixed."""
+    """Parameters with a range (low < high), in the fixed order of the set; the rest stay fixed."""
     return [name for name, (low, _, high) in assumptions.ranges().items() if low < high]
 
 
@@ -81,6 +81,7 @@ def montecarlo(
     sampler: str = "random",
     draws_out: str | Path | None = None,
     progress: Progress | None = None,
+    relative_to: str | None = None,
 ) -> pd.DataFrame:
     """Quantiles of every variable over ``n`` joint draws of every assumption with a range.
 
@@ -89,26 +90,33 @@ def montecarlo(
     "random" (numpy's PCG64) or "lhs" (scipy's Latin hypercube). ``draws_out`` also writes every raw draw, the
     sampled parameter values (variables ``Assumption|<name>``, at the first year) and each draw's results, as
     a long CSV with a ``draw`` column, streamed in chunks. ``progress(done, total)`` is called as work proceeds.
+
+    ``relative_to`` names one of the scenarios: every result is then divided, draw by draw, by that scenario's
+    result in the same year, and the quantiles are those of the share (per cent; NaN where the reference is 0).
     """
     chosen = resolve(scenarios)
     used = checked_assumptions(assumptions)
-    n = _draw_count(n)
+    n = _draw_count(n, used)
     levels = _quantile_levels(quantiles)
     if sampler not in SAMPLERS:
         raise InputError(f"sampler: {sampler!r} is not known; accepted: {', '.join(SAMPLERS)}")
     seed = _seed(seed)
-    draws_path = None
-    if draws_out is not None:
-        from calc.export import target_path
-
-        draws_path = target_path(draws_out)
+    draws_path = None if draws_out is None else target_path(draws_out)
     p = sample(used, n, seed, sampler)
+    units = variables_of(used.areas).units()
+    reference = None if relative_to is None else _reference(chosen, relative_to, p, used)
+    if reference is not None:
+        units = {variable: "%" for variable, unit in units.items() if unit != "%"}
     blocks = []
     for done, scenario in enumerate(chosen, start=1):
-        distinct, position = np.unique(ramp(scenario.horizon, scenario.ramp_years), return_inverse=True)
-        results = scenario_results(scenario, p, distinct)
+        if reference is None:
+            distinct, position = np.unique(ramp(scenario.horizon, scenario.ramp_years), return_inverse=True)
+            results = scenario_results(scenario, p, used.areas, distinct)
+        else:
+            position = np.arange(scenario.horizon)
+            results = _shares(scenario_results(scenario, p, used.areas), reference, units, n, scenario.horizon)
         years = np.asarray(scenario.years, dtype=np.int64)
-        for variable, unit in VARIABLES.items():
+        for variable, unit in units.items():
             for level, values in zip(levels, _quantiles(results[variable], n, levels), strict=True):
                 blocks.append((scenario.name, variable, unit, years, values[position], level))
         if progress:
@@ -116,13 +124,40 @@ def montecarlo(
     frame = long_frame([block[:5] for block in blocks])
     frame.insert(6, "quantile", np.repeat([block[5] for block in blocks], [len(block[3]) for block in blocks]))
     record = {"n": n, "seed": seed, "sampler": sampler, "quantiles": list(levels), "sampled": sampled_names(used)}
+    if relative_to is not None:
+        record["relative_to"] = relative_to
     frame.attrs["sanctions_relief"] = metadata(used, chosen, montecarlo=record)
     if draws_path is not None:
-        from calc.export import write_tables
-
-        tables = draw_tables(chosen, p, n, sampled_names(used), progress)
-        write_tables(draws_path, tables, frame.attrs["sanctions_relief"])
+        write_draws(draws_path, chosen, p, n, used, frame.attrs["sanctions_relief"], progress)
     return frame
+
+
+def _reference(chosen: Sequence[Scenario], name: str, p: Mapping, used: Assumptions) -> dict[str, np.ndarray]:
+    """Every result of the reference scenario, year by year, for dividing the others by."""
+    by_name = {scenario.name: scenario for scenario in chosen}
+    if name not in by_name:
+        raise InputError(f"relative_to: {name!r} is not among the scenarios; name it too ({', '.join(by_name)})")
+    reference = by_name[name]
+    for scenario in chosen:
+        if scenario.years != reference.years:
+            raise InputError(
+                f"relative_to: scenario {scenario.name!r} covers {scenario.years[0]}-{scenario.years[-1]}, "
+                f"{name!r} {reference.years[0]}-{reference.years[-1]}; compare scenarios over the same years"
+            )
+    return scenario_results(reference, p, used.areas)
+
+
+def _shares(
+    results: Mapping[str, np.ndarray], reference: Mapping[str, np.ndarray], units: Mapping, n: int, horizon: int
+) -> dict[str, np.ndarray]:
+    """Each result as a share (per cent) of the reference, draw by draw and year by year; NaN where it is 0."""
+    shares = {}
+    for variable in units:
+        numerator = np.broadcast_to(results[variable], (n, horizon))
+        denominator = np.broadcast_to(reference[variable], (n, horizon))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares[variable] = np.where(denominator != 0, 100.0 * numerator / denominator, np.nan)
+    return shares
 
 
 def _quantiles(result: np.ndarray, n: int, levels: np.ndarray) -> np.ndarray:
@@ -132,66 +167,13 @@ def _quantiles(result: np.ndarray, n: int, levels: np.ndarray) -> np.ndarray:
     return np.quantile(result, levels, axis=0)
 
 
-def draw_tables(
-    chosen: Sequence[Scenario],
-    p: Mapping[str, float | np.ndarray],
-    n: int,
-    sampled: Sequence[str],
-    progress: Progress | None = None,
-) -> Iterator:
-    """Raw draws as arrow tables of at most ``DRAW_CHUNK`` draws each (long layout with a ``draw`` column)."""
-    import pyarrow as pa
-
-    from calc.engine import MODEL, REGION
-    from calc.export import coded_text
-
-    names = [f"Assumption|{name}" for name in sampled] + list(VARIABLES)
-    units = [PARAMETERS[name].unit for name in sampled] + list(VARIABLES.values())
-    total = len(chosen) * math.ceil(n / DRAW_CHUNK)
-    done = 0
-    for scenario in chosen:
-        years = np.asarray(scenario.years, dtype=np.int64)
-        count = len(years)
-        row_name = np.concatenate([np.arange(len(sampled)), np.repeat(np.arange(len(sampled), len(names)), count)])
-        row_year = np.concatenate([np.full(len(sampled), years[0]), np.tile(years, len(VARIABLES))])
-        per_draw = len(row_name)
-        for start in range(0, n, DRAW_CHUNK):
-            stop = min(n, start + DRAW_CHUNK)
-            size = stop - start
-            part = {name: value[start:stop] if np.ndim(value) else value for name, value in p.items()}
-            results = scenario_results(scenario, part)
-            values = np.empty((size, per_draw))
-            for column, name in enumerate(sampled):
-                values[:, column] = part[name][:, 0]
-            for index, variable in enumerate(VARIABLES):
-                first = len(sampled) + index * count
-                values[:, first : first + count] = np.broadcast_to(results[variable], (size, count))
-            codes = np.tile(row_name, size)
-            same = np.zeros(size * per_draw, dtype=np.int32)
-            yield pa.table(
-                {
-                    "model": coded_text([MODEL], same),
-                    "scenario": coded_text([scenario.name], same),
-                    "region": coded_text([REGION], same),
-                    "variable": coded_text(names, codes),
-                    "unit": coded_text(units, codes),
-                    "year": np.tile(row_year, size),
-                    "draw": np.repeat(np.arange(start, stop, dtype=np.int64), per_draw),
-                    "value": values.ravel(),
-                }
-            )
-            done += 1
-            if progress:
-                progress(done, total)
-
-
-def _draw_count(n: object) -> int:
+def _draw_count(n: object, assumptions: Assumptions) -> int:
     if isinstance(n, bool) or not isinstance(n, Integral | Real) or not float(n).is_integer():
         raise InputError(f"n: expected a whole number of draws, got {n!r}")
     n = int(n)
     if not 1 <= n <= MAX_DRAWS:
         raise InputError(f"n: {n} draws is out of range; accepted: 1 to {MAX_DRAWS:,}")
-    needed = n * (2 * len(PARAMETERS) + 3 * len(VARIABLES)) * 8
+    needed = n * (2 * len(assumptions) + 3 * len(variables_of(assumptions.areas).variables)) * 8
     available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     if needed > available // 2:
         raise InputError(
@@ -224,7 +206,7 @@ def _seed(seed: object) -> int:
 
 def tornado(
     scenario: Scenario | str,
-    variable: str = "Hard Currency|Net",
+    variable: str = NET,
     year: int | None = None,
     assumptions: Assumptions | str | Path | None = None,
 ) -> pd.DataFrame:
@@ -244,7 +226,7 @@ def tornado(
         values = np.full((2 * count + 1, 1), middle)
         values[1 + index], values[1 + count + index] = low, high
         p[name] = values
-    result = _result_in_year(chosen, p, variable, 2 * count + 1, column)
+    result = _result_in_year(chosen, p, used, variable, 2 * count + 1, column)
     rows = [
         {
             "parameter": name,
@@ -255,7 +237,7 @@ def tornado(
             "result_at_low": result[1 + index],
             "result_at_high": result[1 + count + index],
             "result_central": result[0],
-            "result_unit": VARIABLES[variable],
+            "result_unit": variables_of(used.areas).variables[variable].unit,
             "swing": abs(result[1 + count + index] - result[1 + index]),
         }
         for index, name in enumerate(names)
@@ -266,7 +248,7 @@ def tornado(
 
 def sobol(
     scenario: Scenario | str,
-    variable: str = "Hard Currency|Net",
+    variable: str = NET,
     n: int = 1024,
     seed: int = 0,
     year: int | None = None,
@@ -280,7 +262,7 @@ def sobol(
     except ImportError:
         raise InputError("Sobol indices need SALib: pip install 'sanctions-relief[uncertainty]'") from None
     chosen, used, column = _sensitivity_inputs(scenario, variable, year, assumptions)
-    n = _draw_count(n)
+    n = _draw_count(n, used)
     names = sampled_names(used)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     uniforms = sampler.sample(problem, n, calc_second_order=False, seed=_seed(seed))
@@ -288,7 +270,7 @@ def sobol(
     p: dict[str, float | np.ndarray] = used.central()
     for index, name in enumerate(names):
         p[name] = inverse_cdf(uniforms[:, index], *ranges[name], used[name].distribution)[:, None]
-    result = _result_in_year(chosen, p, variable, len(uniforms), column)
+    result = _result_in_year(chosen, p, used, variable, len(uniforms), column)
     if np.ptp(result) == 0:
         indices = dict.fromkeys(("S1", "S1_conf", "ST", "ST_conf"), np.zeros(len(names)))
     else:
@@ -304,14 +286,19 @@ def _sensitivity_inputs(
     chosen = [] if isinstance(scenario, (list, tuple)) else resolve(scenario)
     if len(chosen) != 1:
         raise InputError("scenario: sensitivity takes one scenario at a time")
-    if variable not in VARIABLES:
-        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(VARIABLES)}")
-    return chosen[0], checked_assumptions(assumptions), _year_column(chosen[0], year)
+    used = checked_assumptions(assumptions)
+    known = variables_of(used.areas).variables
+    if variable not in known:
+        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(known)}")
+    return chosen[0], used, _year_column(chosen[0], year)
 
 
-def _result_in_year(scenario: Scenario, p: Mapping, variable: str, rows: int, column: int) -> np.ndarray:
+def _result_in_year(
+    scenario: Scenario, p: Mapping, used: Assumptions, variable: str, rows: int, column: int
+) -> np.ndarray:
     """``variable`` for each of ``rows`` parameter sets in ``p``, in one year of the horizon."""
-    return np.broadcast_to(scenario_results(scenario, p)[variable], (rows, scenario.horizon))[:, column]
+    results = scenario_results(scenario, p, used.areas)
+    return np.broadcast_to(results[variable], (rows, scenario.horizon))[:, column]
 
 
 def _year_column(scenario: Scenario, year: int | None) -> int:

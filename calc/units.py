@@ -138,6 +138,17 @@ def _parse_string(text: str, unit: str, field: str) -> float:
     return _convert(ureg.Quantity(float(number), parse_unit(unit_text, field)), unit, field, shown=repr(text))
 
 
+def quantity_unit(value: object, field: str) -> pint.Unit | None:
+    """The unit of a Quantity or of a string such as ``"400.9e6 USD/yr"``; None for a plain number (or a text
+    that is not a number with a unit, which ``parse_quantity`` then refuses with its own message)."""
+    if isinstance(value, pint.Quantity):
+        return value.units
+    match = NUMBER_AND_UNIT.fullmatch(value) if isinstance(value, str) else None
+    if match is None or not match.group(2):
+        return None
+    return parse_unit(match.group(2), field)
+
+
 def parse_unit(text: str, field: str) -> pint.Unit:
     """A unit expression (no number) of the registry, or InputError naming ``field``."""
     text = text.strip()

@@ -1,3 +1,4 @@
+import os
 import textwrap
 from pathlib import Path
 
@@ -5,10 +6,73 @@ import pytest
 
 import calc
 
+#: The central figures the hand-worked tests use, as numbers in each parameter's shipped unit. Tests that work a
+#: result out by hand run on ``figures`` (the shipped set with exactly these values), so that editing a value in
+#: ``assumptions/`` breaks one test (tests/test_engine.py::test_shipped_central_figures), not many.
+FIGURES = {
+    "context.gdp": 31e9,
+    "context.total_exports": 2.82e9,
+    "context.exports_2018": 0.243e9,
+    "context.discount_rate": 0.05,
+    "metals.pre_sanction_exports": 220e6,
+    "metals.price_index": 1.0,
+    "metals.capacity_share": 1.0,
+    "metals.already_smuggled_share": 0.0,
+    "petroleum.legal_cap": 500_000,
+    "petroleum.pre_sanction_imports": 4.5e6,
+    "petroleum.illicit_imports": 2e6,
+    "petroleum.displacement_share": 0.5,
+    "petroleum.price": 100,
+    "petroleum.smuggling_premium": 0.2,
+    "petroleum.bbl_per_tonne": 7.5,
+    "luxury.observed_imports": 640e6,
+    "luxury.blocked_share": 0.1,
+    "coal.pre_sanction_exports": 1190e6,
+    "coal.price_index": 1.0,
+    "coal.capacity_share": 1.0,
+    "coal.smuggled_exports": 370e6,
+    "coal.unit_value": 53,
+    "seafood.pre_sanction_exports": 295e6,
+    "textiles.pre_sanction_exports": 752e6,
+    "textiles.net_foreign_exchange_share": 0.5,
+    "other_exports.pre_sanction_exports": 250e6,
+    "workers.pre_sanction_exports": 500e6,
+    "workers.already_smuggled_share": 0.8,
+    "crude_oil.legal_cap": 4e6,
+    "crude_oil.pre_sanction_imports": 3.8e6,
+    "crude_oil.price": 80.7,
+    "crude_oil.bbl_per_tonne": 7.32,
+    "crude_oil.hard_currency_share": 0.0,
+    "capital_goods.pre_sanction_imports": 1.2e9,
+    "capital_goods.blocked_share": 0.9,
+}
+
+
+def missing(what: str, why: str) -> None:
+    """A test needs ``what``, which is not here: skip with the reason, except in CI (CI=true), where the test
+    extra and .ci/run install everything, so that a missing dependency is a broken install and fails."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is missing in CI: {why}")
+    pytest.skip(f"{what} is not installed ({why})")
+
+
+def require(module: str) -> None:
+    """Import ``module`` or report it missing (see ``missing``)."""
+    try:
+        __import__(module)
+    except ImportError:
+        missing(module, "pip install '.[test]' installs it")
+
 
 @pytest.fixture(scope="session")
 def shipped():
     return calc.load_assumptions()
+
+
+@pytest.fixture(scope="session")
+def figures(shipped):
+    """The shipped set with every parameter fixed at ``FIGURES``."""
+    return shipped.override(FIGURES)
 
 
 @pytest.fixture

@@ -6,6 +6,11 @@ import pytest
 
 import calc
 from calc.cli import main
+from calc.scenario import DEFAULT_SCENARIOS
+
+from conftest import FIGURES
+
+METALS = FIGURES["metals.pre_sanction_exports"] / 1e6  # USD M/yr: 220 (Stangarone 2021)
 
 
 def run_cli(capsys, *argv):
@@ -14,19 +19,26 @@ def run_cli(capsys, *argv):
     return code, out, err
 
 
-def test_run_without_arguments_prints_every_preset_side_by_side(capsys):
+def line(out: str, start: str) -> list[str]:
+    """The cells of the printed table's row that starts with ``start`` (its label dropped)."""
+    row = next(row for row in out.splitlines() if row.startswith(start))
+    return row[len(start) :].split()
+
+
+def test_run_without_arguments_prints_the_main_presets_side_by_side(capsys):
     code, out, err = run_cli(capsys, "run")
     assert code == 0 and err == ""
-    header = next(line for line in out.splitlines() if "status-quo" in line)
-    assert header.split() == calc.presets()
-    metals = next(line for line in out.splitlines() if line.startswith("Metal export revenue (USD M/yr)"))
-    # status-quo 0, article-demands 220 (Stangarone 2021), metals-only 220, ...
-    assert metals.split()[5:8] == ["0.0", "220.0", "220.0"]
-    fuel = next(line for line in out.splitlines() if line.startswith("Added legal fuel imports (bbl/yr)"))
-    # article-demands: 2,000,000 - 500,000; cap lifted: 4,500,000 - 500,000
-    assert "1,500,000" in fuel and "4,000,000" in fuel
-    tonnes = next(line for line in out.splitlines() if line.startswith("Net added fuel supply (t/yr)"))
-    assert "100,000" in tonnes  # 750,000 bbl / 7.5 bbl/t
+    header = next(row for row in out.splitlines() if "status-quo" in row)
+    assert header.split() == list(DEFAULT_SCENARIOS)
+    # status-quo 0, article-demands and hanoi-2019 and full-relief all lift the metals ban
+    assert line(out, "Metal export revenue (USD M/yr)") == ["0.0", *[f"{METALS:,.1f}"] * 3]
+    # article-demands: 2,000,000 - 500,000; cap lifted: pre-sanction imports - 500,000
+    lifted = FIGURES["petroleum.pre_sanction_imports"] - FIGURES["petroleum.legal_cap"]
+    assert line(out, "Added legal fuel imports (bbl/yr)") == ["0", "1,500,000", f"{lifted:,.0f}", f"{lifted:,.0f}"]
+    # 750,000 bbl / 7.5 bbl/t
+    assert line(out, "Net added fuel supply (t/yr)")[1] == f"{750_000 / FIGURES['petroleum.bbl_per_tonne']:,.0f}"
+    assert "Total revenue (USD M/yr)" in out and "Coal export revenue (USD M/yr)" in out
+    assert "Crude" not in out  # no effect in any scenario shown (the pipeline stays below the cap): left out
     assert not re.search(r"\d[eE][+-]?\d", out)  # no scientific notation
 
 
@@ -35,18 +47,15 @@ def test_run_with_levers_and_overrides(capsys):
         capsys, "run", "metals-only", "--set", "metals.price_index=1.5", "--ramp-years", "2", "--horizon", "2"
     )
     assert code == 0
-    metals = next(line for line in out.splitlines() if line.startswith("Metal export revenue"))
-    assert metals.split()[-1] == "330.0"  # 220 x 1.5 in the steady-state year
-    total = next(line for line in out.splitlines() if line.startswith("Net hard currency, total"))
-    assert total.split()[-1] == "495.0"  # 165 + 330
+    assert line(out, "Metal export revenue (USD M/yr)") == [f"{METALS * 1.5:,.1f}"]  # in the steady-state year
+    assert line(out, "Net hard currency, total (USD M)") == [f"{METALS * 1.5 * 1.5:,.1f}"]  # half, then full
 
 
 def test_levers_alone_define_a_custom_scenario(capsys):
     code, out, _ = run_cli(capsys, "run", "--metals-share", "0.5", "--petroleum-cap", "lifted", "--name", "mine")
     assert code == 0
-    assert "mine" in out.splitlines()[3]
-    metals = next(line for line in out.splitlines() if line.startswith("Metal export revenue"))
-    assert metals.split()[-1] == "110.0"
+    assert next(row for row in out.splitlines() if "mine" in row).split() == ["mine"]
+    assert line(out, "Metal export revenue (USD M/yr)") == [f"{METALS / 2:,.1f}"]
 
 
 def test_run_writes_csv(capsys, tmp_path):
@@ -120,12 +129,10 @@ def test_montecarlo_prints_quantiles(capsys):
     assert "Monte Carlo: 20,000 draws (random, seed 3)" in out
     header = next(line for line in out.splitlines() if line.strip().startswith("p5"))
     assert header.split() == ["p5", "p50", "p95"]
-    fuel = next(line for line in out.splitlines() if line.startswith("Added legal fuel imports"))
-    assert fuel.split()[-3:] == ["0", "0", "0"]  # metals only: no fuel effect in any draw
+    assert "fuel" not in out  # metals only: no fuel effect in any draw, so no fuel rows
     frame = calc.montecarlo("metals-only", n=20000, seed=3)
     p95 = frame[(frame["variable"] == "Revenue|Metal Exports") & (frame["quantile"] == 0.95)]["value"].iloc[-1]
-    metals = next(line for line in out.splitlines() if line.startswith("Metal export revenue"))
-    assert metals.split()[-1] == f"{p95 / 1e6:,.1f}"
+    assert line(out, "Metal export revenue (USD M/yr)")[-1] == f"{p95 / 1e6:,.1f}"
 
 
 def test_montecarlo_writes_quantiles_and_draws(capsys, tmp_path):
@@ -174,9 +181,10 @@ def test_uncertainty_errors_are_one_line(capsys, argv, message):
 
 
 def test_wide_format_and_tornado_out(capsys, tmp_path):
-    code, _, _ = run_cli(capsys, "run", "status-quo", "--out", str(tmp_path / "w.csv"), "--format", "csv-wide")
-    assert code == 0
-    assert (tmp_path / "w.csv").read_text().splitlines()[0].endswith('"2035","2036"')
+    code, out, _ = run_cli(capsys, "run", "status-quo", "--out", str(tmp_path / "w.csv"), "--format", "csv-wide")
+    lines = (tmp_path / "w.csv").read_text().splitlines()
+    assert code == 0 and lines[0].endswith('"2035","2036"')
+    assert f"wrote {len(lines) - 1} rows" in out  # one per variable, not one per variable and year
     code, out, _ = run_cli(capsys, "sensitivity", "metals-only", "--out", str(tmp_path / "t.csv"))
-    assert code == 0 and "wrote 14 rows" in out
+    assert code == 0 and f"wrote {len(calc.tornado('metals-only'))} rows" in out
     assert (tmp_path / "t.csv").read_text().splitlines()[0].startswith('"parameter","unit","low"')

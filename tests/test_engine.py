@@ -3,7 +3,9 @@ import pandas as pd
 import pytest
 
 import calc
-from calc.engine import COLUMNS
+from calc.frame import COLUMNS
+
+from conftest import FIGURES
 
 CORE = [
     "Revenue|Metal Exports",
@@ -41,8 +43,13 @@ def test_every_unit_parses_in_the_registry_with_the_right_dimension():
         assert str(parsed.dimensionality) == dimensions.get(unit, "dimensionless")
 
 
-def test_article_demands_by_hand():
-    frame = calc.run("article-demands")
+def test_shipped_central_figures(shipped):
+    """The one test that pins the shipped central values; every hand-worked test runs on these."""
+    assert {name: shipped[name].value for name in FIGURES} == FIGURES
+
+
+def test_article_demands_by_hand(figures):
+    frame = calc.run("article-demands", assumptions=figures)
     assert values(frame, "Revenue|Metal Exports").tolist() == [220e6] * 10
     assert values(frame, "Fuel|Refined Petroleum|Additional Legal Imports").tolist() == [1.5e6] * 10
     assert values(frame, "Fuel|Refined Petroleum|Net Additional Supply").tolist() == [7.5e5] * 10
@@ -52,8 +59,8 @@ def test_article_demands_by_hand():
     assert values(frame, "Fuel|Refined Petroleum|Net Additional Supply (Mass)") == pytest.approx([1e5] * 10)
 
 
-def test_status_quo_is_zero_apart_from_supply_level():
-    frame = calc.run("status-quo")
+def test_status_quo_is_zero_apart_from_supply_level(figures):
+    frame = calc.run("status-quo", assumptions=figures)
     effects = frame[frame["unit"] != "%"]
     assert (effects["value"] == 0).all()
     # status-quo supply: (5e5 legal + 2e6 smuggled) / 4.5e6 = 55.6 %
@@ -69,29 +76,34 @@ def test_every_preset_runs(name):
     assert np.isfinite(frame["value"]).all()
 
 
-def test_presets_side_by_side_keep_their_order():
-    frame = calc.run(["hanoi-2019", "status-quo"])
+def test_presets_side_by_side_keep_their_order(figures):
+    frame = calc.run(["hanoi-2019", "status-quo"], assumptions=figures)
     assert list(dict.fromkeys(frame["scenario"])) == ["hanoi-2019", "status-quo"]
-    # hanoi: metals 220e6 - fuel 160e6 (cap lifted) - luxury 0 = 60e6
-    assert values(frame, "Hard Currency|Net", "hanoi-2019") == pytest.approx([60e6] * 10)
+    # revenue: metals 220 + coal 1190 x (1 - 370/1190) = 820 + seafood 295 + textiles 752 x 0.5 = 376 + other 250
+    # + workers 500 x (1 - 0.8) = 100: 2,061 M. Spending: refined petroleum, cap lifted, 4e6 x 100 - 2e6 x 120 =
+    # 160 M; crude 0 (the pipeline, 3.8 M bbl, is below the 4 M cap); capital goods 1,200 x 0.9 = 1,080 M; luxury
+    # kept. Net 2,061 - 1,240 = 821 M USD/yr
+    assert values(frame, "Revenue", "hanoi-2019") == pytest.approx([2061e6] * 10)
+    assert values(frame, "Expenditure", "hanoi-2019") == pytest.approx([1240e6] * 10)
+    assert values(frame, "Hard Currency|Net", "hanoi-2019") == pytest.approx([821e6] * 10)
 
 
-def test_ramp_and_years():
+def test_ramp_and_years(figures):
     scenario = calc.Scenario(name="ramped", metals_share=1.0, start_year=2030, horizon=5, ramp_years=4)
-    frame = calc.run(scenario)
+    frame = calc.run(scenario, assumptions=figures)
     revenue = frame[frame["variable"] == "Revenue|Metal Exports"]
     assert revenue["year"].tolist() == [2030, 2031, 2032, 2033, 2034]
     assert revenue["value"].tolist() == [55e6, 110e6, 165e6, 220e6, 220e6]
 
 
-def test_assumptions_are_used(shipped):
-    frame = calc.run("metals-only", assumptions=shipped.override({"metals.price_index": 1.5}))
+def test_assumptions_are_used(figures):
+    frame = calc.run("metals-only", assumptions=figures.override({"metals.price_index": 1.5}))
     # 220e6 x 1.5
     assert values(frame, "Revenue|Metal Exports")[0] == pytest.approx(330e6)
 
 
-def test_status_quo_cap_follows_the_assumptions(shipped):
-    tighter = shipped.override({"petroleum.legal_cap": 300_000})
+def test_status_quo_cap_follows_the_assumptions(figures):
+    tighter = figures.override({"petroleum.legal_cap": 300_000})
     frame = calc.run(calc.Scenario(name="x", metals_share=1.0), assumptions=tighter)
     assert (values(frame, "Fuel|Refined Petroleum|Additional Legal Imports") == 0).all()
     frame = calc.run("petroleum-2375", assumptions=tighter)
@@ -99,8 +111,8 @@ def test_status_quo_cap_follows_the_assumptions(shipped):
     assert values(frame, "Fuel|Refined Petroleum|Additional Legal Imports")[0] == 1.7e6
 
 
-def test_summary_totals_and_present_value():
-    frame = calc.run(calc.Scenario(name="x", metals_share=1.0, horizon=3, ramp_years=2))
+def test_summary_totals_and_present_value(figures):
+    frame = calc.run(calc.Scenario(name="x", metals_share=1.0, horizon=3, ramp_years=2), assumptions=figures)
     table = calc.summary(frame).set_index("variable")
     revenue = table.loc["Revenue|Metal Exports"]
     # years: 110e6, 220e6, 220e6
@@ -108,15 +120,15 @@ def test_summary_totals_and_present_value():
     assert revenue["total"] == pytest.approx(550e6) and revenue["total_unit"] == "USD"
     # discount rate 0.05: 110e6 + 220e6 / 1.05 + 220e6 / 1.05**2
     assert revenue["present_value"] == pytest.approx(110e6 + 220e6 / 1.05 + 220e6 / 1.05**2)
-    assert np.isnan(table.loc["Hard Currency|Net|Share of GDP", "total"])
+    assert np.isnan(table.loc["Share of GDP|Hard Currency|Net", "total"])
     assert np.isnan(table.loc["Fuel|Refined Petroleum|Net Additional Supply", "present_value"])
     assert table.loc["Fuel|Refined Petroleum|Net Additional Supply", "total_unit"] == "bbl"
 
 
-def test_summary_uses_the_recorded_discount_rate(shipped):
+def test_summary_uses_the_recorded_discount_rate(figures):
     frame = calc.run(
         calc.Scenario(name="x", metals_share=1.0, horizon=2),
-        assumptions=shipped.override({"context.discount_rate": "10 %"}),
+        assumptions=figures.override({"context.discount_rate": "10 %"}),
     )
     revenue = calc.summary(frame).set_index("variable").loc["Revenue|Metal Exports"]
     assert revenue["present_value"] == pytest.approx(220e6 + 220e6 / 1.1)
@@ -137,10 +149,13 @@ def test_run_rejects_what_is_not_a_scenario():
 
 
 def test_run_records_what_produced_it():
-    frame = calc.run("article-demands")
+    frame = calc.run("hanoi-2019")
     recorded = frame.attrs["sanctions_relief"]
     assert recorded["version"] == calc.__version__
-    assert recorded["scenarios"][0]["petroleum_cap"] == "2000000 bbl/yr"
+    assert recorded["scenarios"][0]["petroleum_cap"] == "lifted"
+    assert recorded["scenarios"][0]["relief"]["crude_oil"] == "lifted"
+    assert recorded["scenarios"][0]["relief"]["coal"] == 1.0
+    assert list(recorded["areas"]) == [area for area in calc.areas()["name"]]
     assert {record["name"] for record in recorded["assumptions"]} == set(calc.load_assumptions())
 
 

@@ -1,17 +1,31 @@
-"""Each formula of DESIGN.md checked against numbers worked out by hand from the shipped central values:
-metals 220e6 USD/yr, capacity 1.0, price index 1.0, already smuggled 0.0; cap 500,000 bbl/yr,
-pre-sanction imports 4.5e6 bbl/yr, illicit 2.0e6 bbl/yr, displacement 0.5, price 100 USD/bbl, premium 0.2,
-7.5 bbl/t; luxury 640e6 USD/yr with 0.1 blocked; GDP 31e9 USD/yr, total exports 0.36e9 USD/yr."""
+"""Each kind's formula against numbers worked out by hand from explicit parameter values (not the shipped ones:
+tests/test_engine.py pins those), and the balance that sums the areas."""
 
 import numpy as np
 import pytest
 
-from calc.models import evaluate, luxury, metals, petroleum, ramp
+from calc.kinds import CAPPED_IMPORTS, EXPORT_EARNINGS, IMPORT_BANS, STATUS_QUO, Cap
+from calc.models import balance, capped_imports, exports, import_bans, ramp
 
-
-@pytest.fixture
-def p(shipped):
-    return shipped.central()
+ONE = np.ones(1)
+EXPORT = {
+    "pre_sanction_exports": 200e6,
+    "price_index": 1.0,
+    "capacity_share": 1.0,
+    "net_foreign_exchange_share": 1.0,
+    "already_smuggled_share": 0.0,
+    "smuggled_exports": 0.0,
+}
+FUEL = {
+    "legal_cap": 500_000.0,
+    "pre_sanction_imports": 4e6,
+    "illicit_imports": 1e6,
+    "displacement_share": 0.5,
+    "price": 80.0,
+    "smuggling_premium": 0.25,
+    "bbl_per_tonne": 8.0,
+    "hard_currency_share": 1.0,
+}
 
 
 def test_ramp():
@@ -20,83 +34,103 @@ def test_ramp():
     assert ramp(2, 1).tolist() == [1.0, 1.0]
 
 
-def test_metals_revenue(p):
-    # 220e6 x 0.5 (share) x 1.0 x 1.0 x (1 - 0.0) = 110e6 USD/yr, a quarter of it in the first ramp year
-    assert metals.revenue(p, 0.5, ramp(2, 4)).tolist() == [27.5e6, 55e6]
+def test_export_revenue_share_and_ramp():
+    # 200e6 x 0.5 = 100e6 USD/yr, a quarter of it in the first ramp year
+    assert exports.revenue(EXPORT, 0.5, ramp(2, 4))["revenue"].tolist() == [25e6, 50e6]
 
 
-def test_metals_revenue_with_every_factor(p):
-    q = {**p, "metals.capacity_share": 0.8, "metals.price_index": 1.5, "metals.already_smuggled_share": 0.25}
-    # 220e6 x 1.0 x 0.8 x 1.5 x 0.75 = 198e6
-    assert metals.revenue(q, 1.0, np.ones(1))[0] == pytest.approx(198e6)
+def test_export_revenue_with_every_factor():
+    q = EXPORT | {"capacity_share": 0.8, "price_index": 1.5, "net_foreign_exchange_share": 0.5}
+    q |= {"already_smuggled_share": 0.1, "smuggled_exports": 30e6}
+    # 200e6 x 0.8 x 1.5 = 240e6; x 0.5 net = 120e6; evading 0.1 + 30/200 = 0.25: 120e6 x 0.75 = 90e6
+    assert exports.revenue(q, 1.0, ONE)["revenue"][0] == pytest.approx(90e6)
 
 
-def test_petroleum_cap_of_resolution_2375(p):
-    fuel = petroleum.effects(p, 2_000_000.0, np.ones(1))
-    # dL = min(2e6, 4.5e6) - min(5e5, 4.5e6) = 1.5e6; r = min(2e6, 0.5 x 1.5e6) = 7.5e5; dS = 7.5e5
-    assert fuel.additional_legal_imports[0] == 1.5e6
-    assert fuel.smuggled_replaced[0] == 7.5e5
-    assert fuel.net_additional_supply[0] == 7.5e5
-    # spending = 1.5e6 x 100 - 7.5e5 x 100 x 1.2 = 150e6 - 90e6 = 60e6 USD/yr
-    assert fuel.spending[0] == pytest.approx(60e6)
-    # 7.5e5 bbl / 7.5 bbl/t = 100,000 t
-    assert fuel.net_additional_tonnes[0] == pytest.approx(100_000)
-    # (5e5 + 2e6 + 7.5e5) / 4.5e6 = 0.7222...
-    assert fuel.supply_share_of_pre_sanction[0] == pytest.approx(3.25 / 4.5)
+def test_export_revenue_never_negative_when_smuggling_exceeds_the_baseline():
+    q = EXPORT | {"smuggled_exports": 500e6}
+    assert exports.revenue(q, 1.0, ONE)["revenue"][0] == 0.0
+    assert exports.revenue(EXPORT | {"pre_sanction_exports": 0.0}, 1.0, ONE)["revenue"][0] == 0.0
 
 
-def test_petroleum_cap_lifted_stops_at_pre_sanction_imports(p):
-    lifted = petroleum.effects(p, p["petroleum.pre_sanction_imports"], np.ones(1))
-    huge = petroleum.effects(p, 1e12, np.ones(1))
-    # dL = 4.5e6 - 5e5 = 4e6; r = min(2e6, 0.5 x 4e6 = 2e6) = 2e6; dS = 2e6
-    assert lifted.additional_legal_imports[0] == huge.additional_legal_imports[0] == 4e6
-    assert lifted.net_additional_supply[0] == 2e6
-    # spending = 4e6 x 100 - 2e6 x 120 = 160e6
-    assert lifted.spending[0] == pytest.approx(160e6)
-    assert lifted.supply_share_of_pre_sanction[0] == pytest.approx(1.0)
+def test_export_cap_in_money_and_in_tonnes():
+    q = EXPORT | {"price_index": 1.2, "unit_value": 50.0}
+    # potential 200e6 x 1.2 = 240e6; a cap of 100e6 USD/yr binds
+    assert EXPORT_EARNINGS.evaluate(q, Cap(100e6, "USD/yr"), ONE, "x")["revenue"][0] == pytest.approx(100e6)
+    # 1.5 Mt at 50 USD/t x 1.2 = 90e6 USD/yr
+    assert EXPORT_EARNINGS.evaluate(q, Cap(1.5e6, "t/yr"), ONE, "x")["revenue"][0] == pytest.approx(90e6)
+    # a cap above the potential changes nothing: 240e6
+    assert EXPORT_EARNINGS.evaluate(q, Cap(1e9, "USD/yr"), ONE, "x")["revenue"][0] == pytest.approx(240e6)
 
 
-def test_smuggling_replaced_is_capped_by_what_is_smuggled(p):
-    q = {**p, "petroleum.displacement_share": 1.0}
-    fuel = petroleum.effects(q, 4.5e6, np.ones(1))
-    # d x dL = 4e6 but only I0 = 2e6 is smuggled: r = 2e6, dS = 2e6; spending = 4e6 x 100 - 2e6 x 120
-    assert fuel.smuggled_replaced[0] == 2e6
-    assert fuel.spending[0] == pytest.approx(400e6 - 240e6)
+def test_capped_imports_higher_cap():
+    fuel = capped_imports.effects(FUEL, 2_000_000.0, ONE)
+    # dL = min(2e6, 4e6) - min(5e5, 4e6) = 1.5e6; r = min(1e6, 0.5 x 1.5e6) = 7.5e5; dS = 7.5e5
+    assert (fuel["added"][0], fuel["replaced"][0], fuel["net_supply"][0]) == (1.5e6, 7.5e5, 7.5e5)
+    # spending = 1.5e6 x 80 - 7.5e5 x 80 x 1.25 = 120e6 - 75e6 = 45e6 USD/yr
+    assert fuel["spending"][0] == pytest.approx(45e6)
+    # 7.5e5 bbl / 8 bbl/t = 93,750 t
+    assert fuel["tonnes"][0] == pytest.approx(93_750)
+    # (5e5 + 1e6 + 7.5e5) / 4e6 = 56.25 %
+    assert fuel["supply_share"][0] == pytest.approx(56.25)
 
 
-def test_tightening_raises_smuggling(p):
-    fuel = petroleum.effects(p, 100_000.0, np.ones(1))
-    # dL = 1e5 - 5e5 = -4e5; r = 0.5 x -4e5 = -2e5 (smuggling up 2e5); dS = -4e5 + 2e5 = -2e5
-    assert fuel.additional_legal_imports[0] == -4e5
-    assert fuel.smuggled_replaced[0] == -2e5
-    assert fuel.net_additional_supply[0] == -2e5
-    # spending = -4e5 x 100 - (-2e5) x 100 x 1.2 = -40e6 + 24e6 = -16e6
-    assert fuel.spending[0] == pytest.approx(-16e6)
+def test_capped_imports_lifted_stops_at_pre_sanction_imports_and_smuggling():
+    lifted = CAPPED_IMPORTS.evaluate(FUEL, None, ONE, "x")
+    huge = capped_imports.effects(FUEL, 1e12, ONE)
+    # dL = 4e6 - 5e5 = 3.5e6; r = min(1e6, 1.75e6) = 1e6: no more than is smuggled; dS = 2.5e6
+    assert lifted["added"][0] == huge["added"][0] == 3.5e6
+    assert (lifted["replaced"][0], lifted["net_supply"][0]) == (1e6, 2.5e6)
+    # spending = 3.5e6 x 80 - 1e6 x 100 = 180e6
+    assert lifted["spending"][0] == pytest.approx(180e6)
+    assert lifted["supply_share"][0] == pytest.approx(100.0)
 
 
-def test_luxury_spending(p):
-    # 1.0 x 640e6 x 0.1 / 0.9 = 71,111,111.1 USD/yr; half the ban lifted gives half
-    assert luxury.spending(p, 1.0, np.ones(1))[0] == pytest.approx(640e6 / 9)
-    assert luxury.spending(p, 0.5, np.ones(1))[0] == pytest.approx(320e6 / 9)
+def test_capped_imports_status_quo_tonnes_and_hard_currency_share():
+    assert CAPPED_IMPORTS.evaluate(FUEL, STATUS_QUO, ONE, "x")["added"][0] == 0.0
+    # 200,000 t x 8 bbl/t = 1.6e6 bbl/yr cap: dL = 1.1e6
+    assert CAPPED_IMPORTS.evaluate(FUEL, Cap(200_000, "t/yr"), ONE, "x")["added"][0] == pytest.approx(1.1e6)
+    aid = capped_imports.effects(FUEL | {"hard_currency_share": 0.2}, 2_000_000.0, ONE)
+    # a fifth of 45e6 is paid in hard currency
+    assert aid["spending"][0] == pytest.approx(9e6)
 
 
-def test_net_balance_and_shares(p):
-    results = evaluate(p, 1.0, 2_000_000.0, 1.0, np.ones(1))
-    # 220e6 - 60e6 - 71.111e6 = 88.889e6
-    net = 220e6 - 60e6 - 640e6 / 9
-    assert results["Hard Currency|Net"][0] == pytest.approx(net)
-    assert results["Hard Currency|Net|Share of GDP"][0] == pytest.approx(100 * net / 31e9)
-    # 220e6 / 0.36e9 = 61.1 %
-    assert results["Revenue|Metal Exports|Share of Total Exports"][0] == pytest.approx(100 * 220 / 360)
+def test_tightening_raises_smuggling():
+    fuel = capped_imports.effects(FUEL, 100_000.0, ONE)
+    # dL = 1e5 - 5e5 = -4e5; r = 0.5 x -4e5 = -2e5 (smuggling up 2e5); dS = -2e5
+    assert (fuel["added"][0], fuel["replaced"][0], fuel["net_supply"][0]) == (-4e5, -2e5, -2e5)
+    # spending = -4e5 x 80 - (-2e5) x 80 x 1.25 = -32e6 + 20e6 = -12e6
+    assert fuel["spending"][0] == pytest.approx(-12e6)
 
 
-def test_models_broadcast_over_draws_and_years(p):
-    draws = {name: np.full((3, 1), value) for name, value in p.items()}
-    draws["metals.price_index"] = np.array([[1.0], [1.5], [2.0]])
-    results = evaluate(draws, 1.0, draws["petroleum.legal_cap"] * 4, 0.0, ramp(4, 2))
-    revenue = results["Revenue|Metal Exports"]
+def test_import_ban_from_observed_imports():
+    q = {"observed_imports": 600e6, "blocked_share": 0.25}
+    # 600e6 x 0.25 / 0.75 = 200e6 USD/yr blocked; half the ban lifted gives half
+    assert import_bans.spending(q, 1.0, ONE)["spending"][0] == pytest.approx(200e6)
+    assert IMPORT_BANS.evaluate(q, 0.5, ONE, "x")["spending"][0] == pytest.approx(100e6)
+
+
+def test_import_ban_from_pre_sanction_imports():
+    q = {"pre_sanction_imports": 1e9, "blocked_share": 0.8}
+    # 1e9 x 0.8 = 800e6 USD/yr
+    assert import_bans.spending(q, 1.0, ONE)["spending"][0] == pytest.approx(800e6)
+
+
+def test_balance_sums_parents_then_net_then_shares():
+    values = {"Revenue|A": np.array([3.0]), "Revenue|B": np.array([5.0]), "Expenditure|C|D": np.array([2.0])}
+    sums = [
+        ("Expenditure|C", ["Expenditure|C|D"]),
+        ("Revenue", ["Revenue|A", "Revenue|B"]),
+        ("Expenditure", ["Expenditure|C"]),
+    ]
+    balance.complete(values, sums, [("Net", "Revenue", "Expenditure")], [("Share", "Net", "g")], {"g": 12.0})
+    # revenue 3 + 5 = 8, spending 2, net 6, 6 / 12 = 50 %
+    assert (values["Revenue"][0], values["Expenditure"][0], values["Net"][0], values["Share"][0]) == (8, 2, 6, 50)
+
+
+def test_models_broadcast_over_draws_and_years():
+    q = EXPORT | {"price_index": np.array([[1.0], [1.5], [2.0]])}
+    revenue = exports.revenue(q, 1.0, ramp(4, 2))["revenue"]
     assert revenue.shape == (3, 4)
-    # draw 2 (index 1.5), year 1 (ramp 0.5): 220e6 x 1.5 x 0.5
-    assert revenue[1, 0] == pytest.approx(165e6)
-    assert revenue[2, 3] == pytest.approx(440e6)
-    assert results["Fuel|Refined Petroleum|Additional Legal Imports"].shape == (3, 4)
+    # draw 2 (index 1.5), year 1 (ramp 0.5): 200e6 x 1.5 x 0.5
+    assert revenue[1, 0] == pytest.approx(150e6)
+    assert revenue[2, 3] == pytest.approx(400e6)

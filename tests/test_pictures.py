@@ -13,7 +13,9 @@ import calc
 from calc import charts
 from calc.cli import main
 
-pytest.importorskip("matplotlib", reason="charts need matplotlib (the test extra installs it)")
+from conftest import missing, require
+
+require("matplotlib")
 
 
 @pytest.fixture(scope="module")
@@ -26,19 +28,29 @@ def uncertain():
     return calc.montecarlo(["article-demands", "hanoi-2019"], n=2000, seed=1)
 
 
-def test_scenarios_chart_shows_the_steady_state_effects(frame):
+def test_scenarios_chart_draws_revenue_up_spending_down_and_the_net(frame):
     figure = calc.plot_scenarios(frame)
     money, fuel = figure.axes
     assert money.get_ylabel() == "USD million per year"
     assert fuel.get_ylabel() == "thousand barrels per year (42-gallon oil barrels)"
-    # first series (metal export revenue) per scenario: 220, 0, 220 USD M/yr
-    revenue = [bar.get_height() for bar in money.containers[0]]
-    assert revenue == pytest.approx([220.0, 0.0, 220.0])
-    # fuel: added legal imports 1,500 and 4,000 thousand bbl/yr (2,000,000 or 4,500,000 minus 500,000)
-    assert [bar.get_height() for bar in fuel.containers[0]] == pytest.approx([1500.0, 0.0, 4000.0])
-    assert [tick.get_text() for tick in money.get_xticklabels()] == ["article-demands", "status-quo", "hanoi-2019"]
+    central = frame[frame["year"] == 2036].pivot_table(index="variable", columns="scenario", values="value")
+    names = ["article-demands", "status-quo", "hanoi-2019"]
+    bars = {container.get_label(): [bar.get_height() for bar in container] for container in money.containers}
+    # revenue upwards, spending downwards, each bar the area's value in USD M/yr
+    assert bars["Metal export revenue"] == pytest.approx(list(central.loc["Revenue|Metal Exports", names] / 1e6))
+    luxury = central.loc["Expenditure|Luxury Imports", names] / 1e6
+    assert bars["Luxury import spending"] == pytest.approx(list(-luxury))
+    assert "Crude-oil import spending" not in bars  # no effect in any scenario: not drawn
+    # the net marked per scenario
+    (net,) = money.collections
+    assert list(net.get_offsets()[:, 1]) == pytest.approx(list(central.loc["Hard Currency|Net", names] / 1e6))
+    # fuel: added legal imports per scenario, in thousand bbl/yr
+    added = {c.get_label(): [bar.get_height() for bar in c] for c in fuel.containers}["Added legal fuel imports"]
+    assert added == pytest.approx(list(central.loc["Fuel|Refined Petroleum|Additional Legal Imports", names] / 1e3))
+    assert [tick.get_text() for tick in money.get_xticklabels()] == names
     assert "Stangarone, KEI 2021" in " ".join(text.get_text() for text in figure.texts)
-    assert len({tuple(bar.get_facecolor()) for container in money.containers for bar in container}) == 4
+    styles = [(c.patches[0].get_facecolor(), c.patches[0].get_hatch()) for c in money.containers]
+    assert len(set(styles)) == len(styles)  # every area its own colour and hatch
 
 
 def test_path_chart_shows_the_ramp():
@@ -67,7 +79,8 @@ def test_tornado_chart_orders_by_swing():
     (axes,) = calc.plot_tornado(table, "Revenue|Metal Exports").axes
     labels = [tick.get_text() for tick in axes.get_yticklabels()]
     assert labels[-1] == "metals.pre_sanction_exports" and labels[-2] == "metals.price_index"
-    assert "central: 220.0" in axes.get_xlabel()
+    central = table["result_central"].iloc[0] / 1e6
+    assert f"central: {central:,.1f}" in axes.get_xlabel()
 
 
 @pytest.mark.parametrize("suffix", ["png", "svg"])
@@ -119,7 +132,8 @@ def test_report_is_self_contained_and_complete(report_path):
     for parameter in calc.load_assumptions().values():  # every assumption with its source
         assert parameter.name in html and escape(parameter.source) in html
     assert html.count("(judgement)") >= 6
-    assert "88.9" in html and "Stangarone" in html and "seed 3" in html and "2,000 draws" in html
+    net = calc.run("article-demands").query("variable == 'Hard Currency|Net'")["value"].iloc[-1]
+    assert f"{net / 1e6:,.1f}" in html and "Stangarone" in html and "seed 3" in html and "2,000 draws" in html
 
 
 def test_report_command_and_errors(tmp_path, capsys):
@@ -133,11 +147,10 @@ def test_report_command_and_errors(tmp_path, capsys):
 def _browser():
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
-        pytest.skip("headless Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed (the test extra installs it)")
+        missing("headless Chromium", "Debian package 'chromium'; .ci/run installs it")
+    require("playwright")
+    from playwright.sync_api import sync_playwright
+
     return executable, sync_playwright
 
 

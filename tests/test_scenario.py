@@ -84,7 +84,7 @@ def test_to_dict_round_trips():
         ({"metals_share": 1.5}, "metals_share: 1.5 is out of range; accepted: a share from 0 to 1"),
         ({"metals_share": -0.1}, "metals_share: -0.1 is out of range"),
         ({"luxury_share": float("nan")}, "luxury_share: must be a finite number"),
-        ({"luxury_share": "half"}, "luxury_share: expected a number, got 'half'"),
+        ({"luxury_share": "half"}, "luxury_share: expected a number, got 'half'; accepted: a share from 0 to 1"),
         ({"metals_share": True}, "metals_share: expected a number"),
         ({"metals_share": None}, "metals_share: expected a number"),
         ({"petroleum_cap": "-5 bbl/yr"}, "petroleum_cap: -5 bbl/yr is negative"),

@@ -5,8 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import calc
-from calc import uncertainty
-from calc.assumptions import PARAMETERS
+from calc import export, uncertainty
+
+from conftest import require
 
 
 def level(frame, variable, q, scenario=None):
@@ -41,15 +42,29 @@ def test_quantiles_are_ordered():
 
 
 def test_fixed_parameter_has_no_spread(shipped):
-    fixed = shipped.override({name: shipped[name].value for name in PARAMETERS if name.startswith("metals.")})
+    fixed = shipped.override(
+        {
+            name: 2.0 if name == "metals.price_index" else shipped[name].value
+            for name in shipped
+            if name.startswith("metals.")
+        }
+    )
     frame = calc.montecarlo("article-demands", n=3000, seed=1, assumptions=fixed)
     revenue = frame[frame["variable"] == "Revenue|Metal Exports"]["value"]
-    assert (revenue == 220e6).all()
+    # exports x 1 (share) x capacity x 2.0 x (1 - smuggled), each fixed at its value
+    central = fixed.central()
+    assert (
+        revenue
+        == central["metals.pre_sanction_exports"]
+        * central["metals.capacity_share"]
+        * 2.0
+        * (1 - central["metals.already_smuggled_share"])
+    ).all()
     assert level(frame, "Expenditure|Luxury Imports", 0.05)[0] < level(frame, "Expenditure|Luxury Imports", 0.95)[0]
 
 
 def test_collapsed_ranges_give_the_deterministic_result(shipped):
-    collapsed = shipped.override({name: shipped[name].value for name in PARAMETERS})
+    collapsed = shipped.override({name: shipped[name].value for name in shipped})
     names = ["article-demands", "hanoi-2019", calc.Scenario(name="ramp", metals_share=0.5, ramp_years=3)]
     deterministic = calc.run(names, assumptions=collapsed)
     frame = calc.montecarlo(names, n=100, seed=1, assumptions=collapsed)
@@ -158,14 +173,14 @@ def test_tornado_year_and_errors():
     assert first_year["result_central"].iloc[0] == 110e6  # half the effect in the first ramp year
     with pytest.raises(calc.InputError, match="year: 2050 is outside scenario 'r'; accepted: 2027 to 2036"):
         calc.tornado(ramped, year=2050)
-    with pytest.raises(calc.InputError, match="variable: 'Revenue' is not known"):
-        calc.tornado(ramped, "Revenue")
+    with pytest.raises(calc.InputError, match=r"variable: 'Revenue\|Iron' is not known"):
+        calc.tornado(ramped, "Revenue|Iron")
     with pytest.raises(calc.InputError, match="one scenario at a time"):
         calc.tornado(["status-quo", "article-demands"])
 
 
 def test_sobol_ranks_the_export_baseline_first_for_metals():
-    pytest.importorskip("SALib")
+    require("SALib")
     table = calc.sobol("metals-only", "Revenue|Metal Exports", n=512, seed=1)
     assert table["parameter"].iloc[0] == "metals.pre_sanction_exports"
     assert table.set_index("parameter").loc["luxury.blocked_share", "ST"] == 0
@@ -229,7 +244,7 @@ def test_quantiles_ordered_for_any_valid_scenario(metals, luxury, cap, ramp_year
 
 
 def test_progress_is_reported_per_scenario_and_per_chunk_of_draws(tmp_path, monkeypatch):
-    monkeypatch.setattr(uncertainty, "DRAW_CHUNK", 40)
+    monkeypatch.setattr(export, "DRAW_CHUNK", 40)
     calls = []
     calc.montecarlo(
         ["article-demands", "hanoi-2019"],

@@ -1,0 +1,150 @@
+"""Areas: one sanction measure each (a name, the resolutions behind it, a kind, one lever, its parameters and
+its variables), declared as data in ``areas.toml`` beside the assumption files.
+
+The shipped declarations are ``assumptions/areas.toml``; an assumption folder of a user's own may hold an
+``areas.toml`` declaring more, with their parameters in files beside it (README, "Adding an area").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from calc.errors import InputError
+from calc.files import read_toml, shipped_folder
+from calc.kinds import KINDS, Kind, Spec, Variable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DECLARATIONS = "areas.toml"
+NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+KEYS = {"kind", "title", "label", "noun", "resolutions", "keyword", "goods_exports", "note"}
+REQUIRED = ("kind", "title", "label", "resolutions", "note")
+
+
+@dataclass(frozen=True)
+class Area:
+    """One sanction measure. ``keyword`` is the Scenario keyword of the article's three areas
+    (``metals_share``, ...); every other area is eased through ``Scenario(relief={name: lever})``."""
+
+    name: str
+    kind: Kind
+    title: str
+    label: str
+    resolutions: tuple[str, ...]
+    note: str
+    noun: str = ""
+    keyword: str = ""
+    goods_exports: bool = False
+
+    @property
+    def lever(self) -> str:
+        """How a scenario sets this area's lever."""
+        return self.keyword or f"relief[{self.name!r}]"
+
+    @property
+    def variables(self) -> tuple[Variable, ...]:
+        words = {"title": self.title, "label": self.label, "noun": self.noun}
+        return tuple(template.make(self.name, words) for template in self.kind.templates)
+
+    def specs(self) -> dict[str, Spec]:
+        """Every parameter the area can take, by full name (``coal.price_index``)."""
+        return {f"{self.name}.{role}": spec.spec for role, spec in self.kind.roles.items()}
+
+
+def read_areas(path: Path, known: tuple[Area, ...] = ()) -> tuple[Area, ...]:
+    """The areas declared in ``path`` (one table per area), after those ``known`` already."""
+    return declare(read_toml(path), str(path), known)
+
+
+def declare(tables: Mapping[str, Any], origin: str, known: tuple[Area, ...] = ()) -> tuple[Area, ...]:
+    """Areas from their declarations (one table per area, as ``areas.toml`` and ``records`` have them)."""
+    declared = list(known)
+    for name, table in tables.items():
+        field = f"{origin}: area {name!r}"
+        if not NAME.fullmatch(name) or name == "context":
+            raise InputError(f"{field}: a name is lower-case letters, digits and '_', starting with a letter")
+        if not isinstance(table, dict):
+            raise InputError(f"{field}: must be a table with {', '.join(REQUIRED)}")
+        unknown, missing = sorted(set(table) - KEYS), [key for key in REQUIRED if key not in table]
+        if unknown or missing:
+            problem = f"unknown key(s) {', '.join(map(repr, unknown))}" if unknown else f"missing {', '.join(missing)}"
+            raise InputError(f"{field}: {problem}; accepted: {', '.join(sorted(KEYS))}")
+        kind = KINDS.get(table["kind"]) if isinstance(table["kind"], str) else None
+        if kind is None:
+            raise InputError(f"{field}: kind {table['kind']!r} is not known; accepted: {', '.join(KINDS)}")
+        words = {key: _text(table.get(key, ""), f"{field}: {key}") for key in ("title", "label", "noun", "note")}
+        if not words["title"] or "|" in words["title"]:
+            raise InputError(f"{field}: title: give the variable name's last part, without '|', e.g. 'Coal Exports'")
+        resolutions = table["resolutions"]
+        if not isinstance(resolutions, list) or not all(isinstance(item, str) for item in resolutions):
+            raise InputError(f'{field}: resolutions: expected a list of text, e.g. ["2321", "2371"]')
+        goods = table.get("goods_exports", kind.name == "export earnings")
+        if not isinstance(goods, bool):
+            raise InputError(f"{field}: goods_exports: expected true or false")
+        keyword = _text(table.get("keyword", ""), f"{field}: keyword")
+        area = Area(name, kind, resolutions=tuple(resolutions), keyword=keyword, goods_exports=goods, **words)
+        same = [known_area for known_area in declared if known_area.name == name]
+        if same and same[0] != area:
+            raise InputError(f"{field}: is declared already, differently; give each area once")
+        if not same:  # a copy of the shipped declarations declares the same areas again: that is fine
+            declared.append(area)
+    return tuple(declared)
+
+
+def records(areas: tuple[Area, ...]) -> dict[str, dict[str, Any]]:
+    """The declarations of ``areas`` as plain data, as ``areas.toml`` has them (a run's record keeps them)."""
+    return {
+        area.name: {
+            "kind": area.kind.name,
+            "title": area.title,
+            "label": area.label,
+            "noun": area.noun,
+            "resolutions": list(area.resolutions),
+            "keyword": area.keyword,
+            "goods_exports": area.goods_exports,
+            "note": area.note,
+        }
+        for area in areas
+    }
+
+
+def _text(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(f"{field}: expected text, got {value!r}")
+    return value.strip()
+
+
+@cache
+def shipped_areas() -> tuple[Area, ...]:
+    """The areas of the shipped assumption set."""
+    return read_areas(shipped_folder() / DECLARATIONS)
+
+
+def areas(assumptions: Any = None) -> pd.DataFrame:
+    """Every area of the shipped set (or of ``assumptions``, a set from ``calc.load_assumptions``), one row each:
+    name, title, kind, lever (and what it accepts), resolutions, variables, parameters, note."""
+    import pandas as pd
+
+    chosen = shipped_areas() if assumptions is None else assumptions.areas
+    return pd.DataFrame(
+        [
+            {
+                "name": area.name,
+                "title": area.title,
+                "kind": area.kind.name,
+                "lever": area.lever,
+                "accepted": area.kind.accepted,
+                "resolutions": ", ".join(area.resolutions),
+                "variables": ", ".join(variable.name for variable in area.variables),
+                "parameters": ", ".join(area.specs()),
+                "note": area.note,
+            }
+            for area in chosen
+        ]
+    )

@@ -1,0 +1,337 @@
+"""The three kinds of area: the parameters each needs, the lever that eases it, the variables it yields, and
+the formula (in ``calc.models``) that turns one into the other. Written once, applied to every area of a kind.
+
+Adding an area of an existing kind is data only: a table in ``assumptions/areas.toml`` and a TOML file of its
+parameters (README, "Adding an area").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from numbers import Real
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pint
+
+from calc.errors import InputError
+from calc.models import capped_imports, exports, import_bans
+from calc.units import parse_quantity, quantity_unit
+
+#: A cap left at the status quo (a capped-imports lever; also what ``petroleum_cap`` left out means).
+STATUS_QUO = "status-quo"
+#: How a file or the command line says "no cap" (``None`` in Python).
+LIFTED = "lifted"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What the model expects of a parameter: the unit it computes in and the values that make sense."""
+
+    unit: str
+    meaning: str
+    minimum: float = 0.0
+    maximum: float = math.inf
+    allow_minimum: bool = True
+    allow_maximum: bool = True
+
+    def check(self, magnitude: float, field: str) -> None:
+        low_ok = magnitude > self.minimum or (self.allow_minimum and magnitude == self.minimum)
+        high_ok = magnitude < self.maximum or (self.allow_maximum and magnitude == self.maximum)
+        if not (low_ok and high_ok):
+            raise InputError(f"{field}: {magnitude:g} is out of range; accepted: {self.meaning}")
+
+
+MONEY = Spec("USD/yr", "money per year, 0 or more")
+POSITIVE_MONEY = Spec("USD/yr", "money per year above 0", allow_minimum=False)
+VOLUME = Spec("bbl/yr", "an oil volume per year, 0 or more")
+SHARE = Spec("dimensionless", "a share from 0 to 1", maximum=1.0)
+RATIO = Spec("dimensionless", "a ratio, 0 or more")
+
+
+@dataclass(frozen=True)
+class Role:
+    """A parameter of a kind: its spec, and the neutral value used where an area leaves it out (None: the area
+    must give it; ``optional``: the formula works without it)."""
+
+    spec: Spec
+    default: float | None = None
+    optional: bool = False
+
+
+#: Display unit, divisor from the frame's unit and number format for each unit a variable can have.
+DISPLAY = {
+    "USD/yr": ("USD M/yr", 1e6, ",.1f"),
+    "bbl/yr": ("bbl/yr", 1.0, ",.0f"),
+    "t/yr": ("t/yr", 1.0, ",.0f"),
+    "%": ("%", 1.0, ",.1f"),
+}
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A result variable and how to show it: unit, label, group ("money", "fuel", "share"), sign in the net
+    balance (+1 revenue, -1 spending, 0 outside it), whether the printed table shows it, and its area."""
+
+    name: str
+    unit: str
+    label: str
+    group: str
+    sign: int = 0
+    in_table: bool = True
+    area: str = ""
+    format: str = ""
+    charted: bool = False
+
+    @property
+    def display_unit(self) -> str:
+        return DISPLAY.get(self.unit, (self.unit, 1.0, ",.4g"))[0]
+
+    @property
+    def divisor(self) -> float:
+        return DISPLAY.get(self.unit, (self.unit, 1.0, ",.4g"))[1]
+
+    @property
+    def number_format(self) -> str:
+        return self.format or DISPLAY.get(self.unit, (self.unit, 1.0, ",.4g"))[2]
+
+    def shown(self, value: float) -> str:
+        """``value`` in the display unit, formatted, never as "-0.0"."""
+        text = format(value / self.divisor, self.number_format)
+        return text[1:] if text.startswith("-") and text.strip("-0.,") == "" else text
+
+    @property
+    def heading(self) -> str:
+        """The label with its display unit, as tables show it: "Metal export revenue (USD M/yr)"."""
+        return f"{self.label} ({self.display_unit})"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A variable of every area of a kind; ``{title}``, ``{label}`` and ``{noun}`` are the area's."""
+
+    key: str
+    name: str
+    unit: str
+    label: str
+    group: str
+    sign: int = 0
+    in_table: bool = True
+    charted: bool = False
+
+    def make(self, area: str, words: Mapping[str, str]) -> Variable:
+        label = self.label.format(**words)
+        name = self.name.format(**words)
+        upper = label[:1].upper() + label[1:]
+        return Variable(name, self.unit, upper, self.group, self.sign, self.in_table, area, charted=self.charted)
+
+
+@dataclass(frozen=True)
+class Cap:
+    """A cap given in a unit other than the lever's own (USD/yr or t/yr for exports; t/yr for fuel)."""
+
+    amount: float
+    unit: str
+
+    def __str__(self) -> str:
+        return f"{repr(self.amount).removesuffix('.0')} {self.unit}"
+
+
+Lever = float | Cap | str | None
+
+
+@dataclass(frozen=True, eq=False)
+class Kind:
+    """A kind of area: its parameters (roles), its lever, its variables and its formula."""
+
+    name: str
+    roles: Mapping[str, Role]
+    lever: str
+    accepted: str
+    templates: tuple[Template, ...]
+    formula: Callable[[Mapping[str, Any], Lever, np.ndarray, str], dict[str, np.ndarray]]
+    #: Labels of the parents the kind's variables sum into, other than Revenue and Expenditure.
+    parents: Mapping[str, str] = field(default_factory=dict)
+    #: Cap units the lever takes besides a share, each with the parameter that converts it (or "").
+    cap_units: Mapping[str, str] = field(default_factory=dict)
+
+    def lever_value(self, value: object, field: str) -> Lever:
+        """The lever ``value`` as the formula takes it, or InputError naming ``field`` and what is accepted."""
+        if isinstance(value, Cap):
+            value = str(value)
+        text = value.strip().lower() if isinstance(value, str) else None
+        if self.lever == "cap" and (value is None or text in (LIFTED, "none")):
+            return None
+        if self.lever == "cap" and text == STATUS_QUO:
+            return STATUS_QUO
+        if isinstance(value, bool) or not isinstance(value, (Real, str, pint.Quantity)):
+            raise InputError(f"{field}: expected a number or a quantity ({self.accepted}), got {value!r}")
+        if isinstance(value, str) and not any(character.isdigit() for character in value):
+            raise InputError(f"{field}: expected a number, got {value!r}; accepted: {self.accepted}")
+        unit = quantity_unit(value, field)
+        if unit is None or unit.dimensionless:
+            if self.lever == "cap":
+                return _not_negative(parse_quantity(value, "bbl/yr", field), "bbl/yr", field, self.accepted)
+            share = parse_quantity(value, "dimensionless", field)
+            if not 0.0 <= share <= 1.0:
+                raise InputError(f"{field}: {share:g} is out of range; accepted: {self.accepted}")
+            return share
+        for cap_unit, converter in self.cap_units.items():
+            if unit.is_compatible_with(cap_unit):
+                amount = _not_negative(parse_quantity(value, cap_unit, field), cap_unit, field, self.accepted)
+                return amount if self.lever == "cap" and not converter else Cap(amount, cap_unit)
+        raise InputError(
+            f"{field}: {value!r} has the wrong dimension ({unit.dimensionality}); accepted: {self.accepted}"
+        )
+
+    def evaluate(self, q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
+        """The kind's formula for one area whose parameters by role are ``q``."""
+        return self.formula(q, lever, ramp, area)
+
+
+def _not_negative(amount: float, unit: str, field: str, accepted: str) -> float:
+    if amount < 0:
+        raise InputError(f"{field}: {amount:g} {unit} is negative; accepted: {accepted}")
+    return amount
+
+
+def _missing(role: str, area: str, why: str) -> InputError:
+    return InputError(f"{area}: {why} needs the parameter {area}.{role}; add it to the area's assumption file")
+
+
+def _export_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
+    if not isinstance(lever, Cap):
+        return exports.revenue(q, lever, ramp)
+    if lever.unit == "USD/yr":
+        return exports.revenue(q, 1.0, ramp, cap=lever.amount)
+    if "unit_value" not in q:
+        raise _missing("unit_value", area, "a cap in tonnes")
+    return exports.revenue(q, 1.0, ramp, cap=lever.amount * np.asarray(q["unit_value"]) * q["price_index"])
+
+
+def _capped_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
+    if lever is None:
+        new_cap = q["pre_sanction_imports"]
+    elif lever == STATUS_QUO:
+        new_cap = q["legal_cap"]
+    elif isinstance(lever, Cap):  # tonnes, converted with the area's barrels per tonne
+        new_cap = lever.amount * np.asarray(q["bbl_per_tonne"])
+    else:
+        new_cap = lever
+    return capped_imports.effects(q, new_cap, ramp)
+
+
+def _ban_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
+    return import_bans.spending(q, lever, ramp)
+
+
+EXPORT_EARNINGS = Kind(
+    name="export earnings",
+    roles=MappingProxyType(
+        {
+            "pre_sanction_exports": Role(MONEY),
+            "price_index": Role(RATIO, 1.0),
+            "capacity_share": Role(SHARE, 1.0),
+            "net_foreign_exchange_share": Role(SHARE, 1.0),
+            "already_smuggled_share": Role(SHARE, 0.0),
+            "smuggled_exports": Role(MONEY, 0.0),
+            "unit_value": Role(Spec("USD/t", "a price per tonne, 0 or more"), optional=True),
+        }
+    ),
+    lever="share",
+    accepted="a share from 0 to 1 of the ban lifted, or a cap such as '400.9e6 USD/yr' or '7.5e6 t/yr'",
+    templates=(Template("revenue", "Revenue|{title}", "USD/yr", "{label}", "money", sign=1, charted=True),),
+    formula=_export_formula,
+    cap_units=MappingProxyType({"USD/yr": "", "t/yr": "unit_value"}),
+)
+
+CAPPED_IMPORTS = Kind(
+    name="capped imports",
+    roles=MappingProxyType(
+        {
+            "legal_cap": Role(VOLUME),
+            "pre_sanction_imports": Role(Spec("bbl/yr", "an oil volume per year above 0", allow_minimum=False)),
+            "illicit_imports": Role(VOLUME, 0.0),
+            "displacement_share": Role(SHARE, 0.0),
+            "price": Role(Spec("USD/bbl", "a price per barrel, 0 or more")),
+            "smuggling_premium": Role(Spec("dimensionless", "a mark-up, 0 or more"), 0.0),
+            "bbl_per_tonne": Role(Spec("bbl/t", "barrels per tonne above 0", allow_minimum=False)),
+            "hard_currency_share": Role(SHARE, 1.0),
+        }
+    ),
+    lever="cap",
+    accepted="a cap such as '1000000 bbl/yr' or '60000 t/yr' (a bare number is bbl/yr), 'lifted' (None) or "
+    "'status-quo'",
+    templates=(
+        Template(
+            "added",
+            "Fuel|{title}|Additional Legal Imports",
+            "bbl/yr",
+            "added legal {noun} imports",
+            "fuel",
+            charted=True,
+        ),
+        Template(
+            "net_supply",
+            "Fuel|{title}|Net Additional Supply",
+            "bbl/yr",
+            "net added {noun} supply",
+            "fuel",
+            charted=True,
+        ),
+        Template("spending", "Expenditure|Fuel Imports|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),
+        Template("replaced", "Fuel|{title}|Smuggled Imports Replaced", "bbl/yr", "smuggled {noun} replaced", "fuel"),
+        Template("tonnes", "Fuel|{title}|Net Additional Supply (Mass)", "t/yr", "net added {noun} supply", "fuel"),
+        Template(
+            "supply_share",
+            "Fuel|{title}|Total Supply|Share of Pre-Sanction Imports",
+            "%",
+            "{noun} supply, share of pre-sanction imports",
+            "level",
+        ),
+    ),
+    formula=_capped_formula,
+    parents=MappingProxyType({"Expenditure|Fuel Imports": "Fuel import spending"}),
+    cap_units=MappingProxyType({"bbl/yr": "", "t/yr": "bbl_per_tonne"}),
+)
+
+IMPORT_BANS = Kind(
+    name="import bans",
+    roles=MappingProxyType(
+        {
+            "observed_imports": Role(MONEY, optional=True),
+            "pre_sanction_imports": Role(MONEY, optional=True),
+            "blocked_share": Role(
+                Spec("dimensionless", "a share from 0 up to but not including 1", maximum=1.0, allow_maximum=False)
+            ),
+        }
+    ),
+    lever="share",
+    accepted="a share from 0 to 1 of the ban lifted",
+    templates=(Template("spending", "Expenditure|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),),
+    formula=_ban_formula,
+)
+
+KINDS: Mapping[str, Kind] = MappingProxyType(
+    {kind.name: kind for kind in (EXPORT_EARNINGS, CAPPED_IMPORTS, IMPORT_BANS)}
+)
+
+
+def check_roles(kind: Kind, area: str, present: set[str]) -> None:
+    """Refuse an area whose parameters leave out a required role, or give both or neither of the import-ban
+    demand roles."""
+    missing = [
+        role for role, spec in kind.roles.items() if spec.default is None and not spec.optional and role not in present
+    ]
+    if missing:
+        raise InputError(
+            f"area {area!r} ({kind.name}): missing parameter(s) {', '.join(f'{area}.{role}' for role in missing)}"
+        )
+    if kind is IMPORT_BANS and len(present & {"observed_imports", "pre_sanction_imports"}) != 1:
+        raise InputError(
+            f"area {area!r} (import bans): give exactly one of {area}.observed_imports (what the ban lets through) "
+            f"and {area}.pre_sanction_imports (demand before the ban)"
+        )

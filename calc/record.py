@@ -1,0 +1,46 @@
+"""What produced a result frame, as plain data.
+
+``calc.run`` and ``calc.montecarlo`` record the calculator version, the areas, every assumption (value, range,
+unit, year, source) and every scenario's levers in ``frame.attrs["sanctions_relief"]``; ``export_csv`` writes that
+record into the Data Package beside the CSV, ``read_csv`` puts it back, and ``calc.rerun`` runs it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from calc import __version__
+from calc.area import declare, records
+from calc.assumptions import Assumptions
+from calc.errors import InputError
+from calc.frame import MODEL
+from calc.scenario import Scenario
+
+
+def metadata(assumptions: Assumptions, scenarios: Sequence[Scenario], **extra: Any) -> dict:
+    """The record of a run: calculator version, areas, assumption records, scenario levers (and any ``extra``)."""
+    return {
+        "calculator": MODEL,
+        "version": __version__,
+        "areas": records(assumptions.areas),
+        "assumptions": assumptions.to_frame().to_dict(orient="records"),
+        "scenarios": [scenario.to_dict() for scenario in scenarios],
+        **extra,
+    }
+
+
+def recorded(record: Mapping) -> tuple[Assumptions, list[Scenario]]:
+    """The assumptions and scenarios a record names, checked like any input."""
+    if not isinstance(record, Mapping) or not {"assumptions", "scenarios"} <= set(record):
+        raise InputError("rerun: no record of assumptions and scenarios found (is the .datapackage.json beside it?)")
+    areas = record.get("areas")
+    if areas is not None and not isinstance(areas, Mapping):
+        raise InputError("recorded areas: expected a table of area declarations")
+    declared = declare(areas, "recorded areas") if areas is not None else None
+    assumptions = Assumptions.from_records(record["assumptions"], origin="recorded assumptions", areas=declared)
+    try:
+        scenarios = [Scenario(**levers) for levers in record["scenarios"]]
+    except TypeError as error:
+        raise InputError(f"recorded scenarios: {error}") from None
+    return assumptions, scenarios

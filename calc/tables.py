@@ -1,0 +1,101 @@
+"""Tables derived from a result frame: first-year, steady-state, total and present value per variable
+(``summary``), and every scenario as a share of another (``compare``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from calc.assumptions import load_assumptions
+from calc.errors import InputError
+from calc.frame import COLUMNS
+from calc.units import to_unit, ureg
+
+CURRENCY = ureg.Unit("USD").dimensionality
+PER_TIME = ureg.Unit("1/yr").dimensionality
+
+
+def is_flow(unit: str) -> bool:
+    """A quantity per unit of time (USD/yr, bbl/yr, t/yr), which adds up over years."""
+    dimensions = ureg.Unit(unit).dimensionality
+    return dimensions.get("[time]", 0) == PER_TIME["[time]"]
+
+
+def is_money(unit: str) -> bool:
+    return ureg.Unit(unit).dimensionality.get("[currency]", 0) == CURRENCY["[currency]"]
+
+
+def _checked(frame: object, what: str) -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame) or any(column not in frame.columns for column in COLUMNS):
+        missing = [c for c in COLUMNS if not isinstance(frame, pd.DataFrame) or c not in frame.columns]
+        raise InputError(f"{what}: the frame lacks column(s) {', '.join(missing)}; pass a frame from calc.run")
+    return frame
+
+
+def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataFrame:
+    """One row per scenario and variable (and quantile, for a Monte Carlo frame): first-year and steady-state
+    (last-year) values, for flows (units per year) the total over the horizon, and for money flows the present
+    value.
+
+    The present value discounts year k of the horizon (k = 0 in the first year) by (1 + rate)^k, so it is in
+    first-year money. The rate defaults to ``context.discount_rate`` of the assumptions recorded in the frame
+    (the shipped set's if none are recorded).
+    """
+    _checked(frame, "summary")
+    rate = _discount_rate(frame) if discount_rate is None else float(discount_rate)
+    if not 0.0 <= rate <= 1.0:
+        raise InputError(f"summary: discount_rate {rate!r} is out of range; accepted: a rate from 0 to 1")
+    keys = ["scenario", "variable", "unit", *(["quantile"] if "quantile" in frame.columns else [])]
+    rows = []
+    for key, group in frame.groupby(keys, sort=False):
+        ordered = group.sort_values("year")
+        values = ordered["value"].to_numpy()
+        k = ordered["year"].to_numpy() - ordered["year"].iloc[0]
+        unit = key[2]
+        flow = is_flow(unit)
+        rows.append(
+            dict(zip(keys, key, strict=True))
+            | {
+                "first_year": values[0],
+                "steady_state": values[-1],
+                "total_unit": unit.rpartition("/")[0] if flow else "",
+                "total": values.sum() if flow else np.nan,
+                "present_value": (values / (1.0 + rate) ** k).sum() if flow and is_money(unit) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _discount_rate(frame: pd.DataFrame) -> float:
+    recorded = frame.attrs.get("sanctions_relief", {}).get("assumptions", [])
+    for record in recorded:
+        if record["name"] == "context.discount_rate":
+            return to_unit(record["value"], record["unit"], "dimensionless")
+    return load_assumptions().central()["context.discount_rate"]
+
+
+def compare(frame: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Every scenario of ``frame`` as a share of the ``reference`` scenario, variable by variable and year by
+    year: the long frame with values in per cent (unit ``%``). Shares and levels (unit ``%``) are left out; a
+    value whose reference is zero is NaN.
+
+    For the uncertainty of such a share, divide draw by draw: ``calc.montecarlo(..., relative_to=reference)``.
+    """
+    _checked(frame, "compare")
+    if "quantile" in frame.columns:
+        raise InputError(
+            "compare: a ratio of quantiles is not a quantile of the ratio; use "
+            f"calc.montecarlo(scenarios, relative_to={reference!r}) (command line: montecarlo --relative-to)"
+        )
+    names = list(dict.fromkeys(frame["scenario"]))
+    if reference not in names:
+        raise InputError(f"reference: {reference!r} is not in the frame; it has {', '.join(names)}")
+    flows = frame[frame["unit"] != "%"]
+    base = flows[flows["scenario"] == reference].set_index(["variable", "year"])["value"]
+    keyed = flows.set_index(["variable", "year"]).index
+    denominator = base.reindex(keyed).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = np.where(denominator != 0, 100.0 * flows["value"].to_numpy() / denominator, np.nan)
+    result = flows.assign(unit="%", value=shares).reset_index(drop=True)
+    result.attrs["sanctions_relief"] = {**frame.attrs.get("sanctions_relief", {}), "relative_to": reference}
+    return result
