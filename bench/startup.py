@@ -1,5 +1,5 @@
 """Start-up: ``calc.run('article-demands')`` in a fresh process, against importing pandas and pint and building
-a default pint registry in the same run (DESIGN.md: start-up matters). Also ``--help`` against a bare interpreter.
+a default pint registry in the same run (start-up is where users wait). Also ``--help`` against a bare interpreter.
 
 Repetitions alternate between the commands so that load on this shared machine hits both alike; medians are
 compared. Run: ``python bench/startup.py [--repeat N]``.

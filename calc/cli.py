@@ -480,7 +480,7 @@ def _history(args: argparse.Namespace) -> int:
     for row in table.itertuples():
         scale, unit = (1e6, "USD M/yr") if row.unit == "USD/yr" else (1, "%")
         print(
-            f"{row.item:38s} {row.value / scale:9,.1f} {unit:8s} (range {row.low / scale:,.1f} .. "
+            f"{row.item:46s} {row.value / scale:9,.1f} {unit:8s} (range {row.low / scale:,.1f} .. "
             f"{row.high / scale:,.1f})  {row.source}"
         )
     verdict = "within" if table.attrs["within_bounds"] else "OUTSIDE"

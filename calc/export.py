@@ -155,6 +155,8 @@ def _chunks(frame: pd.DataFrame) -> Iterator[pa.Table]:
         table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
         raise InputError(f"export: a column cannot be written as CSV ({str(error).splitlines()[0]})") from None
+    if any(column.num_chunks > table.num_rows // CHUNK_ROWS + 1 for column in table.columns):
+        table = table.combine_chunks()  # a frame concatenated from many runs: one copy beats per-chunk work
     for start in range(0, max(table.num_rows, 1), CHUNK_ROWS):
         part = table.slice(start, CHUNK_ROWS)
         for index, field in enumerate(part.schema):

@@ -182,7 +182,7 @@ IAMC_INDEX = ["model", "scenario", "region", "variable", "unit"]
 
 
 @pytest.mark.parametrize("kind", ["run", "montecarlo"])
-def test_layout_pyam_reads(tmp_path, kind):
+def test_layout_is_the_iamc_long_format_pyam_reads(tmp_path, kind):
     """pyam's IamDataFrame(file) reads a long CSV whose lower-case columns hold model, scenario, region,
     variable, unit, an integer year and a numeric value, with any extra column (here: quantile) as part of the
     index, and no duplicate index rows. Checked with plain pandas, as pyam itself reads the file."""

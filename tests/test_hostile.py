@@ -229,10 +229,6 @@ def test_command_line_errors_are_one_line_exit_2(argv, message, capsys):
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
 
 
-def test_catalogue_is_large():
-    assert len(CATALOGUE) + len(CLI) >= 40
-
-
 # --- property tests -------------------------------------------------------------------------------------------
 
 ANYTHING = st.one_of(
