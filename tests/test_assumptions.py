@@ -36,15 +36,15 @@ def test_judgement_values_say_so(shipped):
         assert "judgement" in shipped[name].source.lower()
 
 
-def test_value_is_a_quantity_in_the_declared_unit(shipped):
-    price = shipped.value("petroleum.price")
+def test_value_is_a_quantity_in_the_declared_unit(figures):
+    price = figures.value("petroleum.price")
     assert price.magnitude == 100
     assert price.to("USD/L").magnitude == pytest.approx(100 / 158.987294928)
 
 
-def test_override_returns_a_new_set_and_leaves_the_old_one(shipped):
-    changed = shipped.override({"petroleum.price": "120 USD/bbl", "metals.price_index": 1.5})
-    assert shipped["petroleum.price"].value == 100
+def test_override_returns_a_new_set_and_leaves_the_old_one(figures):
+    changed = figures.override({"petroleum.price": "120 USD/bbl", "metals.price_index": 1.5})
+    assert figures["petroleum.price"].value == 100
     assert changed["petroleum.price"].value == 120
     assert changed["metals.price_index"].value == 1.5
     # a value alone fixes the parameter, also for sampling
