@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from calc import InputError, __version__
 
+#: calc.variables.NET, spelled here so that ``--help`` need not import the model.
+NET = "Hard Currency|Net"
 LEVER_OPTIONS = ("metals_share", "petroleum_cap", "luxury_share", "start_year", "horizon", "ramp_years")
 
 
@@ -93,9 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         description="One assumption at a time at its low and at its high, the others central: how far the "
         "result moves, largest swing first.",
     )
-    sensitivity.add_argument(
-        "--variable", default="Hard Currency|Net", help="result variable (default: 'Hard Currency|Net')"
-    )
+    sensitivity.add_argument("--variable", default=NET, help=f"result variable (default: '{NET}')")
     sensitivity.add_argument("--year", metavar="YEAR", help="year (default: the last year of the horizon)")
     sensitivity.add_argument("--sobol", metavar="N", help="also Sobol indices from SALib with base sample N")
     sensitivity.add_argument("--seed", default="1", metavar="S", help="seed for --sobol (default 1)")
@@ -111,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         kinds=["scenarios", "path", "fan", "tornado"],
     )
     chart.add_argument("--out", required=True, metavar="FILE.png|svg", help="where to write the chart")
-    chart.add_argument("--variable", default="Hard Currency|Net", help="variable (path, fan, tornado)")
+    chart.add_argument("--variable", default=NET, help="variable (path, fan, tornado)")
     _draw_options(chart, "fan chart")
 
     report = _scenario_command(
@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
         "uncertainty (fan chart, tornado), the formulas in plain words, and every assumption with its source.",
     )
     report.add_argument("--out", default="report.html", metavar="FILE.html", help="default: report.html")
-    report.add_argument("--variable", default="Hard Currency|Net", help="variable for the path, fan and tornado")
+    report.add_argument("--variable", default=NET, help="variable for the path, fan and tornado")
     _draw_options(report, "Monte Carlo")
 
     presets = commands.add_parser("presets", help="list the preset scenarios", description="List the presets.")

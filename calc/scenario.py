@@ -81,7 +81,8 @@ class Scenario:
         """The levers as plain data (caps as "N bbl/yr", "lifted" or "status-quo"), as a scenario file has them."""
         data = {item.name: getattr(self, item.name) for item in fields(self)}
         caps = {area.keyword or area.name for area in shipped_areas() if area.kind.lever == "cap"}
-        data["petroleum_cap"] = _plain(self.petroleum_cap, cap=True)
+        for keyword in (area.keyword for area in shipped_areas() if area.keyword):
+            data[keyword] = _plain(data[keyword], cap=keyword in caps)
         data["relief"] = {name: _plain(lever, cap=name in caps) for name, lever in self.relief.items()}
         return data
 

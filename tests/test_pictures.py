@@ -142,6 +142,11 @@ def test_report_command_and_errors(tmp_path, capsys):
     assert target.read_text().startswith("<!DOCTYPE html>")
     assert main(["report", "--out", str(tmp_path / "r.pdf")]) == 2
     assert "must end in .html" in capsys.readouterr().err
+    for argv in (["report", "--out"], ["chart", "scenarios", "--out"]):
+        suffix = "html" if argv[0] == "report" else "svg"
+        (tmp_path / f"f.{suffix}").mkdir(exist_ok=True)
+        assert main([*argv, str(tmp_path / f"f.{suffix}")]) == 2
+        assert "is a folder; give a file name ending in" in capsys.readouterr().err
 
 
 def _browser():
