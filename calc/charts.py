@@ -175,7 +175,14 @@ def plot_fan(frame: pd.DataFrame, variable: str = NET) -> Figure:
     middle = min(levels, key=lambda q: abs(q - 0.5))
     pairs = list(zip(levels[: len(levels) // 2], levels[::-1][: len(levels) // 2], strict=True))
     record = frame.attrs.get("sanctions_relief", {}).get("montecarlo", {})
-    scenarios = list(dict.fromkeys(rows["scenario"]))
+    moved = rows.groupby("scenario", sort=False)["value"].agg(lambda values: values.abs().max() > 0)
+    scenarios = [scenario for scenario, some in moved.items() if some]
+    if not scenarios:
+        raise InputError(f"plot_fan: no scenario of the frame changes {variable!r}: there is no spread to draw")
+    rows = rows[rows["scenario"].isin(scenarios)]
+    spread = rows.groupby(["scenario", "quantile"])["value"].agg(lambda values: values.max() - values.min())
+    if (spread == 0).all():  # no ramp: every year alike, so one interval per scenario says it all
+        return _intervals(frame, rows, variable, scenarios, levels, middle, pairs)
     ncols = min(4, len(scenarios))
     nrows = -(-len(scenarios) // ncols)
     title = f"{variable_of(frame, variable).label}: how sure we are"
@@ -221,6 +228,56 @@ def plot_fan(frame: pd.DataFrame, variable: str = NET) -> Figure:
     return figure
 
 
+def _intervals(frame, rows, variable, scenarios, levels, middle, pairs) -> Figure:
+    """The quantiles of a year (the same in every year) as nested intervals, one per scenario."""
+    divisor, axis_label = SCALES.get(rows["unit"].iloc[0], (1, rows["unit"].iloc[0]))
+    year = int(rows["year"].max())
+    at = rows[rows["year"] == year].pivot_table(index="scenario", columns="quantile", values="value") / divisor
+    title = f"{variable_of(frame, variable).label}, every year alike: how sure we are"
+    figure, (axes,) = _figure(max(6.0, 1.6 * len(scenarios) + 3), 4.8, title)
+    positions = np.arange(len(scenarios))
+    for depth, (low, high) in enumerate(pairs):
+        values = at.loc[scenarios]
+        axes.vlines(
+            positions,
+            values[low],
+            values[high],
+            color=PALETTE[0],
+            linewidth=6 + 8 * depth,
+            alpha=0.35 + 0.3 * depth,
+            label=f"p{100 * low:g} to p{100 * high:g}",
+        )
+    axes.scatter(
+        positions,
+        at.loc[scenarios, middle],
+        color="black",
+        marker="D",
+        s=40,
+        zorder=3,
+        label="median" if middle == 0.5 else f"p{100 * middle:g}",
+    )
+    for position, scenario in zip(positions, scenarios, strict=True):
+        axes.annotate(
+            f"{at.loc[scenario, middle]:,.0f}",
+            (position, at.loc[scenario, middle]),
+            xytext=(10, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    axes.axhline(0, color="black", linewidth=0.8)
+    axes.set_xticks(positions, scenarios, rotation=20, ha="right")
+    axes.set_xlim(-0.6, len(scenarios) - 0.4)
+    axes.set_ylabel(axis_label)
+    axes.legend(fontsize=8, frameon=True, framealpha=0.9, loc="best")
+    axes.grid(axis="y", color="0.85")
+    axes.set_axisbelow(True)
+    record = frame.attrs.get("sanctions_relief", {}).get("montecarlo", {})
+    draws = f"; {record['n']:,} draws, seed {record['seed']}" if record else ""
+    _source(figure, f"{draws}; no ramp: every year {int(rows['year'].min())}-{year} alike")
+    return figure
+
+
 def plot_tornado(table: pd.DataFrame, variable: str = NET, top: int = 10) -> Figure:
     """The sensitivity tornado from ``calc.tornado``: the result with each parameter alone at its low and at its
     high, the widest swing on top."""
@@ -230,7 +287,9 @@ def plot_tornado(table: pd.DataFrame, variable: str = NET, top: int = 10) -> Fig
     divisor, axis_label = SCALES.get(unit, (1, unit))
     central = rows["result_central"].iloc[0] / divisor
     label = variable_of(pd.DataFrame({"variable": [], "unit": []}), variable).label
-    figure, (axes,) = _figure(8, 0.45 * len(rows) + 2, f"What moves {label.lower()} most")
+    scenario = table.attrs.get("scenario")
+    title = f"What moves {label.lower()} most" + (f": {scenario}" if scenario else "")
+    figure, (axes,) = _figure(9, 0.45 * len(rows) + 2, title)
     positions = np.arange(len(rows))
     for column, shade, hatch, label in (
         ("result_at_low", "0.8", "//", "parameter at its low"),
@@ -248,12 +307,21 @@ def plot_tornado(table: pd.DataFrame, variable: str = NET, top: int = 10) -> Fig
             label=label,
         )
     axes.axvline(central, color="black", linewidth=1)
-    axes.set_yticks(positions, rows["parameter"])
+    axes.set_yticks(
+        positions, [_parameter_label(name, unit) for name, unit in zip(rows["parameter"], rows["unit"], strict=True)]
+    )
     axes.set_xlabel(f"{axis_label} (central: {central:,.1f})")
     axes.legend(fontsize=8, frameon=False, loc="lower right")
     axes.grid(axis="x", color="0.85")
     _source(figure, "; one parameter at a time, others central")
     return figure
+
+
+def _parameter_label(name: str, unit: str) -> str:
+    """ "metals.pre_sanction_exports", "USD/yr" as "metals: pre-sanction exports (USD/yr)"."""
+    area, _, role = name.partition(".")
+    words = role.replace("pre_sanction", "pre-sanction").replace("_", " ")
+    return f"{area.replace('_', ' ')}: {words} ({'share' if unit == 'dimensionless' else unit})"
 
 
 CHARTS = {"scenarios": plot_scenarios, "path": plot_path, "fan": plot_fan, "tornado": plot_tornado}

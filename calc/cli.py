@@ -20,6 +20,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "variable", None):
+            from calc.variables import full_name
+
+            args.variable = full_name(args.variable)
         return args.command(args)
     except InputError as error:
         print(f"sanctions-relief: error: {error}", file=sys.stderr)
@@ -40,7 +44,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (and exit status 2) like every other error."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        hint = " (a value that starts with '-' goes after '=': --name=-x)" if "expected one argument" in message else ""
+        self.exit(2, f"{self.prog}: error: {message}{hint} (see {self.prog} --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -95,7 +100,11 @@ def _parser() -> argparse.ArgumentParser:
         description="One assumption at a time at its low and at its high, the others central: how far the "
         "result moves, largest swing first.",
     )
-    sensitivity.add_argument("--variable", default=NET, help=f"result variable (default: '{NET}')")
+    sensitivity.add_argument(
+        "--variable",
+        default=NET,
+        help=f"result variable (default: '{NET}'; 'net', 'revenue' and 'spending' name the totals)",
+    )
     sensitivity.add_argument("--year", metavar="YEAR", help="year (default: the last year of the horizon)")
     sensitivity.add_argument("--sobol", metavar="N", help="also Sobol indices from SALib with base sample N")
     sensitivity.add_argument("--seed", default="1", metavar="S", help="seed for --sobol (default 1)")
@@ -165,7 +174,12 @@ def _scenario_command(commands, name: str, handler, help: str, description: str,
     levers = parser.add_argument_group(
         "levers", "applied to every scenario named; with no scenario named, they define one called 'custom'"
     )
-    levers.add_argument("--name", help="name of the scenario the levers define (default: custom)")
+    levers.add_argument(
+        "--name",
+        action="append",
+        default=[],
+        help="name of the scenario the levers define (default: custom; a preset changed by levers is renamed)",
+    )
     levers.add_argument("--metals-share", metavar="0..1", help="share of pre-sanction metal exports allowed")
     levers.add_argument(
         "--petroleum-cap",
@@ -198,6 +212,11 @@ def _output_options(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--out", metavar="PATH.csv", help=f"write {what} here (and PATH.datapackage.json)")
     parser.add_argument(
         "--format", default="csv", choices=["csv", "csv-wide"], help="with --out: long (default) or one column a year"
+    )
+    parser.add_argument(
+        "--for-spreadsheet",
+        action="store_true",
+        help="with --out: start the file with a byte-order mark, so Excel and LibreOffice read it as UTF-8",
     )
 
 
@@ -237,16 +256,34 @@ def _scenarios(args: argparse.Namespace) -> list:
 
     levers = {name: getattr(args, name) for name in LEVER_OPTIONS if getattr(args, name) is not None}
     relief = _relief(args.relief)
+    if len(args.name) > 1:
+        raise InputError(
+            f"--name: given {len(args.name)} times; one command line defines one scenario of its own: write several "
+            "in a scenario .toml file (see 'sanctions-relief presets' for the layout) and name the file"
+        )
+    name = args.name[0] if args.name else None
     if not args.scenarios:
-        if levers or args.name or relief:
-            return [Scenario(name=args.name or "custom", relief=relief, **levers)]
+        if levers or name or relief:
+            return [Scenario(name=name or "custom", relief=relief, **levers)]
         return resolve(list(DEFAULT_SCENARIOS))
     scenarios = resolve(args.scenarios)
-    if args.name and len(scenarios) == 1:
-        levers["name"] = args.name
-    elif args.name:
+    if name and len(scenarios) > 1:
         raise InputError("--name: names one scenario; more than one was given")
-    return [replace(scenario, relief={**scenario.relief, **relief}, **levers) for scenario in scenarios]
+    changed = sorted([*levers, *(f"relief {area}" for area in relief)])
+    return [
+        replace(scenario, name=name or _renamed(scenario.name, changed), relief={**scenario.relief, **relief}, **levers)
+        for scenario in scenarios
+    ]
+
+
+def _renamed(name: str, changed: list[str]) -> str:
+    """A preset changed by levers no longer is that preset: "hanoi-2019 (changed: ramp_years)"."""
+    if not changed:
+        return name
+    renamed = f"{name} (changed: {', '.join(changed)})"
+    if len(renamed) > 80:
+        raise InputError(f"--name: {name!r} is changed by {len(changed)} levers; give the changed scenario a --name")
+    return renamed
 
 
 def _relief(items: list[str]) -> dict[str, str]:
@@ -287,7 +324,7 @@ def _write(frame, args: argparse.Namespace) -> bool:
         return False
     from calc.export import export_csv
 
-    written = export_csv(frame, args.out, format=args.format)
+    written = export_csv(frame, args.out, format=args.format, spreadsheet=args.for_spreadsheet)
     keys = [column for column in frame.columns if column not in ("year", "value")]
     rows = len(frame) if args.format == "csv" else frame.groupby(keys, sort=False).ngroups
     print(f"wrote {rows} rows to {written}")
@@ -322,6 +359,11 @@ def _sensitivity(args: argparse.Namespace) -> int:
     scenarios = _scenarios(args)
     if len(scenarios) != 1:
         raise InputError("SCENARIO: sensitivity takes exactly one scenario")
+    if args.sobol:
+        try:
+            import SALib  # noqa: F401  (checked before the tornado, so that a missing extra costs no work)
+        except ImportError:
+            raise InputError("--sobol needs SALib: pip install 'sanctions-relief[uncertainty]'") from None
     year = None if args.year is None else _int(args.year, "--year")
     assumptions = _load_assumptions(args)
     table = tornado(scenarios[0], args.variable, year=year, assumptions=assumptions)
@@ -398,10 +440,18 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _int(text: str, option: str) -> int:
+    """A whole number, also written with an exponent or underscores: 1000000, 1e6, 1_000_000."""
     try:
         return int(text)
     except ValueError:
-        raise InputError(f"{option}: expected a whole number, got {text!r}") from None
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        number = float("nan")
+    if not number.is_integer():
+        raise InputError(f"{option}: expected a whole number (such as 10000, 1e6 or 1_000_000), got {text!r}")
+    return int(number)
 
 
 def _float(text: str, option: str) -> float:

@@ -39,6 +39,7 @@ EXTRA_COLUMNS = {"quantile": pa.float64(), "draw": pa.int64()}
 FORMATS = ("csv", "csv-wide")
 CHUNK_ROWS = 1 << 20
 DRAW_CHUNK = 20_000
+BOM = "\ufeff".encode()
 Progress = Callable[[int, int], None]
 FORMULA_START = "=+-@\t\r'"
 UNIT_NOTE = (
@@ -104,12 +105,14 @@ def coded_text(texts: Sequence[str], codes: np.ndarray) -> pa.Array:
     return pc.take(pa.array(neutralise(texts), type=pa.string()), pa.array(codes, type=pa.int32()))
 
 
-def export_csv(frame: pd.DataFrame, path: str | Path, format: str = "csv") -> Path:
+def export_csv(frame: pd.DataFrame, path: str | Path, format: str = "csv", spreadsheet: bool = False) -> Path:
     """Write ``frame`` to ``path`` as UTF-8 CSV, with its Data Package beside it. Returns the path written.
 
     A frame from ``calc.run`` or ``calc.montecarlo`` is written in the long IAMC layout (``format="csv"``,
     byte-identical for identical input, read back by ``read_csv``) or with one column per year
     (``format="csv-wide"``, as many spreadsheets want). Any other frame (a tornado, say) is written as it is.
+    ``spreadsheet=True`` starts the file with a UTF-8 byte-order mark, without which Excel and LibreOffice guess a
+    Windows code page and garble names outside ASCII (Korean, say); ``read_csv`` reads such a file too.
     """
     path = target_path(path)
     if not isinstance(frame, pd.DataFrame):
@@ -124,7 +127,7 @@ def export_csv(frame: pd.DataFrame, path: str | Path, format: str = "csv") -> Pa
         frame = _wide(frame[frame_columns(frame)])
     elif long:
         frame = frame[frame_columns(frame)]
-    return write_tables(path, _chunks(frame), provenance)
+    return write_tables(path, _chunks(frame), provenance, bom=bool(spreadsheet))
 
 
 def frame_columns(frame: pd.DataFrame) -> list[str]:
@@ -237,28 +240,31 @@ def _draw_tables(
                 progress(done, total)
 
 
-def write_tables(path: Path, tables: Iterable[pa.Table], provenance: dict) -> Path:
+def write_tables(path: Path, tables: Iterable[pa.Table], provenance: dict, bom: bool = False) -> Path:
     """Stream ``tables`` (all with the columns of the first) into ``path`` atomically, with the Data Package,
     which records the CSV's size so that a truncated or changed file is recognised on reading. (A SHA-256
-    would catch more, but costs a fifth of the export time on large files.)"""
-    with atomic(path) as csv_tmp, atomic(datapackage_path(path)) as json_tmp:
+    would catch more, but costs a fifth of the export time on large files.) ``bom`` starts the file with a
+    UTF-8 byte-order mark, for spreadsheets."""
+    with atomic(path) as csv_tmp, atomic(datapackage_path(path)) as json_tmp, open(csv_tmp, "wb") as sink:
+        sink.write(BOM if bom else b"")
         writer = None
         try:
             for table in tables:
                 if writer is None:
-                    writer = pacsv.CSVWriter(csv_tmp, table.schema)
+                    writer = pacsv.CSVWriter(sink, table.schema)
                     schema = table.schema
                 writer.write_table(table)
         finally:
             if writer is not None:
                 writer.close()
-        package = _datapackage(path, schema, provenance)
+        sink.close()
+        package = _datapackage(path, schema, provenance, bom)
         package["resources"][0]["bytes"] = csv_tmp.stat().st_size
         json_tmp.write_text(json.dumps(package, indent=2, ensure_ascii=False, allow_nan=False) + "\n", "utf-8")
     return path
 
 
-def _datapackage(path: Path, schema: pa.Schema, provenance: dict) -> dict:
+def _datapackage(path: Path, schema: pa.Schema, provenance: dict, bom: bool = False) -> dict:
     fields = []
     for field in schema:
         kind = "integer" if pa.types.is_integer(field.type) else "number" if pa.types.is_floating(field.type) else ""
@@ -276,7 +282,7 @@ def _datapackage(path: Path, schema: pa.Schema, provenance: dict) -> dict:
                 "path": path.name,
                 "format": "csv",
                 "mediatype": "text/csv",
-                "encoding": "utf-8",
+                "encoding": "utf-8-sig" if bom else "utf-8",
                 "schema": {"fields": fields},
             }
         ],
@@ -347,13 +353,14 @@ def _read_long_csv(path: Path) -> tuple[pd.DataFrame, int]:
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            header = handle.readline().decode("utf-8").strip()
+            header = handle.readline().decode("utf-8").removeprefix("\ufeff").strip()
             columns = header.replace('"', "").split(",")
             accepted = [list(COLUMNS)] + [[*COLUMNS[:-1], extra, COLUMNS[-1]] for extra in EXTRA_COLUMNS]
             if columns not in accepted:
                 raise InputError(
                     f"{path}: not a long sanctions-relief export; the header must be {','.join(COLUMNS)} (with "
-                    f"quantile or draw before value), found {header[:200]!r}"
+                    f"quantile or draw before value), found {header[:200]!r} (a csv-wide export does not read "
+                    "back: read the long one)"
                 )
             handle.seek(0)
             types = {name: pa.string() for name in TEXT_COLUMNS} | {"year": pa.int64(), "value": pa.float64()}

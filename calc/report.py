@@ -25,7 +25,7 @@ from calc.export import atomic, target_path
 from calc.history import BOUNDS, history_check
 from calc.scenario import DEFAULT_SCENARIOS, first_eased, resolve
 from calc.uncertainty import montecarlo, tornado
-from calc.variables import NET
+from calc.variables import NET, full_name
 
 STYLE = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -166,6 +166,7 @@ def report(
     chosen = resolve(list(DEFAULT_SCENARIOS) if scenarios is None else scenarios)
     used = checked_assumptions(assumptions)
     known = variables_of(used.areas).variables
+    variable = full_name(variable)
     if variable not in known:
         raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(known)}")
     label = known[variable].label

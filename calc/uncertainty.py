@@ -20,10 +20,11 @@ from calc.engine import ScenarioSpec, checked_assumptions, scenario_results, var
 from calc.errors import InputError
 from calc.export import Progress, target_path, write_draws
 from calc.frame import long_frame
+from calc.kinds import STATUS_QUO
 from calc.models import ramp
 from calc.record import metadata
 from calc.scenario import Scenario, resolve
-from calc.variables import NET
+from calc.variables import NET, full_name
 
 SAMPLERS = ("random", "lhs")
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
@@ -67,7 +68,8 @@ def _uniforms(n: int, dimensions: int, seed: int, sampler: str) -> np.ndarray:
         from scipy.stats import qmc
     except ImportError:
         raise InputError(
-            "sampler 'lhs' needs scipy: pip install 'sanctions-relief[uncertainty]'; or use sampler='random'"
+            "sampler 'lhs' needs scipy: pip install 'sanctions-relief[uncertainty]'; or use the random sampler "
+            "(Python: sampler='random'; command line: --sampler random)"
         ) from None
     return np.ascontiguousarray(qmc.LatinHypercube(d=dimensions, rng=rng).random(n).T)
 
@@ -216,7 +218,7 @@ def tornado(
     (in its own unit), the result at each end and at the central values, and ``swing`` = |high end - low end|.
     ``year`` defaults to the last year of the horizon (the steady state).
     """
-    chosen, used, column = _sensitivity_inputs(scenario, variable, year, assumptions)
+    chosen, used, variable, column = _sensitivity_inputs(scenario, variable, year, assumptions)
     names = sampled_names(used)
     ranges = used.ranges()
     p: dict[str, float | np.ndarray] = used.central()
@@ -243,7 +245,9 @@ def tornado(
         for index, name in enumerate(names)
     ]
     frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
-    return frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    frame.attrs["scenario"] = chosen.name
+    return frame
 
 
 def sobol(
@@ -261,7 +265,7 @@ def sobol(
         from SALib.sample import sobol as sampler
     except ImportError:
         raise InputError("Sobol indices need SALib: pip install 'sanctions-relief[uncertainty]'") from None
-    chosen, used, column = _sensitivity_inputs(scenario, variable, year, assumptions)
+    chosen, used, variable, column = _sensitivity_inputs(scenario, variable, year, assumptions)
     n = _draw_count(n, used)
     names = sampled_names(used)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
@@ -281,16 +285,24 @@ def sobol(
 
 def _sensitivity_inputs(
     scenario: Scenario | str, variable: str, year: int | None, assumptions: Assumptions | str | Path | None
-) -> tuple[Scenario, Assumptions, int]:
-    """The one scenario, the assumption set and the year's column for a sensitivity analysis, all checked."""
+) -> tuple[Scenario, Assumptions, str, int]:
+    """The one scenario, the assumption set, the variable's full name and the year's column for a sensitivity
+    analysis, all checked."""
     chosen = [] if isinstance(scenario, (list, tuple)) else resolve(scenario)
     if len(chosen) != 1:
         raise InputError("scenario: sensitivity takes one scenario at a time")
     used = checked_assumptions(assumptions)
+    levers = chosen[0].levers(used.areas)
+    if all(lever in (0.0, STATUS_QUO) for lever in levers.values()):
+        raise InputError(
+            f"scenario: {chosen[0].name!r} eases nothing, so every result is zero whatever the assumptions; "
+            "name a scenario that eases something"
+        )
     known = variables_of(used.areas).variables
+    variable = full_name(variable)
     if variable not in known:
         raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(known)}")
-    return chosen[0], used, _year_column(chosen[0], year)
+    return chosen[0], used, variable, _year_column(chosen[0], year)
 
 
 def _result_in_year(

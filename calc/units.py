@@ -26,11 +26,19 @@ from calc.errors import InputError
 DEFINITIONS = Path(__file__).with_name("units.txt")
 #: Unit names that readers take in different senses; pint picks one silently, so they are refused with a hint.
 TON = "short ton (907 kg), long ton (1016 kg) or metric tonne (1000 kg): write 't' for the metric tonne"
+OIL_M = "in the oil trade M is a thousand (mille) and MM a million, in SI M is a million"
 AMBIGUOUS = {
     "ton": TON,
     "tons": TON,
     "billion": "10**9 or, in older British usage, 10**12: write the number out, e.g. 2.5e9",
+    "Mbbl": f"{OIL_M}: write 'kbbl' for a thousand barrels or '1e6 bbl' for a million",
+    "MMbbl": f"{OIL_M}: write '1e6 bbl' for a million barrels",
+    "Mb": f"{OIL_M}: write 'kbbl' for a thousand barrels or '1e6 bbl' for a million",
+    "MMb": f"{OIL_M}: write '1e6 bbl' for a million barrels",
 }
+#: How oil statistics write volumes, as the registry writes them: b/d is barrels a day, not barns (pint's b).
+OIL_SPELLINGS = {"b": "bbl", "kb": "kbbl", "bpd": "(bbl/day)", "kbpd": "(kbbl/day)", "kbd": "(kbbl/day)"}
+CUBIC = re.compile(r"\b(m|cm|km|dm|ft|in)3\b")
 CACHE_ENV = "SANCTIONS_RELIEF_CACHE_DIR"
 NUMBER_AND_UNIT = re.compile(
     r"\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf))\s*([^\d,].*?)?\s*", re.I
@@ -150,11 +158,14 @@ def quantity_unit(value: object, field: str) -> pint.Unit | None:
 
 
 def parse_unit(text: str, field: str) -> pint.Unit:
-    """A unit expression (no number) of the registry, or InputError naming ``field``."""
+    """A unit expression (no number) of the registry, or InputError naming ``field``. Oil-trade spellings are
+    read as the trade means them (``b/d``, ``bpd``, ``kb/d``: barrels a day; ``m3``: cubic metres); ``Mbbl`` and
+    ``MMbbl``, which the trade and SI read differently, are refused."""
     text = text.strip()
     _refuse_ambiguous(text, field)
+    spelled = CUBIC.sub(r"\1**3", re.sub(r"[A-Za-z_]+", lambda word: OIL_SPELLINGS.get(word[0], word[0]), text))
     try:
-        return ureg.parse_units(text)
+        return ureg.parse_units(spelled)
     except Exception as error:
         raise InputError(
             f"{field}: unknown unit {text!r} ({type(error).__name__}); use units such as USD, bbl, t, yr, day, %"

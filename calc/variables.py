@@ -29,6 +29,8 @@ FIXED = (
 )
 GDP_SHARE = "Share of GDP|" + NET
 EXPORTS_SHARE = "Share of 2016 Exports|"
+#: Short names the command line and the sensitivity functions accept for the totals.
+SHORT_NAMES = {"net": NET, "revenue": REVENUE, "spending": EXPENDITURE}
 PARENT_LABELS = {REVENUE: "Total revenue", EXPENDITURE: "Total spending"}
 #: Order of groups in a frame after the fixed six.
 GROUPS = ("money", "fuel", "level", "share")
@@ -101,6 +103,11 @@ def catalogue(areas: tuple[Area, ...]) -> Catalogue:
             *((EXPORTS_SHARE + variable.name, variable.name, "context.total_exports") for variable in revenues),
         ),
     )
+
+
+def full_name(variable: str) -> str:
+    """``variable``, or the total a short name stands for (``net``: ``Hard Currency|Net``)."""
+    return SHORT_NAMES.get(variable.strip().lower(), variable) if isinstance(variable, str) else variable
 
 
 def _depth_first(names: list[str], roots: tuple[str, ...]) -> list[str]:

@@ -167,11 +167,14 @@ def test_sensitivity_prints_a_tornado(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["montecarlo", "article-demands", "-n", "lots"], "--draws: expected a whole number, got 'lots'"),
+        (
+            ["montecarlo", "article-demands", "-n", "lots"],
+            "--draws: expected a whole number (such as 10000, 1e6 or 1_000_000), got 'lots'",
+        ),
         (["montecarlo", "article-demands", "--quantiles", "0.1,x"], "--quantiles: expected numbers"),
         (["montecarlo", "article-demands", "-n", "0"], "n: 0 draws is out of range"),
         (["sensitivity", "article-demands", "hanoi-2019"], "sensitivity takes exactly one scenario"),
-        (["sensitivity", "article-demands", "--variable", "Net"], "variable: 'Net' is not known"),
+        (["sensitivity", "article-demands", "--variable", "Nett"], "variable: 'Nett' is not known"),
         (["sensitivity", "article-demands", "--year", "1999"], "year: 1999 is outside scenario"),
     ],
 )

@@ -104,7 +104,7 @@ def test_full_disk_while_writing_leaves_the_previous_file(frame, tmp_path, monke
 
     class FullDisk:
         def __init__(self, sink, schema):
-            self.sink = open(sink, "wb")  # noqa: SIM115
+            self.sink = sink
 
         def write_table(self, table):
             self.sink.write(b"partial,row")

@@ -212,7 +212,7 @@ CLI = [
     (["run", "--name", "a/b", "--metals-share", "1"], "contains a path separator"),
     (["run", "--out", "/no/such/folder/x.csv"], "the folder '/no/such/folder' does not exist"),
     (["montecarlo", "status-quo", "-n", "1000000000000"], "n: 1000000000000 draws is out of range"),
-    (["sensitivity", "status-quo", "--year", "soon"], "--year: expected a whole number, got 'soon'"),
+    (["sensitivity", "metals-only", "--year", "soon"], "--year: expected a whole number (such as 10000"),
     (["run", "--bogus"], "unrecognized arguments: --bogus"),
     (["launch"], "invalid choice: 'launch'"),
 ]

@@ -61,24 +61,40 @@ def test_path_chart_shows_the_ramp():
     assert list(line.get_ydata()) == pytest.approx([55, 110, 165, 220, 220, 220])
 
 
-def test_fan_chart_has_a_panel_per_scenario_with_median_and_band(uncertain):
+def test_fan_chart_has_a_panel_per_ramped_scenario_with_median_and_band():
+    ramped = [calc.Scenario(name=name, metals_share=1, ramp_years=4) for name in ("a", "b")]
+    uncertain = calc.montecarlo([*ramped, "status-quo"], n=2000, seed=1)
     figure = calc.plot_fan(uncertain)
     panels = [axes for axes in figure.axes if axes.get_visible()]
-    assert [axes.get_title() for axes in panels] == ["article-demands", "hanoi-2019"]
+    assert [axes.get_title() for axes in panels] == ["a", "b"]  # the status quo, all zero, is left out
     median = uncertain[
-        (uncertain["scenario"] == "article-demands")
-        & (uncertain["variable"] == "Hard Currency|Net")
-        & (uncertain["quantile"] == 0.5)
+        (uncertain["scenario"] == "a") & (uncertain["variable"] == "Hard Currency|Net") & (uncertain["quantile"] == 0.5)
     ]["value"].to_numpy()
     assert panels[0].get_lines()[0].get_ydata() == pytest.approx(median / 1e6)
     assert len(panels[0].collections) == 1  # one band: p5 to p95
+
+
+def test_fan_chart_without_ramp_is_one_interval_per_scenario(uncertain):
+    (axes,) = calc.plot_fan(uncertain).axes
+    assert [tick.get_text() for tick in axes.get_xticklabels()] == ["article-demands", "hanoi-2019"]
+    last = uncertain[(uncertain["variable"] == "Hard Currency|Net") & (uncertain["year"] == 2036)]
+    medians = last[last["quantile"] == 0.5].set_index("scenario")["value"] / 1e6
+    assert list(axes.collections[-1].get_offsets()[:, 1]) == pytest.approx(list(medians))
+    (band,) = [c for c in axes.collections if c.get_label() == "p5 to p95"]
+    lows = last[last["quantile"] == 0.05]["value"].to_numpy() / 1e6
+    assert [segment[0][1] for segment in band.get_segments()] == pytest.approx(list(lows))
+    with pytest.raises(calc.InputError, match="no scenario of the frame changes"):
+        calc.plot_fan(calc.montecarlo("status-quo", n=50, seed=1))
 
 
 def test_tornado_chart_orders_by_swing():
     table = calc.tornado("metals-only", "Revenue|Metal Exports")
     (axes,) = calc.plot_tornado(table, "Revenue|Metal Exports").axes
     labels = [tick.get_text() for tick in axes.get_yticklabels()]
-    assert labels[-1] == "metals.pre_sanction_exports" and labels[-2] == "metals.price_index"
+    assert labels[-1] == "metals: pre-sanction exports (USD/yr)" and labels[-2] == "metals: price index (share)"
+    assert axes.get_figure().get_suptitle() == "What moves metal export revenue most: metals-only"
+    with pytest.raises(calc.InputError, match="'status-quo' eases nothing"):
+        calc.tornado("status-quo")
     central = table["result_central"].iloc[0] / 1e6
     assert f"central: {central:,.1f}" in axes.get_xlabel()
 
