@@ -101,11 +101,11 @@ def plot_scenarios(frame: pd.DataFrame) -> Figure:
     styles = [_style(index) for index in range(len(revenue))] + [_style(i, True) for i in range(len(spending))]
     for variable, style in zip(revenue + spending, styles, strict=True):
         heights = variable.sign * values.loc[variable.name].to_numpy() / divisor
-        bottom = np.where(heights >= 0, up, down)
+        bottom = np.where(heights > 0, up, down)  # an empty bar sits below: none pins the top at its edge
         cash.bar(
             positions, heights, 0.6, bottom=bottom, label=variable.label, edgecolor="black", linewidth=0.5, **style
         )
-        up, down = np.where(heights >= 0, up + heights, up), np.where(heights < 0, down + heights, down)
+        up, down = np.where(heights > 0, up + heights, up), np.where(heights < 0, down + heights, down)
     if NET in values.index:
         cash.scatter(
             positions,

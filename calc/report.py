@@ -38,6 +38,8 @@ th:first-child, td.text, thead th { text-align: left; }
 thead th { background: #eee; }
 img { max-width: 100%; height: auto; display: block; margin: 1em 0; border: 1px solid #ddd; }
 .scroll { max-width: 100%; overflow-x: auto; }
+img.chart { min-width: 640px; }  /* on a phone a chart keeps legible text and scrolls inside its box */
+@media (max-width: 600px) { body { margin: 1em auto; padding: 0 0.6em; } table { font-size: 0.8em; } }
 .judgement { font-style: italic; }
 .small { font-size: 0.85em; color: #444; }
 ul.headline li { margin: 0.3em 0; }
@@ -71,7 +73,7 @@ def _image(figure, alt: str) -> str:
     buffer = io.BytesIO()
     write_figure(figure, buffer, "svg")
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}">'
+    return f'<div class="scroll"><img class="chart" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}"></div>'
 
 
 def _table(frame: pd.DataFrame, index: bool = True) -> str:

@@ -185,9 +185,12 @@ def test_report_renders_in_headless_chromium(report_path, tmp_path):
         "--disable-sync",
         "--no-first-run",
     ]
+    wide_elements = """Array.from(document.querySelectorAll('body *'))
+        .filter(e => !e.closest('.scroll') && e.getBoundingClientRect().right > window.innerWidth + 1)
+        .map(e => e.tagName)"""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=flags)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
         requests, failed, errors = [], [], []
         page.on("request", lambda request: requests.append(request.url))
         page.on("requestfailed", lambda request: failed.append(request.url))
@@ -195,9 +198,17 @@ def test_report_renders_in_headless_chromium(report_path, tmp_path):
         page.goto(report_path.as_uri())
         sizes = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
         title = page.title()
-        shot = tmp_path / "report.png"
+        shot = tmp_path / "report-1400.png"
         page.screenshot(path=str(shot), full_page=True)
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.goto(report_path.as_uri())
+        phone.screenshot(path=str(tmp_path / "report-390.png"), full_page=True)
+        page_width = phone.evaluate("document.documentElement.scrollWidth")
+        too_wide = phone.evaluate(wide_elements)
+        chart_widths = phone.evaluate("Array.from(document.images).map(i => i.getBoundingClientRect().width)")
         browser.close()
+    assert page_width == 390 and too_wide == []  # nothing pushes the page sideways on a phone
+    assert all(width >= 640 for width in chart_widths)  # charts keep legible text, scrolling in their own box
     assert failed == [] and errors == []
     assert all(url.startswith(("file:", "data:")) for url in requests)
     assert len(sizes) == 4 and all(done and width > 100 and height > 100 for done, width, height in sizes)
