@@ -138,30 +138,30 @@ def _parser() -> argparse.ArgumentParser:
     presets = commands.add_parser("presets", help="list the preset scenarios", description="List the presets.")
     presets.set_defaults(command=_presets)
 
-    areas = commands.add_parser(
-        "areas",
-        help="list the areas (sanction measures): kind, lever, resolutions",
-        description="List every area: its kind, the lever that eases it, the resolutions behind it and its note.",
-    )
-    _assumption_options(areas)
-    areas.set_defaults(command=_areas)
-
-    history = commands.add_parser(
-        "history",
-        help="check the export areas against the observed exports of 2016-2018",
-        description="The export areas' pre-sanction earnings together, beside total exports in 2016 and their "
-        "fall to 2018 (KOTRA).",
-    )
-    _assumption_options(history)
-    history.set_defaults(command=_history)
-
-    assumptions = commands.add_parser(
-        "assumptions",
-        help="list the assumptions with their ranges and sources",
-        description="List every assumption: value, range, year and source (judgements marked).",
-    )
-    _assumption_options(assumptions)
-    assumptions.set_defaults(command=_assumptions)
+    for name, handler, help, description in (
+        (
+            "areas",
+            _areas,
+            "list the areas (sanction measures): kind, lever, resolutions",
+            "List every area: its kind, the lever that eases it, the resolutions behind it and its note.",
+        ),
+        (
+            "history",
+            _history,
+            "check the export areas against the observed exports of 2016-2018",
+            "The export areas' pre-sanction earnings together, beside total exports in 2016 and their fall to "
+            "2018 (KOTRA).",
+        ),
+        (
+            "assumptions",
+            _assumptions,
+            "list the assumptions with their ranges and sources",
+            "List every assumption: value, range, year and source (judgements marked).",
+        ),
+    ):
+        listing = commands.add_parser(name, help=help, description=description)
+        _assumption_options(listing)
+        listing.set_defaults(command=handler)
     return parser
 
 

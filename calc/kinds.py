@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from numbers import Real
 from types import MappingProxyType
 from typing import Any
@@ -87,16 +87,20 @@ class Variable:
     charted: bool = False
 
     @property
+    def _display(self) -> tuple[str, float, str]:
+        return DISPLAY.get(self.unit, (self.unit, 1.0, ",.4g"))
+
+    @property
     def display_unit(self) -> str:
-        return DISPLAY.get(self.unit, (self.unit, 1.0, ",.4g"))[0]
+        return self._display[0]
 
     @property
     def divisor(self) -> float:
-        return DISPLAY.get(self.unit, (self.unit, 1.0, ",.4g"))[1]
+        return self._display[1]
 
     @property
     def number_format(self) -> str:
-        return self.format or DISPLAY.get(self.unit, (self.unit, 1.0, ",.4g"))[2]
+        return self.format or self._display[2]
 
     def shown(self, value: float) -> str:
         """``value`` in the display unit, formatted, never as "-0.0"."""
@@ -111,22 +115,21 @@ class Variable:
 
 @dataclass(frozen=True)
 class Template:
-    """A variable of every area of a kind; ``{title}``, ``{label}`` and ``{noun}`` are the area's."""
+    """A variable of every area of a kind, under ``key`` in the kind's formula; ``{title}``, ``{label}`` and
+    ``{noun}`` in its name and label are the area's."""
 
     key: str
-    name: str
-    unit: str
-    label: str
-    group: str
-    sign: int = 0
-    in_table: bool = True
-    charted: bool = False
+    variable: Variable
 
     def make(self, area: str, words: Mapping[str, str]) -> Variable:
-        label = self.label.format(**words)
-        name = self.name.format(**words)
-        upper = label[:1].upper() + label[1:]
-        return Variable(name, self.unit, upper, self.group, self.sign, self.in_table, area, charted=self.charted)
+        label = self.variable.label.format(**words)
+        name = self.variable.name.format(**words)
+        return replace(self.variable, name=name, label=label[:1].upper() + label[1:], area=area)
+
+
+def template(key: str, *declaration: Any, **details: Any) -> Template:
+    """A Template from the key and the arguments of its Variable."""
+    return Template(key, Variable(*declaration, **details))
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ EXPORT_EARNINGS = Kind(
     ),
     lever="share",
     accepted="a share from 0 to 1 of the ban lifted, or a cap such as '400.9e6 USD/yr' or '7.5e6 t/yr'",
-    templates=(Template("revenue", "Revenue|{title}", "USD/yr", "{label}", "money", sign=1, charted=True),),
+    templates=(template("revenue", "Revenue|{title}", "USD/yr", "{label}", "money", sign=1, charted=True),),
     formula=_export_formula,
     cap_units=MappingProxyType({"USD/yr": "", "t/yr": "unit_value"}),
 )
@@ -266,7 +269,7 @@ CAPPED_IMPORTS = Kind(
     accepted="a cap such as '1000000 bbl/yr' or '60000 t/yr' (a bare number is bbl/yr), 'lifted' (None) or "
     "'status-quo'",
     templates=(
-        Template(
+        template(
             "added",
             "Fuel|{title}|Additional Legal Imports",
             "bbl/yr",
@@ -274,7 +277,7 @@ CAPPED_IMPORTS = Kind(
             "fuel",
             charted=True,
         ),
-        Template(
+        template(
             "net_supply",
             "Fuel|{title}|Net Additional Supply",
             "bbl/yr",
@@ -282,10 +285,10 @@ CAPPED_IMPORTS = Kind(
             "fuel",
             charted=True,
         ),
-        Template("spending", "Expenditure|Fuel Imports|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),
-        Template("replaced", "Fuel|{title}|Smuggled Imports Replaced", "bbl/yr", "smuggled {noun} replaced", "fuel"),
-        Template("tonnes", "Fuel|{title}|Net Additional Supply (Mass)", "t/yr", "net added {noun} supply", "fuel"),
-        Template(
+        template("spending", "Expenditure|Fuel Imports|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),
+        template("replaced", "Fuel|{title}|Smuggled Imports Replaced", "bbl/yr", "smuggled {noun} replaced", "fuel"),
+        template("tonnes", "Fuel|{title}|Net Additional Supply (Mass)", "t/yr", "net added {noun} supply", "fuel"),
+        template(
             "supply_share",
             "Fuel|{title}|Total Supply|Share of Pre-Sanction Imports",
             "%",
@@ -311,7 +314,7 @@ IMPORT_BANS = Kind(
     ),
     lever="share",
     accepted="a share from 0 to 1 of the ban lifted",
-    templates=(Template("spending", "Expenditure|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),),
+    templates=(template("spending", "Expenditure|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),),
     formula=_ban_formula,
 )
 
