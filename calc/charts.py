@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 #: Okabe & Ito (2008), "Color Universal Design": distinct for the common kinds of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+#: Lines on white need contrast: the palette without its yellow, and black.
+LINE_COLOURS = (*PALETTE[:6], "#000000")
 HATCHES = ("", "//", "..", "xx", "\\\\", "--", "++", "oo")
 SHADES = ("0.45", "0.65", "0.82")
 LINES = ("-", "--", "-.", ":")
@@ -152,7 +154,7 @@ def plot_path(frame: pd.DataFrame, variable: str = NET) -> Figure:
             group["value"] / divisor,
             LINES[index % len(LINES)],
             marker=MARKERS[index % len(MARKERS)],
-            color=PALETTE[index % len(PALETTE)],
+            color=LINE_COLOURS[index % len(LINE_COLOURS)],
             label=scenario,
         )
     axes.axhline(0, color="black", linewidth=0.8)

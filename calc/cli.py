@@ -475,10 +475,11 @@ def _progress(task: str):
 
 def results_table(frame) -> str:
     """The comparison table as the command line prints it."""
-    from calc.display import COMPARISON_HEADING, comparison
+    from calc.display import COMPARISON_HEADING, comparison, tonne_notes
 
     sources = "Baselines: Stangarone, KEI (2021); ranges and sources: 'sanctions-relief assumptions'."
-    return f"{COMPARISON_HEADING}\n{sources}\n\n{comparison(frame).to_string()}"
+    notes = "".join(f"\nNote: {note}." for note in tonne_notes(frame))
+    return f"{COMPARISON_HEADING}\n{sources}\n\n{comparison(frame).to_string()}{notes}"
 
 
 def relative_table(frame, reference: str) -> str:

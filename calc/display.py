@@ -29,6 +29,26 @@ def described(frame: pd.DataFrame) -> Catalogue:
     return variables_of(areas)
 
 
+def tonne_notes(frame: pd.DataFrame) -> list[str]:
+    """A line for each fuel cap given in tonnes: the barrels it was read as, and the factor used."""
+    record = frame.attrs.get("sanctions_relief", {})
+    recorded = record.get("areas")
+    areas = declare(recorded, "recorded areas") if isinstance(recorded, Mapping) else shipped_areas()
+    factors = {row["name"]: row["value"] for row in record.get("assumptions", [])}
+    notes = []
+    for scenario in record.get("scenarios", []):
+        for area in areas:
+            cap = scenario.get(area.keyword) if area.keyword else scenario.get("relief", {}).get(area.name)
+            factor = factors.get(f"{area.name}.bbl_per_tonne")
+            if area.kind.lever == "cap" and isinstance(cap, str) and cap.endswith(" t/yr") and factor:
+                barrels = float(cap.split()[0]) * factor
+                notes.append(
+                    f"{scenario['name']}: the {area.title.lower()} cap of {cap} is read as {barrels:,.0f} bbl/yr "
+                    f"({area.name}.bbl_per_tonne = {factor:g} bbl/t)"
+                )
+    return notes
+
+
 def variable_of(frame: pd.DataFrame, name: str) -> Variable:
     """The declaration of variable ``name`` of ``frame`` (a plain one for a name no area declares)."""
     known = described(frame).variables

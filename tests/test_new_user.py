@@ -7,7 +7,7 @@ import pytest
 import calc
 from calc.cli import main
 
-from conftest import FIGURES
+from conftest import FIGURES, require
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,26 @@ def test_a_cap_in_tonnes_converts_with_barrels_per_tonne(figures):
     # 300,000 t x 7.5 bbl/t = 2,250,000 bbl/yr, less the 500,000 of the status quo
     assert added == pytest.approx(300_000 * FIGURES["petroleum.bbl_per_tonne"] - 500_000)
     assert scenario.to_dict()["petroleum_cap"] == "300000 t/yr"
+
+
+def test_the_command_line_says_how_tonnes_became_barrels(capsys):
+    assert main(["run", "--petroleum-cap", "60000 t/yr", "--name", "tonnes"]) == 0
+    factor = FIGURES["petroleum.bbl_per_tonne"]
+    assert (
+        f"Note: tonnes: the refined petroleum cap of 60000 t/yr is read as {60000 * factor:,.0f} bbl/yr "
+        f"(petroleum.bbl_per_tonne = {factor:g} bbl/t)." in capsys.readouterr().out
+    )
+
+
+def test_path_chart_lines_are_dark_enough_to_see():
+    require("matplotlib")
+    from matplotlib.colors import to_rgb
+
+    frame = calc.run([calc.Scenario(name=f"s{index}", metals_share=index / 8) for index in range(8)])
+    (axes,) = calc.plot_path(frame).axes
+    for line in axes.get_lines()[:8]:
+        red, green, blue = to_rgb(line.get_color())
+        assert 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.85, line.get_label()  # no near-white line
 
 
 def test_short_variable_names_work_where_help_advertises_them(capsys):
