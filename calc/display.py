@@ -9,11 +9,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from calc.area import declare, shipped_areas
-from calc.engine import variables_of
+from calc.area import Area, declare, shipped_areas
 from calc.kinds import Variable
 from calc.tables import summary
-from calc.variables import NET, Catalogue
+from calc.variables import NET, Catalogue, catalogue
 
 SOURCE_LINE = "Baselines: Stangarone, KEI 2021, and the sources of each area; ranges: see assumptions"
 COMPARISON_HEADING = (
@@ -22,18 +21,21 @@ COMPARISON_HEADING = (
 )
 
 
-def described(frame: pd.DataFrame) -> Catalogue:
-    """The variable catalogue of the areas a frame was run with (recorded in it), else of the shipped areas."""
+def recorded_areas(frame: pd.DataFrame) -> tuple[Area, ...]:
+    """The areas a frame was run with (recorded in it), else the shipped areas."""
     recorded = frame.attrs.get("sanctions_relief", {}).get("areas")
-    areas = declare(recorded, "recorded areas") if isinstance(recorded, Mapping) else shipped_areas()
-    return variables_of(areas)
+    return declare(recorded, "recorded areas") if isinstance(recorded, Mapping) else shipped_areas()
+
+
+def described(frame: pd.DataFrame) -> Catalogue:
+    """The variable catalogue of the areas a frame was run with."""
+    return catalogue(recorded_areas(frame))
 
 
 def tonne_notes(frame: pd.DataFrame) -> list[str]:
     """A line for each fuel cap given in tonnes: the barrels it was read as, and the factor used."""
     record = frame.attrs.get("sanctions_relief", {})
-    recorded = record.get("areas")
-    areas = declare(recorded, "recorded areas") if isinstance(recorded, Mapping) else shipped_areas()
+    areas = recorded_areas(frame)
     factors = {row["name"]: row["value"] for row in record.get("assumptions", [])}
     notes = []
     for scenario in record.get("scenarios", []):

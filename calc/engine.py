@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -18,15 +17,9 @@ from calc.models import ramp
 from calc.models.balance import complete
 from calc.record import metadata
 from calc.scenario import Scenario, resolve
-from calc.variables import Catalogue, catalogue
+from calc.variables import catalogue
 
 ScenarioSpec = Scenario | str | Path | Sequence[Scenario | str | Path]
-
-
-@cache
-def variables_of(areas: tuple[Area, ...]) -> Catalogue:
-    """The variable catalogue of a set of areas (computed once per set)."""
-    return catalogue(areas)
 
 
 def roles(area: Area, p: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
@@ -56,7 +49,7 @@ def scenario_results(
         results = area.kind.evaluate(roles(area, p), levers[area.name], ramp_values, area.name)
         for template, variable in zip(area.kind.templates, area.variables, strict=True):
             values[variable.name] = results[template.key]
-    variables = variables_of(areas)
+    variables = catalogue(areas)
     complete(values, variables.sums, variables.differences, variables.shares, p)
     return values
 
@@ -84,7 +77,7 @@ def run(scenarios: ScenarioSpec, assumptions: Assumptions | str | Path | None = 
     chosen = resolve(scenarios)
     used = checked_assumptions(assumptions)
     p = used.central()
-    units = variables_of(used.areas).units()
+    units = catalogue(used.areas).units()
     blocks = []
     for scenario in chosen:
         results = scenario_results(scenario, p, used.areas)

@@ -28,10 +28,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from calc.assumptions import Assumptions
-from calc.engine import scenario_results, variables_of
+from calc.engine import scenario_results
 from calc.errors import InputError
 from calc.frame import COLUMNS, MODEL, REGION
 from calc.scenario import Scenario
+from calc.variables import catalogue
 
 TEXT_COLUMNS = ("model", "scenario", "region", "variable", "unit")
 #: Columns a Monte Carlo export adds before ``value``: a quantile level, or the index of a raw draw.
@@ -199,7 +200,7 @@ def _draw_tables(
     """Raw draws as arrow tables of at most ``DRAW_CHUNK`` draws each: for each draw, the sampled parameters
     (variables ``Assumption|<name>``, at the first year) and every result for every year."""
     sampled = [name for name, value in p.items() if np.ndim(value)]
-    units = variables_of(used.areas).units()
+    units = catalogue(used.areas).units()
     names = [f"Assumption|{name}" for name in sampled] + list(units)
     unit_texts = [used.specs[name].unit for name in sampled] + list(units.values())
     total = len(chosen) * math.ceil(n / DRAW_CHUNK)

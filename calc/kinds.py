@@ -160,6 +160,8 @@ class Kind:
     parents: Mapping[str, str] = field(default_factory=dict)
     #: Cap units the lever takes besides a share, each with the parameter that converts it (or "").
     cap_units: Mapping[str, str] = field(default_factory=dict)
+    #: Roles of which an area gives exactly one (two ways of stating the same quantity).
+    one_of: tuple[str, ...] = ()
 
     def lever_value(self, value: object, field: str) -> Lever:
         """The lever ``value`` as the formula takes it, or InputError naming ``field`` and what is accepted."""
@@ -316,6 +318,7 @@ IMPORT_BANS = Kind(
     accepted="a share from 0 to 1 of the ban lifted",
     templates=(template("spending", "Expenditure|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),),
     formula=_ban_formula,
+    one_of=("observed_imports", "pre_sanction_imports"),
 )
 
 KINDS: Mapping[str, Kind] = MappingProxyType(
@@ -324,8 +327,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
 
 
 def check_roles(kind: Kind, area: str, present: set[str]) -> None:
-    """Refuse an area whose parameters leave out a required role, or give both or neither of the import-ban
-    demand roles."""
+    """Refuse an area whose parameters leave out a required role, or give other than one of ``kind.one_of``."""
     missing = [
         role for role, spec in kind.roles.items() if spec.default is None and not spec.optional and role not in present
     ]
@@ -333,8 +335,6 @@ def check_roles(kind: Kind, area: str, present: set[str]) -> None:
         raise InputError(
             f"area {area!r} ({kind.name}): missing parameter(s) {', '.join(f'{area}.{role}' for role in missing)}"
         )
-    if kind is IMPORT_BANS and len(present & {"observed_imports", "pre_sanction_imports"}) != 1:
-        raise InputError(
-            f"area {area!r} (import bans): give exactly one of {area}.observed_imports (what the ban lets through) "
-            f"and {area}.pre_sanction_imports (demand before the ban)"
-        )
+    if kind.one_of and len(present & set(kind.one_of)) != 1:
+        choices = " and ".join(f"{area}.{role}" for role in kind.one_of)
+        raise InputError(f"area {area!r} ({kind.name}): give exactly one of {choices}")

@@ -19,13 +19,13 @@ from calc.area import Area
 from calc.assumptions import Assumptions
 from calc.charts import plot_fan, plot_path, plot_scenarios, plot_tornado, write_figure
 from calc.display import COMPARISON_HEADING, comparison, variable_of
-from calc.engine import ScenarioSpec, checked_assumptions, run, variables_of
+from calc.engine import ScenarioSpec, checked_assumptions, run
 from calc.errors import InputError
 from calc.export import atomic, target_path
 from calc.history import BOUNDS, history_check
 from calc.scenario import DEFAULT_SCENARIOS, first_eased, resolve
 from calc.uncertainty import montecarlo, tornado
-from calc.variables import NET, full_name
+from calc.variables import NET, catalogue, full_name
 
 STYLE = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -167,7 +167,7 @@ def report(
     path = target_path(path, (".html", ".htm"))
     chosen = resolve(list(DEFAULT_SCENARIOS) if scenarios is None else scenarios)
     used = checked_assumptions(assumptions)
-    known = variables_of(used.areas).variables
+    known = catalogue(used.areas).variables
     variable = full_name(variable)
     if variable not in known:
         raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(known)}")

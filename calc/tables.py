@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
@@ -15,19 +17,27 @@ CURRENCY = ureg.Unit("USD").dimensionality
 PER_TIME = ureg.Unit("1/yr").dimensionality
 
 
+@cache
 def is_flow(unit: str) -> bool:
     """A quantity per unit of time (USD/yr, bbl/yr, t/yr), which adds up over years."""
     dimensions = ureg.Unit(unit).dimensionality
     return dimensions.get("[time]", 0) == PER_TIME["[time]"]
 
 
+@cache
 def is_money(unit: str) -> bool:
     return ureg.Unit(unit).dimensionality.get("[currency]", 0) == CURRENCY["[currency]"]
 
 
+def percent_of(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``numerator`` as a share (per cent) of ``denominator``, element by element; NaN where that is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator != 0, 100.0 * numerator / denominator, np.nan)
+
+
 def _checked(frame: object, what: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame) or any(column not in frame.columns for column in COLUMNS):
-        missing = [c for c in COLUMNS if not isinstance(frame, pd.DataFrame) or c not in frame.columns]
+    missing = [c for c in COLUMNS if c not in frame.columns] if isinstance(frame, pd.DataFrame) else list(COLUMNS)
+    if missing:
         raise InputError(f"{what}: the frame lacks column(s) {', '.join(missing)}; pass a frame from calc.run")
     return frame
 
@@ -93,9 +103,7 @@ def compare(frame: pd.DataFrame, reference: str) -> pd.DataFrame:
     flows = frame[frame["unit"] != "%"]
     base = flows[flows["scenario"] == reference].set_index(["variable", "year"])["value"]
     keyed = flows.set_index(["variable", "year"]).index
-    denominator = base.reindex(keyed).to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shares = np.where(denominator != 0, 100.0 * flows["value"].to_numpy() / denominator, np.nan)
+    shares = percent_of(flows["value"].to_numpy(), base.reindex(keyed).to_numpy())
     result = flows.assign(unit="%", value=shares).reset_index(drop=True)
     result.attrs["sanctions_relief"] = {**frame.attrs.get("sanctions_relief", {}), "relative_to": reference}
     return result

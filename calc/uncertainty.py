@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from calc.assumptions import Assumptions
-from calc.engine import ScenarioSpec, checked_assumptions, scenario_results, variables_of
+from calc.engine import ScenarioSpec, checked_assumptions, scenario_results
 from calc.errors import InputError
 from calc.export import Progress, target_path, write_draws
 from calc.frame import long_frame
@@ -24,7 +24,8 @@ from calc.kinds import STATUS_QUO
 from calc.models import ramp
 from calc.record import metadata
 from calc.scenario import Scenario, resolve
-from calc.variables import NET, full_name
+from calc.tables import percent_of
+from calc.variables import NET, catalogue, full_name
 
 SAMPLERS = ("random", "lhs")
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
@@ -105,7 +106,7 @@ def montecarlo(
     seed = _seed(seed)
     draws_path = None if draws_out is None else target_path(draws_out)
     p = sample(used, n, seed, sampler)
-    units = variables_of(used.areas).units()
+    units = catalogue(used.areas).units()
     reference = None if relative_to is None else _reference(chosen, relative_to, p, used)
     if reference is not None:
         units = {variable: "%" for variable, unit in units.items() if unit != "%"}
@@ -156,9 +157,7 @@ def _shares(
     shares = {}
     for variable in units:
         numerator = np.broadcast_to(results[variable], (n, horizon))
-        denominator = np.broadcast_to(reference[variable], (n, horizon))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shares[variable] = np.where(denominator != 0, 100.0 * numerator / denominator, np.nan)
+        shares[variable] = percent_of(numerator, np.broadcast_to(reference[variable], (n, horizon)))
     return shares
 
 
@@ -175,7 +174,7 @@ def _draw_count(n: object, assumptions: Assumptions) -> int:
     n = int(n)
     if not 1 <= n <= MAX_DRAWS:
         raise InputError(f"n: {n} draws is out of range; accepted: 1 to {MAX_DRAWS:,}")
-    needed = n * (2 * len(assumptions) + 3 * len(variables_of(assumptions.areas).variables)) * 8
+    needed = n * (2 * len(assumptions) + 3 * len(catalogue(assumptions.areas).variables)) * 8
     available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     if needed > available // 2:
         raise InputError(
@@ -239,7 +238,7 @@ def tornado(
             "result_at_low": result[1 + index],
             "result_at_high": result[1 + count + index],
             "result_central": result[0],
-            "result_unit": variables_of(used.areas).variables[variable].unit,
+            "result_unit": catalogue(used.areas).variables[variable].unit,
             "swing": abs(result[1 + count + index] - result[1 + index]),
         }
         for index, name in enumerate(names)
@@ -298,7 +297,7 @@ def _sensitivity_inputs(
             f"scenario: {chosen[0].name!r} eases nothing, so every result is zero whatever the assumptions; "
             "name a scenario that eases something"
         )
-    known = variables_of(used.areas).variables
+    known = catalogue(used.areas).variables
     variable = full_name(variable)
     if variable not in known:
         raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(known)}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from types import MappingProxyType
 
 from calc.area import Area, shipped_areas
@@ -51,8 +52,9 @@ class Catalogue:
         return {name: variable.unit for name, variable in self.variables.items()}
 
 
+@cache
 def catalogue(areas: tuple[Area, ...]) -> Catalogue:
-    """The variables of ``areas`` with their parents, the net balance and the shares."""
+    """The variables of ``areas`` with their parents, the net balance and the shares (built once per set)."""
     own = [variable for area in areas for variable in area.variables]
     labels = PARENT_LABELS | {name: label for area in areas for name, label in area.kind.parents.items()}
     parents: dict[str, list[str]] = {REVENUE: [], EXPENDITURE: []}

@@ -8,8 +8,8 @@ from test_engine import CORE
 
 import calc
 from calc.cli import main
-from calc.engine import variables_of
 from calc.history import BOUNDS
+from calc.variables import catalogue
 
 from conftest import FIGURES
 
@@ -116,14 +116,14 @@ def test_a_broken_hierarchy_is_caught():
 
 
 def test_variables_describe_themselves():
-    catalogue = variables_of(calc.load_assumptions().areas)
-    for name, variable in catalogue.variables.items():
+    known = catalogue(calc.load_assumptions().areas)
+    for name, variable in known.variables.items():
         assert calc.ureg.Unit(variable.unit) is not None and variable.label and variable.group, name
-    assert catalogue.variables["Revenue|Coal Exports"].sign == 1
-    assert catalogue.variables["Expenditure|Capital Goods Imports"].sign == -1
-    assert catalogue.variables["Fuel|Crude Oil|Net Additional Supply"].sign == 0
-    assert catalogue.variables["Revenue|Metal Exports"].heading == "Metal export revenue (USD M/yr)"
-    assert list(catalogue.variables)[:6] == CORE  # the article's six first
+    assert known.variables["Revenue|Coal Exports"].sign == 1
+    assert known.variables["Expenditure|Capital Goods Imports"].sign == -1
+    assert known.variables["Fuel|Crude Oil|Net Additional Supply"].sign == 0
+    assert known.variables["Revenue|Metal Exports"].heading == "Metal export revenue (USD M/yr)"
+    assert list(known.variables)[:6] == CORE  # the article's six first
 
 
 def test_areas_lists_every_measure():

@@ -351,7 +351,7 @@ def test_effects_are_monotone_and_the_hierarchy_holds(shipped_set, changes, shar
     ]
     frame = calc.run(scenarios, assumptions=assumptions)
     a, b = (frame[frame["scenario"] == name].set_index(["variable", "year"])["value"] for name in "ab")
-    catalogue = calc.engine.variables_of(assumptions.areas)
+    catalogue = calc.variables.catalogue(assumptions.areas)
     for variable in catalogue.variables.values():
         if variable.area and variable.group in ("money", "fuel") and variable.name in a:
             assert (a[variable.name] <= b[variable.name] + 1e-9 * (1 + abs(b[variable.name]))).all() or (
