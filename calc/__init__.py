@@ -30,6 +30,8 @@ _PUBLIC = {
     "montecarlo": "calc.uncertainty",
     "tornado": "calc.uncertainty",
     "sobol": "calc.uncertainty",
+    "solve": "calc.goal",
+    "discover": "calc.discovery",
     "export_csv": "calc.export",
     "read_csv": "calc.export",
     "rerun": "calc.replay",
@@ -37,6 +39,7 @@ _PUBLIC = {
     "plot_path": "calc.charts",
     "plot_fan": "calc.charts",
     "plot_tornado": "calc.charts",
+    "plot_discovery": "calc.charts",
     "save_figure": "calc.charts",
     "report": "calc.report",
 }

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from calc import __version__
-from calc.display import SOURCE_LINE, described, variable_of
+from calc.display import SOURCE_LINE, condition_text, described, variable_of
 from calc.errors import InputError
 from calc.export import atomic, target_path
 from calc.variables import NET
@@ -320,10 +320,74 @@ def plot_tornado(table: pd.DataFrame, variable: str = NET, top: int = 10) -> Fig
 
 
 def _parameter_label(name: str, unit: str) -> str:
-    """ "metals.pre_sanction_exports", "USD/yr" as "metals: pre-sanction exports (USD/yr)"."""
+    """ "metals.pre_sanction_exports", "USD/yr" as "metals: pre-sanction exports (USD/yr)"; a share or a ratio
+    (dimensionless) shows no unit."""
     area, _, role = name.partition(".")
     words = role.replace("pre_sanction", "pre-sanction").replace("_", " ")
-    return f"{area.replace('_', ' ')}: {words} ({'share' if unit == 'dimensionless' else unit})"
+    return f"{area.replace('_', ' ')}: {words}" + ("" if unit == "dimensionless" else f" ({unit})")
+
+
+def _range_label(low: float, high: float, unit: str) -> str:
+    """A parameter's range as text: money in millions, other values to three or four figures."""
+    if unit == "USD/yr":
+        return f"{low / 1e6:,.0f} to {high / 1e6:,.0f} M"
+    return f"{low:,.3g} to {high:,.3g}"
+
+
+def plot_discovery(frame: pd.DataFrame, box: int = 1) -> Figure:
+    """Scenario discovery from ``calc.discover``: the peeling trajectory of ``box`` (coverage against density,
+    the reported step ringed) and the box's ranges, each as the share of its parameter's sampled range kept."""
+    _checked(frame, ("box", "parameter", "low", "high", "sampled_low", "sampled_high", "restricted"), "plot_discovery")
+    record = frame.attrs.get("sanctions_relief", {}).get("discover")
+    if not record:
+        raise InputError("plot_discovery: expected a frame from calc.discover (it records its trajectory)")
+    if box not in set(frame["box"]):
+        raise InputError(f"box: {box!r} is not among the boxes found; accepted: {sorted(set(frame['box']))}")
+    steps = pd.DataFrame(record["trajectory"])
+    steps = steps[steps["box"] == box]
+    rows = frame[(frame["box"] == box) & frame["restricted"]].iloc[::-1]
+    title = f"Where {condition_text(frame)}: box {box}"
+    figure, (path, ranges) = _figure(11, max(4.2, 0.45 * len(rows) + 2.2), title, ncols=2)
+    points = path.scatter(
+        100 * steps["coverage"],
+        100 * steps["density"],
+        c=steps["restricted_dimensions"],
+        cmap="viridis",
+        s=18,
+        edgecolor="none",
+    )
+    figure.colorbar(points, ax=path, label="parameters restricted")
+    chosen = steps[steps["chosen"]]
+    path.scatter(100 * chosen["coverage"], 100 * chosen["density"], s=160, facecolor="none", edgecolor="black")
+    path.annotate(
+        "box reported",
+        (100 * chosen["coverage"].iloc[0], 100 * chosen["density"].iloc[0]),
+        xytext=(8, -14),
+        textcoords="offset points",
+        fontsize=8,
+    )
+    path.axhline(100 * record["min_density"], color="0.5", linestyle="--", linewidth=0.8)
+    path.set_xlabel("coverage (% of draws where it holds that the box holds)")
+    path.set_ylabel("density (% of the box's draws where it holds)")
+    path.set_title("Peeling trajectory", fontsize=10)
+    path.grid(color="0.9")
+    width = (rows["sampled_high"] - rows["sampled_low"]).to_numpy()
+    start = (rows["low"] - rows["sampled_low"]).to_numpy() / width
+    end = (rows["high"] - rows["sampled_low"]).to_numpy() / width
+    positions = np.arange(len(rows))
+    ranges.barh(positions, np.ones(len(rows)), color="0.9", edgecolor="0.6", label="sampled range")
+    ranges.barh(positions, end - start, left=start, color=PALETTE[0], label="box")
+    for position, (low, high, unit) in enumerate(zip(rows["low"], rows["high"], rows["unit"], strict=True)):
+        ranges.text(1.02, position, _range_label(low, high, unit), va="center", fontsize=8)
+    ranges.set_yticks(
+        positions, [_parameter_label(name, unit) for name, unit in zip(rows["parameter"], rows["unit"], strict=True)]
+    )
+    ranges.set_xlim(0, 1.5)
+    ranges.set_xticks([0, 0.5, 1], ["sampled low", "", "sampled high"])
+    ranges.set_title("Ranges the box keeps", fontsize=10)
+    ranges.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2)
+    _source(figure, f"; PRIM over {record['n']:,} draws, seed {record['seed']}")
+    return figure
 
 
 CHARTS = {"scenarios": plot_scenarios, "path": plot_path, "fan": plot_fan, "tornado": plot_tornado}

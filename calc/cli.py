@@ -110,6 +110,42 @@ def _parser() -> argparse.ArgumentParser:
     sensitivity.add_argument("--seed", default="1", metavar="S", help="seed for --sobol (default 1)")
     sensitivity.add_argument("--out", metavar="PATH.csv", help="write the tornado table here instead of printing it")
 
+    solve = _scenario_command(
+        commands,
+        "solve",
+        _solve,
+        help="the lever value at which a result reaches a target (goal seeking)",
+        description="Goal seeking: move one lever of one scenario (its other levers as they are) until a result "
+        "reaches a target, e.g. --lever petroleum_cap --variable 'Fuel|Refined Petroleum|Net Additional Supply' "
+        "--target '1000000 bbl/yr'.",
+    )
+    solve.add_argument(
+        "--lever", required=True, help="metals_share, petroleum_cap, luxury_share, or an area's name (coal, ...)"
+    )
+    solve.add_argument("--variable", required=True, help="result variable ('net', 'revenue', 'spending' or a name)")
+    solve.add_argument("--target", required=True, metavar="QUANTITY", help="e.g. '110e6 USD/yr' (units required)")
+    solve.add_argument("--year", metavar="YEAR", help="year (default: the last year of the horizon)")
+
+    discover = _scenario_command(
+        commands,
+        "discover",
+        _discover,
+        help="under which assumptions a condition holds (scenario discovery with PRIM; needs [discover])",
+        description="Scenario discovery: draw every assumption across its range, mark the draws where the "
+        "condition holds, and let PRIM find the boxes of assumption ranges where it mostly holds.",
+    )
+    discover.add_argument("--condition", required=True, metavar="'> QUANTITY'", help="e.g. '> 500e6 USD/yr'")
+    discover.add_argument("--variable", default=NET, help=f"result variable (default: '{NET}')")
+    discover.add_argument(
+        "--year", metavar="YEAR|total", help="year (default: the last of the horizon), or 'total' over the horizon"
+    )
+    discover.add_argument("--min-density", default="0.8", metavar="0..1", help="density a box must reach (0.8)")
+    discover.add_argument("--boxes", default="1", metavar="N", help="boxes to look for, one after another (1)")
+    _draw_options(discover, "sampling")
+    discover.add_argument("--trajectory", action="store_true", help="also print each box's peeling trajectory")
+    discover.add_argument("--chart", metavar="FILE.png|svg", help="also draw the trajectory and box ranges here")
+    discover.add_argument("--out", metavar="PATH.csv", help="write the boxes here (and PATH.datapackage.json)")
+
     chart = _scenario_command(
         commands,
         "chart",
@@ -133,6 +169,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--out", default="report.html", metavar="FILE.html", help="default: report.html")
     report.add_argument("--variable", default=NET, help="variable for the path, fan and tornado")
+    report.add_argument(
+        "--discover", metavar="'> QUANTITY'", help="add scenario discovery for this condition on the variable"
+    )
     _draw_options(report, "Monte Carlo")
 
     presets = commands.add_parser("presets", help="list the preset scenarios", description="List the presets.")
@@ -396,6 +435,69 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one(args: argparse.Namespace, command: str):
+    scenarios = _scenarios(args)
+    if len(scenarios) != 1:
+        raise InputError(f"SCENARIO: {command} takes exactly one scenario")
+    return scenarios[0]
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from calc.goal import solve
+
+    scenario = _one(args, "solve")
+    year = None if args.year is None else _int(args.year, "--year")
+    value = solve(scenario, args.lever, args.variable, args.target, year=year, assumptions=_load_assumptions(args))
+    shown = f"{value:.6g}" if isinstance(value, float) else f"{value.magnitude:,.0f} bbl/yr"
+    print(f"{args.lever} = {shown}")
+    print(
+        f"reaches {args.variable} = {args.target} in {scenario.years[scenario.year_index(year)]} "
+        f"({scenario.name}, its other levers as they are)"
+    )
+    return 0
+
+
+def _discover(args: argparse.Namespace) -> int:
+    from calc.discovery import TOTAL, discover, trajectory
+    from calc.display import box_heading, box_table, condition_text
+
+    year = args.year if args.year in (None, TOTAL) else _int(args.year, "--year")
+    scenario = _one(args, "discover")
+    boxes = discover(
+        scenario,
+        args.variable,
+        args.condition,
+        n=_int(args.draws, "--draws"),
+        seed=_int(args.seed, "--seed"),
+        assumptions=_load_assumptions(args),
+        year=year,
+        min_density=_float(args.min_density, "--min-density"),
+        max_boxes=_int(args.boxes, "--boxes"),
+    )
+    record = boxes.attrs["sanctions_relief"]["discover"]
+    print(
+        f"{scenario.name}: {condition_text(boxes)} holds in {record['holds']:,} of {record['n']:,} draws "
+        f"({100 * record['holds'] / record['n']:.1f} %); PRIM searched the {len(record['searched'])} assumptions "
+        "that move the result"
+    )
+    steps = trajectory(boxes)
+    for box in sorted(set(boxes["box"])):
+        print(f"\n{box_heading(boxes, box)}")
+        print(box_table(boxes, box).to_string(index=False))
+        if args.trajectory:
+            print(steps[steps["box"] == box].round(4).to_string(index=False))
+    if args.chart:
+        from calc import charts
+
+        charts.figure_path(args.chart)
+        print(f"wrote {charts.save_figure(charts.plot_discovery(boxes), args.chart)}")
+    if args.out:
+        from calc.export import export_csv
+
+        print(f"wrote {len(boxes)} rows to {export_csv(boxes, args.out)}")
+    return 0
+
+
 def _chart(args: argparse.Namespace) -> int:
     from calc import charts
 
@@ -434,6 +536,7 @@ def _report(args: argparse.Namespace) -> int:
         n=_int(args.draws, "--draws"),
         seed=_int(args.seed, "--seed"),
         variable=args.variable,
+        discover=args.discover,
     )
     print(f"wrote {written}")
     return 0
@@ -458,7 +561,7 @@ def _float(text: str, option: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise InputError(f"{option}: expected numbers separated by commas, got {text!r}") from None
+        raise InputError(f"{option}: expected a number, got {text!r}") from None
 
 
 def _progress(task: str):

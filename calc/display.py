@@ -135,3 +135,44 @@ def montecarlo_heading(frame: pd.DataFrame) -> str:
         f"Monte Carlo: {record.get('n', 0):,} draws ({record.get('sampler', '?')}, seed {record.get('seed', '?')}); "
         "quantiles of the effect in the last year shown."
     )
+
+
+def condition_text(boxes: pd.DataFrame) -> str:
+    """The condition of a ``calc.discover`` frame in words: "net hard currency > 150.0 USD M/yr in 2036"."""
+    record = boxes.attrs["sanctions_relief"]["discover"]
+    variable = variable_of(boxes.iloc[:0].assign(variable=[], unit=[]), record["variable"])
+    total = record["year"] == "total"
+    unit = variable.display_unit.removesuffix("/yr") if total else variable.display_unit
+    when = "summed over the horizon" if total else f"in {record['year']}"
+    return f"{variable.label.lower()} {record['comparison']} {variable.shown(record['threshold'])} {unit} {when}"
+
+
+def box_table(boxes: pd.DataFrame, box: int) -> pd.DataFrame:
+    """The ranges box ``box`` of a ``calc.discover`` frame narrows, as text cells, beside the sampled ranges."""
+    rows = boxes[(boxes["box"] == box) & boxes["restricted"]]
+    return pd.DataFrame(
+        {
+            "parameter": rows["parameter"],
+            "box low": [f"{value:,.4g}" for value in rows["low"]],
+            "box high": [f"{value:,.4g}" for value in rows["high"]],
+            "sampled low": [f"{value:,.4g}" for value in rows["sampled_low"]],
+            "sampled high": [f"{value:,.4g}" for value in rows["sampled_high"]],
+            "unit": rows["unit"],
+        }
+    )
+
+
+def box_heading(boxes: pd.DataFrame, box: int) -> str:
+    """ "Box 1: coverage 48.8 %, density 80.6 %, mass 22.5 %", and a warning when the box is not dense."""
+    first = boxes[boxes["box"] == box].iloc[0]
+    wanted = boxes.attrs["sanctions_relief"]["discover"]["min_density"]
+    short = (
+        f" (no box reaches the density asked for, {100 * wanted:g} %: the condition is too rare or too scattered "
+        "for a box to single it out)"
+        if first["density"] < wanted
+        else ""
+    )
+    return (
+        f"Box {box}: coverage {100 * first['coverage']:.1f} %, density {100 * first['density']:.1f} %, "
+        f"mass {100 * first['mass']:.1f} %{short}"
+    )

@@ -35,15 +35,20 @@ def roles(area: Area, p: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
 
 
 def scenario_results(
-    scenario: Scenario, p: Mapping[str, ArrayLike], areas: tuple[Area, ...], ramp_values: np.ndarray | None = None
+    scenario: Scenario,
+    p: Mapping[str, ArrayLike],
+    areas: tuple[Area, ...],
+    ramp_values: np.ndarray | None = None,
+    levers: Mapping[str, ArrayLike] | None = None,
 ) -> dict[str, np.ndarray]:
     """Every variable for one scenario: arrays over years (or draws x years when ``p`` holds columns of draws).
 
-    ``ramp_values`` replaces the scenario's yearly ramp, e.g. by only its distinct values.
+    ``ramp_values`` replaces the scenario's yearly ramp, e.g. by only its distinct values. ``levers`` replaces
+    some areas' levers (by area name), e.g. by a column of trial values when seeking a goal.
     """
     if ramp_values is None:
         ramp_values = ramp(scenario.horizon, scenario.ramp_years)
-    levers = scenario.levers(areas)
+    levers = scenario.levers(areas) | dict(levers or {})
     values: dict[str, np.ndarray] = {}
     for area in areas:
         results = area.kind.evaluate(roles(area, p), levers[area.name], ramp_values, area.name)

@@ -220,7 +220,7 @@ def _export_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: 
 def _capped_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
     if lever is None:
         new_cap = q["pre_sanction_imports"]
-    elif lever == STATUS_QUO:
+    elif isinstance(lever, str):  # STATUS_QUO, the only text a lever keeps
         new_cap = q["legal_cap"]
     elif isinstance(lever, Cap):  # tonnes, converted with the area's barrels per tonne
         new_cap = lever.amount * np.asarray(q["bbl_per_tonne"])

@@ -17,8 +17,9 @@ import pandas as pd
 from calc import __version__
 from calc.area import Area
 from calc.assumptions import Assumptions
-from calc.charts import plot_fan, plot_path, plot_scenarios, plot_tornado, write_figure
-from calc.display import COMPARISON_HEADING, comparison, variable_of
+from calc.charts import plot_discovery, plot_fan, plot_path, plot_scenarios, plot_tornado, write_figure
+from calc.discovery import discover as discover_boxes
+from calc.display import COMPARISON_HEADING, box_heading, box_table, comparison, condition_text, variable_of
 from calc.engine import ScenarioSpec, checked_assumptions, run
 from calc.errors import InputError
 from calc.export import atomic, target_path
@@ -154,6 +155,24 @@ def _assumption_rows(assumptions: Assumptions) -> str:
     return f'<div class="scroll"><table><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
+def _discovery(boxes: pd.DataFrame, scenario: str) -> str:
+    """The section on where a condition holds: each box's ranges, coverage and density, and the chart."""
+    record = boxes.attrs["sanctions_relief"]["discover"]
+    rows = "".join(
+        f"<h3>{escape(box_heading(boxes, box))}</h3>{_table(box_table(boxes, box), index=False)}"
+        for box in sorted(set(boxes["box"]))
+    )
+    return f"""
+<h2>When is {escape(condition_text(boxes))}?</h2>
+<p>Scenario discovery for <strong>{escape(scenario)}</strong>: of {record["n"]:,} joint draws of the assumptions,
+the condition holds in {record["holds"]:,} ({100 * record["holds"] / record["n"]:.1f} %). PRIM peels the assumption
+ranges down to boxes where it mostly holds. Coverage is the share of those draws inside the box; density, the share
+of the box's draws where it holds; mass, the box's share of all draws. Only the ranges a box narrows are listed.</p>
+{rows}
+{_image(plot_discovery(boxes), "Scenario discovery: peeling trajectory and box ranges")}
+"""
+
+
 def report(
     scenarios: ScenarioSpec | None = None,
     path: str | Path = "report.html",
@@ -161,9 +180,11 @@ def report(
     n: int = 10_000,
     seed: int = 1,
     variable: str = NET,
+    discover: str | None = None,
 ) -> Path:
     """Write the report for ``scenarios`` (by default those ``sanctions-relief run`` shows) to ``path`` and
-    return the path."""
+    return the path. ``discover``, a condition on ``variable`` such as ``"> 500e6 USD/yr"``, adds a section on
+    the assumptions under which it holds for the first scenario that eases something (``calc.discover``)."""
     path = target_path(path, (".html", ".htm"))
     chosen = resolve(list(DEFAULT_SCENARIOS) if scenarios is None else scenarios)
     used = checked_assumptions(assumptions)
@@ -176,6 +197,7 @@ def report(
     uncertain = montecarlo(chosen, n=n, seed=seed, assumptions=used)
     focus = first_eased(chosen)
     sensitivity = tornado(focus, variable, assumptions=used)
+    boxes = None if discover is None else discover_boxes(focus, variable, discover, n=n, seed=seed, assumptions=used)
     record = uncertain.attrs["sanctions_relief"]["montecarlo"]
     years = [parameter.year for parameter in used.values()]
     generated = datetime.date.today().isoformat()
@@ -206,6 +228,7 @@ seed {record["seed"]}); the band shows the {100 * min(record["quantiles"]):g}th 
 <p>Which assumptions move {escape(label.lower())} most for <strong>{escape(focus.name)}</strong>:
 each alone at the low and the high end of its range, the others central.</p>
 {_image(plot_tornado(sensitivity, variable), "Sensitivity tornado for " + focus.name)}
+{"" if boxes is None else _discovery(boxes, focus.name)}
 
 <h2>How the numbers are made</h2>
 {FORMULAS}

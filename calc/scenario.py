@@ -67,6 +67,16 @@ class Scenario:
     def years(self) -> range:
         return range(self.start_year, self.start_year + self.horizon)
 
+    def year_index(self, year: int | None) -> int:
+        """The position of ``year`` in the horizon; None is the last year (the steady state)."""
+        if year is None:
+            return self.horizon - 1
+        if isinstance(year, bool) or year not in self.years:
+            raise InputError(
+                f"year: {year!r} is outside scenario {self.name!r}; accepted: {self.years[0]} to {self.years[-1]}"
+            )
+        return self.years.index(year)
+
     def levers(self, areas: Sequence[Area]) -> dict[str, Lever]:
         """Every area's lever, by area name, checked against ``areas`` (those of the assumptions it runs with);
         an area the scenario does not mention keeps the status quo."""

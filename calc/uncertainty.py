@@ -99,11 +99,11 @@ def montecarlo(
     """
     chosen = resolve(scenarios)
     used = checked_assumptions(assumptions)
-    n = _draw_count(n, used)
+    n = draw_count(n, used)
     levels = _quantile_levels(quantiles)
     if sampler not in SAMPLERS:
         raise InputError(f"sampler: {sampler!r} is not known; accepted: {', '.join(SAMPLERS)}")
-    seed = _seed(seed)
+    seed = checked_seed(seed)
     draws_path = None if draws_out is None else target_path(draws_out)
     p = sample(used, n, seed, sampler)
     units = catalogue(used.areas).units()
@@ -168,7 +168,7 @@ def _quantiles(result: np.ndarray, n: int, levels: np.ndarray) -> np.ndarray:
     return np.quantile(result, levels, axis=0)
 
 
-def _draw_count(n: object, assumptions: Assumptions) -> int:
+def draw_count(n: object, assumptions: Assumptions) -> int:
     if isinstance(n, bool) or not isinstance(n, Integral | Real) or not float(n).is_integer():
         raise InputError(f"n: expected a whole number of draws, got {n!r}")
     n = int(n)
@@ -197,7 +197,7 @@ def _quantile_levels(quantiles: object) -> np.ndarray:
     return np.asarray(levels)
 
 
-def _seed(seed: object) -> int:
+def checked_seed(seed: object) -> int:
     if seed is None:
         return int(np.random.SeedSequence().entropy % 2**63)
     if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= int(seed) < 2**63:
@@ -217,7 +217,7 @@ def tornado(
     (in its own unit), the result at each end and at the central values, and ``swing`` = |high end - low end|.
     ``year`` defaults to the last year of the horizon (the steady state).
     """
-    chosen, used, variable, column = _sensitivity_inputs(scenario, variable, year, assumptions)
+    chosen, used, variable, column = analysis_inputs(scenario, variable, year, assumptions)
     names = sampled_names(used)
     ranges = used.ranges()
     p: dict[str, float | np.ndarray] = used.central()
@@ -264,11 +264,12 @@ def sobol(
         from SALib.sample import sobol as sampler
     except ImportError:
         raise InputError("Sobol indices need SALib: pip install 'sanctions-relief[uncertainty]'") from None
-    chosen, used, variable, column = _sensitivity_inputs(scenario, variable, year, assumptions)
-    n = _draw_count(n, used)
+    chosen, used, variable, column = analysis_inputs(scenario, variable, year, assumptions)
+    n = draw_count(n, used)
     names = sampled_names(used)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
-    uniforms = sampler.sample(problem, n, calc_second_order=False, seed=_seed(seed))
+    seed = checked_seed(seed)
+    uniforms = sampler.sample(problem, n, calc_second_order=False, seed=seed)
     ranges = used.ranges()
     p: dict[str, float | np.ndarray] = used.central()
     for index, name in enumerate(names):
@@ -277,12 +278,12 @@ def sobol(
     if np.ptp(result) == 0:
         indices = dict.fromkeys(("S1", "S1_conf", "ST", "ST_conf"), np.zeros(len(names)))
     else:
-        indices = analyze.analyze(problem, np.ascontiguousarray(result), calc_second_order=False, seed=_seed(seed))
+        indices = analyze.analyze(problem, np.ascontiguousarray(result), calc_second_order=False, seed=seed)
     frame = pd.DataFrame({"parameter": names} | {key: indices[key] for key in ("S1", "S1_conf", "ST", "ST_conf")})
     return frame.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def _sensitivity_inputs(
+def analysis_inputs(
     scenario: Scenario | str, variable: str, year: int | None, assumptions: Assumptions | str | Path | None
 ) -> tuple[Scenario, Assumptions, str, int]:
     """The one scenario, the assumption set, the variable's full name and the year's column for a sensitivity
@@ -301,7 +302,7 @@ def _sensitivity_inputs(
     variable = full_name(variable)
     if variable not in known:
         raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(known)}")
-    return chosen[0], used, variable, _year_column(chosen[0], year)
+    return chosen[0], used, variable, chosen[0].year_index(year)
 
 
 def _result_in_year(
@@ -310,14 +311,3 @@ def _result_in_year(
     """``variable`` for each of ``rows`` parameter sets in ``p``, in one year of the horizon."""
     results = scenario_results(scenario, p, used.areas)
     return np.broadcast_to(results[variable], (rows, scenario.horizon))[:, column]
-
-
-def _year_column(scenario: Scenario, year: int | None) -> int:
-    if year is None:
-        return scenario.horizon - 1
-    if year not in scenario.years:
-        raise InputError(
-            f"year: {year!r} is outside scenario {scenario.name!r}; "
-            f"accepted: {scenario.years[0]} to {scenario.years[-1]}"
-        )
-    return scenario.years.index(year)

@@ -157,6 +157,17 @@ def quantity_unit(value: object, field: str) -> pint.Unit | None:
     return parse_unit(match.group(2), field)
 
 
+def parse_with_unit(value: object, unit: str, field: str) -> float:
+    """``parse_quantity``, but a bare number is refused: where a slip of units costs a factor of a million (a
+    target in USD/yr), the unit must be written. A share (``unit`` dimensionless or %) may stay bare."""
+    bare = isinstance(value, Real) or (
+        isinstance(value, str) and (match := NUMBER_AND_UNIT.fullmatch(value)) and not match.group(2)
+    )
+    if bare and unit not in ("dimensionless", "%"):
+        raise InputError(f"{field}: {value!r} has no unit; give one, e.g. '{value} {unit}'")
+    return parse_quantity(value, unit, field)
+
+
 def parse_unit(text: str, field: str) -> pint.Unit:
     """A unit expression (no number) of the registry, or InputError naming ``field``. Oil-trade spellings are
     read as the trade means them (``b/d``, ``bpd``, ``kb/d``: barrels a day; ``m3``: cubic metres); ``Mbbl`` and

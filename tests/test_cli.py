@@ -171,7 +171,7 @@ def test_sensitivity_prints_a_tornado(capsys):
             ["montecarlo", "article-demands", "-n", "lots"],
             "--draws: expected a whole number (such as 10000, 1e6 or 1_000_000), got 'lots'",
         ),
-        (["montecarlo", "article-demands", "--quantiles", "0.1,x"], "--quantiles: expected numbers"),
+        (["montecarlo", "article-demands", "--quantiles", "0.1,x"], "--quantiles: expected a number"),
         (["montecarlo", "article-demands", "-n", "0"], "n: 0 draws is out of range"),
         (["sensitivity", "article-demands", "hanoi-2019"], "sensitivity takes exactly one scenario"),
         (["sensitivity", "article-demands", "--variable", "Nett"], "variable: 'Nett' is not known"),

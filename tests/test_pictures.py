@@ -91,7 +91,7 @@ def test_tornado_chart_orders_by_swing():
     table = calc.tornado("metals-only", "Revenue|Metal Exports")
     (axes,) = calc.plot_tornado(table, "Revenue|Metal Exports").axes
     labels = [tick.get_text() for tick in axes.get_yticklabels()]
-    assert labels[-1] == "metals: pre-sanction exports (USD/yr)" and labels[-2] == "metals: price index (share)"
+    assert labels[-1] == "metals: pre-sanction exports (USD/yr)" and labels[-2] == "metals: price index"
     assert axes.get_figure().get_suptitle() == "What moves metal export revenue most: metals-only"
     with pytest.raises(calc.InputError, match="'status-quo' eases nothing"):
         calc.tornado("status-quo")

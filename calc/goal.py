@@ -1,0 +1,102 @@
+"""Goal seeking: the lever value at which a result reaches a target ("what cap gives 1 M bbl/yr more fuel?").
+
+Every model is monotone in its area's lever (README, "The model"), so the target is bracketed by the results at
+the two ends of the lever's range, and scipy's ``brentq`` finds the lever value between them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pint
+
+from calc.area import Area
+from calc.assumptions import Assumptions
+from calc.engine import checked_assumptions, scenario_results
+from calc.errors import InputError
+from calc.scenario import Scenario, resolve
+from calc.units import parse_with_unit, ureg
+from calc.variables import catalogue, full_name
+
+
+def lever_area(name: str, areas: tuple[Area, ...]) -> Area:
+    """The area a lever name moves: an area's keyword (``metals_share``) or its name (``coal``)."""
+    for area in areas:
+        if name in (area.name, area.keyword):
+            return area
+    accepted = [area.keyword or area.name for area in areas]
+    raise InputError(f"lever: {name!r} is not known; accepted: {', '.join(accepted)}")
+
+
+def lever_range(area: Area, p: dict) -> tuple[float, float]:
+    """The lever's range in its own unit: a share from 0 to 1; a cap (bbl/yr) from 0 to the larger of the
+    status-quo cap and the pre-sanction imports (above both, a higher cap changes nothing)."""
+    if area.kind.lever == "share":
+        return 0.0, 1.0
+    return 0.0, float(max(p[f"{area.name}.legal_cap"], p[f"{area.name}.pre_sanction_imports"]))
+
+
+def solve(
+    scenario: Scenario | str | Path,
+    lever: str,
+    variable: str,
+    target: object,
+    year: int | None = None,
+    assumptions: Assumptions | str | Path | None = None,
+) -> float | pint.Quantity:
+    """The value of ``lever`` at which ``variable`` reaches ``target`` in ``year``, the scenario's other levers
+    as they are.
+
+    ``lever`` is one of the article's keywords (``metals_share``, ``petroleum_cap``, ``luxury_share``) or any
+    area's name (``coal``, ``crude_oil``, ...). ``target`` is a quantity with units, checked against the
+    variable's. ``year`` defaults to the last year of the horizon (the steady state). Returns a share (float)
+    for a share lever, a Quantity in bbl/yr for a cap. Where the result is flat over part of the lever's range,
+    any value there reaches the target and one of them is returned. A target the lever cannot reach is an
+    InputError that gives the reachable range.
+    """
+    try:
+        from scipy.optimize import brentq
+    except ImportError:
+        raise InputError("solve needs scipy: pip install 'sanctions-relief[uncertainty]'") from None
+    chosen = resolve(scenario)
+    if len(chosen) != 1:
+        raise InputError("scenario: solve takes one scenario")
+    chosen = chosen[0]
+    used = checked_assumptions(assumptions)
+    area = lever_area(lever, used.areas)
+    known = catalogue(used.areas).variables
+    name = full_name(variable)
+    if name not in known:
+        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(known)}")
+    declared = known[name]
+    wanted = parse_with_unit(target, declared.unit, "target")
+    column = chosen.year_index(year)
+    p = used.central()
+    low, high = lever_range(area, p)
+
+    def result(values: np.ndarray) -> np.ndarray:
+        trial = np.asarray(values, dtype=np.float64).reshape(-1, 1)
+        results = scenario_results(chosen, p, used.areas, levers={area.name: trial})
+        return np.broadcast_to(results[name], (len(trial), chosen.horizon))[:, column]
+
+    at_low, at_high = result(np.array([low, high]))
+    if not min(at_low, at_high) <= wanted <= max(at_low, at_high):
+        ends = sorted((at_low, at_high))
+        raise InputError(
+            f"target: {declared.shown(wanted)} {declared.display_unit} is out of reach; moving {lever} from "
+            f"{_shown_lever(area, low)} to {_shown_lever(area, high)} in {chosen.name!r} gives {name} between "
+            f"{declared.shown(ends[0])} and {declared.shown(ends[1])} {declared.display_unit} in "
+            f"{chosen.years[column]}"
+        )
+    if wanted == at_low:
+        value = low
+    elif wanted == at_high:
+        value = high
+    else:
+        value = brentq(lambda x: result(np.array([x]))[0] - wanted, low, high, xtol=1e-12 * max(1.0, high))
+    return float(value) if area.kind.lever == "share" else ureg.Quantity(float(value), "bbl/yr")
+
+
+def _shown_lever(area: Area, value: float) -> str:
+    return f"{value:g}" if area.kind.lever == "share" else f"{value:,.0f} bbl/yr"

@@ -1,0 +1,151 @@
+"""Goal seeking (calc.solve): lever values worked out by hand, round trips through calc.run, unreachable targets."""
+
+from dataclasses import replace
+
+import pytest
+
+import calc
+
+
+def test_refined_petroleum_cap_for_a_million_barrels_more_fuel(figures):
+    # net supply = dL - min(I0, d x dL) with dL = C1 - C0 while C1 <= D; below the point where d x dL reaches I0
+    # it is (1 - d) x dL, so dL = 1,000,000 / (1 - d) and C1 = C0 + dL
+    c0, d, i0 = figures.central()["petroleum.legal_cap"], 0.5, 2e6
+    assert figures.central()["petroleum.displacement_share"] == d
+    added = 1_000_000 / (1 - d)
+    assert d * added <= i0  # the branch taken above
+    cap = calc.solve(
+        "article-demands",
+        lever="petroleum_cap",
+        variable="Fuel|Refined Petroleum|Net Additional Supply",
+        target="1000000 bbl/yr",
+        assumptions=figures,
+    )
+    assert str(cap.units) == "barrel / year"
+    assert cap.magnitude == pytest.approx(c0 + added, rel=1e-9)  # 2,500,000 bbl/yr
+
+
+def test_metals_share_for_half_the_pre_sanction_revenue(figures):
+    # revenue = exports x share x capacity x price index x (1 - already smuggled) = 220e6 x share
+    share = calc.solve(
+        "article-demands",
+        lever="metals_share",
+        variable="Revenue|Metal Exports",
+        target="110e6 USD/yr",
+        assumptions=figures,
+    )
+    assert share == pytest.approx(110e6 / (220e6 * 1.0 * 1.0 * (1 - 0.0)), rel=1e-9)
+
+
+def test_target_in_other_units_is_converted(figures):
+    # 6.9 million litres a year = 6.9e6 / 158.987 barrels: with the cap lever, net supply = (C1 - C0) / 2
+    cap = calc.solve(
+        "article-demands",
+        "petroleum_cap",
+        "Fuel|Refined Petroleum|Net Additional Supply",
+        "6.9e6 L/yr",
+        assumptions=figures,
+    )
+    barrels = 6.9e6 / 158.987294928
+    assert cap.to("bbl/yr").magnitude == pytest.approx(500_000 + 2 * barrels, rel=1e-9)
+
+
+@pytest.mark.parametrize("area", [area.name for area in calc.load_assumptions().areas])
+def test_every_lever_round_trips_through_run(area, shipped):
+    """Solve for the value each area's own first variable takes at a third of its lever's range, in hanoi-2019,
+    then run the scenario with the lever solved: the variable reaches the target to 1e-6."""
+    declared = next(entry for entry in shipped.areas if entry.name == area)
+    variable = declared.variables[0].name
+    scenario = calc.preset("hanoi-2019")
+    central = shipped.central()
+    third = 1 / 3 if declared.kind.lever == "share" else central[f"{area}.pre_sanction_imports"] / 3
+
+    def with_lever(value):
+        if declared.keyword:
+            return replace(scenario, name="trial", **{declared.keyword: value})
+        return replace(scenario, name="trial", relief={**scenario.relief, area: value})
+
+    frame = calc.run(with_lever(third))
+    target = frame[(frame["variable"] == variable)]["value"].iloc[-1]
+    solved = calc.solve(scenario, declared.keyword or area, variable, f"{float(target)!r} {declared.variables[0].unit}")
+    reached = calc.run(with_lever(solved))
+    value = reached[(reached["variable"] == variable)]["value"].iloc[-1]
+    assert value == pytest.approx(target, rel=1e-6, abs=1e-6)
+
+
+def test_unreachable_target_gives_the_reachable_range(figures):
+    with pytest.raises(calc.InputError) as error:
+        calc.solve("article-demands", "metals_share", "Revenue|Metal Exports", "500e6 USD/yr", assumptions=figures)
+    message = str(error.value)
+    assert "500.0 USD M/yr is out of reach" in message
+    assert "between 0.0 and 220.0 USD M/yr in 2036" in message  # 220e6 x share from 0 to 1
+
+
+def test_the_net_balance_falls_as_luxury_imports_rise(figures):
+    # article-demands lifts the luxury ban whole: luxury spending = 640e6 x 0.1 / 0.9 = 71.1 M of its net 88.9 M.
+    # Half of that spending back leaves net at 88.9 + 35.6 M, reached with half the ban lifted.
+    central = calc.run("article-demands", assumptions=figures)
+    net = central[central["variable"] == "Hard Currency|Net"]["value"].iloc[-1]
+    luxury = 640e6 * 0.1 / 0.9
+    share = calc.solve("article-demands", "luxury_share", "net", f"{net + luxury / 2} USD/yr", assumptions=figures)
+    assert share == pytest.approx(0.5, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ("metals_share", "Revenue|Metal Exports", "110e6"),
+            "target: '110e6' has no unit; give one, e.g. '110e6 USD/yr'",
+        ),
+        (("metals_share", "Revenue|Metal Exports", "110e6 bbl/yr"), "wrong dimension"),
+        (("metals_share", "Revenue|Metal Exports", "nan USD/yr"), "target"),
+        (
+            ("gold_share", "Revenue|Metal Exports", "1 USD/yr"),
+            "lever: 'gold_share' is not known; accepted: metals_share",
+        ),
+        (("metals_share", "Revenue|Gold", "1 USD/yr"), "variable: 'Revenue|Gold' is not known"),
+    ],
+)
+def test_bad_input_is_refused_by_name(arguments, message, figures):
+    with pytest.raises(calc.InputError, match=None) as error:
+        calc.solve("article-demands", *arguments, assumptions=figures)
+    assert message in str(error.value)
+
+
+def test_year_outside_the_horizon_is_refused(figures):
+    with pytest.raises(
+        calc.InputError, match="year: 2050 is outside scenario 'article-demands'; accepted: 2027 to 2036"
+    ):
+        calc.solve(
+            "article-demands", "metals_share", "Revenue|Metal Exports", "1 USD/yr", year=2050, assumptions=figures
+        )
+
+
+def test_ramped_year_needs_a_larger_lever(figures):
+    # with ramp_years = 4 the first year gets a quarter of the effect: 55e6 = 220e6 x share x 0.25 -> share 1
+    ramped = calc.Scenario(name="ramped", metals_share=0.2, ramp_years=4)
+    share = calc.solve(ramped, "metals_share", "Revenue|Metal Exports", "55e6 USD/yr", year=2027, assumptions=figures)
+    assert share == pytest.approx(1.0, rel=1e-9)
+
+
+def test_cli_solve_prints_the_lever(capsys):
+    from calc.cli import main
+
+    code = main(
+        [
+            "solve",
+            "article-demands",
+            "--lever",
+            "petroleum_cap",
+            "--variable",
+            "Fuel|Refined Petroleum|Net Additional Supply",
+            "--target",
+            "1000000 bbl/yr",
+            "--set",
+            "petroleum.displacement_share=0.5",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[0] == "petroleum_cap = 2,500,000 bbl/yr"
