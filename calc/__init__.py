@@ -41,7 +41,8 @@ _PUBLIC = {
     "plot_tornado": "calc.charts",
     "plot_discovery": "calc.charts",
     "save_figure": "calc.charts",
-    "report": "calc.report",
+    "report": "calc.reporting",
+    "serve": "calc.explorer",
 }
 
 __all__ = ["InputError", "__version__", *_PUBLIC]

@@ -174,6 +174,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     _draw_options(report, "Monte Carlo")
 
+    serve = commands.add_parser(
+        "serve",
+        help="start the explorer page on 127.0.0.1 (every lever and assumption in the browser)",
+        description="Start the explorer: a local web page with every lever and assumption, results updating as "
+        "they move. It listens on 127.0.0.1 only and sends nothing off the machine. Ctrl-C stops it.",
+    )
+    serve.add_argument("--port", default="8050", metavar="PORT", help="port (default 8050; 0 picks a free one)")
+    serve.add_argument("--open", action="store_true", help="also open the page in the default browser")
+    _assumption_options(serve)
+    serve.set_defaults(command=_serve)
+
     presets = commands.add_parser("presets", help="list the preset scenarios", description="List the presets.")
     presets.set_defaults(command=_presets)
 
@@ -498,6 +509,13 @@ def _discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from calc.explorer import serve
+
+    serve(port=_int(args.port, "--port"), assumptions=_load_assumptions(args), open_browser=args.open)
+    return 0
+
+
 def _chart(args: argparse.Namespace) -> int:
     from calc import charts
 
@@ -527,7 +545,7 @@ def _chart(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from calc.report import report
+    from calc.reporting import report
 
     written = report(
         _scenarios(args),

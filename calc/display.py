@@ -85,10 +85,10 @@ def comparison(frame: pd.DataFrame) -> pd.DataFrame:
     net hard currency, and the years covered."""
     table = summary(frame)
     columns = list(dict.fromkeys(table["scenario"]))
+    steady = table.pivot(index="variable", columns="scenario", values="steady_state")
     rows = {}
     for variable in shown_variables(frame):
-        values = table[table["variable"] == variable.name].set_index("scenario")["steady_state"]
-        rows[variable.heading] = [variable.shown(values[name]) for name in columns]
+        rows[variable.heading] = [variable.shown(steady.loc[variable.name, name]) for name in columns]
     net = table[table["variable"] == NET].set_index("scenario")
     money = described(frame).variables[NET]
     years = frame.groupby("scenario", sort=False)["year"].agg(["min", "max"])
@@ -105,13 +105,12 @@ def relative(frame: pd.DataFrame) -> pd.DataFrame:
     shown = [variable for variable in shown_variables(frame) if variable.group == "money"]
     columns = list(dict.fromkeys(last["scenario"]))
     rows = {}
+    values = {key: group["value"].to_numpy() for key, group in last.groupby(["variable", "scenario"], sort=False)}
     for variable in shown:
-        rows_of = last[last["variable"] == variable.name]
-        cells = []
-        for name in columns:
-            values = rows_of[rows_of["scenario"] == name]["value"].to_numpy()
-            cells.append(" / ".join("n/a" if np.isnan(value) else f"{value:,.1f}" for value in values))
-        rows[f"{variable.label} (%)"] = cells
+        rows[f"{variable.label} (%)"] = [
+            " / ".join("n/a" if np.isnan(value) else f"{value:,.1f}" for value in values.get((variable.name, name), []))
+            for name in columns
+        ]
     return pd.DataFrame(rows, index=columns).T
 
 

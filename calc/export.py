@@ -30,7 +30,7 @@ import pyarrow.csv as pacsv
 from calc.assumptions import Assumptions
 from calc.engine import scenario_results
 from calc.errors import InputError
-from calc.frame import COLUMNS, MODEL, REGION
+from calc.frame import COLUMNS, MODEL, REGION, Record
 from calc.scenario import Scenario
 from calc.variables import catalogue
 
@@ -328,7 +328,7 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         recorded = package.get("resources", [{}])[0] if package else {}
         if recorded.get("bytes", size) == size:
             if package:
-                frame.attrs["sanctions_relief"] = package.get("sanctions_relief", {})
+                frame.attrs["sanctions_relief"] = Record(package.get("sanctions_relief", {}))
             return frame
         time.sleep(0.02 * (attempt + 1))
     raise InputError(

@@ -14,20 +14,22 @@ from calc import __version__
 from calc.area import declare, records
 from calc.assumptions import Assumptions
 from calc.errors import InputError
-from calc.frame import MODEL
+from calc.frame import MODEL, Record
 from calc.scenario import Scenario
 
 
-def metadata(assumptions: Assumptions, scenarios: Sequence[Scenario], **extra: Any) -> dict:
+def metadata(assumptions: Assumptions, scenarios: Sequence[Scenario], **extra: Any) -> Record:
     """The record of a run: calculator version, areas, assumption records, scenario levers (and any ``extra``)."""
-    return {
-        "calculator": MODEL,
-        "version": __version__,
-        "areas": records(assumptions.areas),
-        "assumptions": assumptions.to_frame().to_dict(orient="records"),
-        "scenarios": [scenario.to_dict() for scenario in scenarios],
-        **extra,
-    }
+    return Record(
+        {
+            "calculator": MODEL,
+            "version": __version__,
+            "areas": records(assumptions.areas),
+            "assumptions": assumptions.to_frame().to_dict(orient="records"),
+            "scenarios": [scenario.to_dict() for scenario in scenarios],
+            **extra,
+        }
+    )
 
 
 def recorded(record: Mapping) -> tuple[Assumptions, list[Scenario]]:

@@ -59,9 +59,9 @@ class Scenario:
         for keyword, area in areas.items():
             set_(self, keyword, area.kind.lever_value(getattr(self, keyword), f"{where}: {keyword}"))
         set_(self, "relief", MappingProxyType(_relief(self.relief, where, shipped_areas(), checked_only=False)))
-        set_(self, "start_year", _whole(self.start_year, f"{where}: start_year", 1900, 2200))
-        set_(self, "horizon", _whole(self.horizon, f"{where}: horizon", 1, MAX_HORIZON))
-        set_(self, "ramp_years", _whole(self.ramp_years, f"{where}: ramp_years", 0, MAX_HORIZON))
+        set_(self, "start_year", whole_number(self.start_year, f"{where}: start_year", 1900, 2200))
+        set_(self, "horizon", whole_number(self.horizon, f"{where}: horizon", 1, MAX_HORIZON))
+        set_(self, "ramp_years", whole_number(self.ramp_years, f"{where}: ramp_years", 0, MAX_HORIZON))
 
     @property
     def years(self) -> range:
@@ -163,7 +163,8 @@ def _number(value: object, field: str) -> float:
     return number
 
 
-def _whole(value: object, field: str, low: int, high: int) -> int:
+def whole_number(value: object, field: str, low: int, high: int) -> int:
+    """``value`` (a number or numeric text such as "1e6" or "1_000") as a whole number from low to high."""
     if isinstance(value, Integral) and not isinstance(value, bool):
         number = int(value)
     else:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from calc.assumptions import load_assumptions
 from calc.errors import InputError
-from calc.frame import COLUMNS
+from calc.frame import COLUMNS, Record
 from calc.units import to_unit, ureg
 
 CURRENCY = ureg.Unit("USD").dimensionality
@@ -56,24 +56,22 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
     if not 0.0 <= rate <= 1.0:
         raise InputError(f"summary: discount_rate {rate!r} is out of range; accepted: a rate from 0 to 1")
     keys = ["scenario", "variable", "unit", *(["quantile"] if "quantile" in frame.columns else [])]
-    rows = []
-    for key, group in frame.groupby(keys, sort=False):
-        ordered = group.sort_values("year")
-        values = ordered["value"].to_numpy()
-        k = ordered["year"].to_numpy() - ordered["year"].iloc[0]
-        unit = key[2]
-        flow = is_flow(unit)
-        rows.append(
-            dict(zip(keys, key, strict=True))
-            | {
-                "first_year": values[0],
-                "steady_state": values[-1],
-                "total_unit": unit.rpartition("/")[0] if flow else "",
-                "total": values.sum() if flow else np.nan,
-                "present_value": (values / (1.0 + rate) ** k).sum() if flow and is_money(unit) else np.nan,
-            }
-        )
-    return pd.DataFrame(rows)
+    groups = frame.groupby(keys, sort=False)
+    k = frame["year"] - groups["year"].transform("min")
+    discounted = frame["value"] / (1.0 + rate) ** k
+    table = groups["year"].agg(first="idxmin", last="idxmax")
+    values = frame["value"].to_numpy()
+    table["first_year"] = values[frame.index.get_indexer(table["first"])]
+    table["steady_state"] = values[frame.index.get_indexer(table["last"])]
+    table["total"] = groups["value"].sum()
+    table["present_value"] = discounted.groupby([frame[key] for key in keys], sort=False).sum()
+    table = table.drop(columns=["first", "last"]).reset_index()
+    units = set(table["unit"])
+    flow = table["unit"].map({unit: is_flow(unit) for unit in units})
+    table.insert(len(keys) + 2, "total_unit", table["unit"].str.rpartition("/")[0].where(flow, ""))
+    table["total"] = table["total"].where(flow)
+    table["present_value"] = table["present_value"].where(flow & table["unit"].map({u: is_money(u) for u in units}))
+    return table
 
 
 def _discount_rate(frame: pd.DataFrame) -> float:
@@ -105,5 +103,5 @@ def compare(frame: pd.DataFrame, reference: str) -> pd.DataFrame:
     keyed = flows.set_index(["variable", "year"]).index
     shares = percent_of(flows["value"].to_numpy(), base.reindex(keyed).to_numpy())
     result = flows.assign(unit="%", value=shares).reset_index(drop=True)
-    result.attrs["sanctions_relief"] = {**frame.attrs.get("sanctions_relief", {}), "relative_to": reference}
+    result.attrs["sanctions_relief"] = Record({**frame.attrs.get("sanctions_relief", {}), "relative_to": reference})
     return result

@@ -1,4 +1,5 @@
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -62,6 +63,28 @@ def require(module: str) -> None:
         __import__(module)
     except ImportError:
         missing(module, "pip install '.[test]' installs it")
+
+
+#: Headless Chromium as the tests run it: no sandbox (CI runs as root) and no traffic of its own.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium():
+    """Debian's chromium and Playwright's sync API, or report them missing (see ``missing``)."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        missing("headless Chromium", "Debian package 'chromium'; .ci/run installs it")
+    require("playwright")
+    from playwright.sync_api import sync_playwright
+
+    return executable, sync_playwright
 
 
 @pytest.fixture(scope="session")

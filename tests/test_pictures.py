@@ -2,7 +2,6 @@
 
 import base64
 import re
-import shutil
 import sys
 from html import escape
 
@@ -13,7 +12,7 @@ import calc
 from calc import charts
 from calc.cli import main
 
-from conftest import missing, require
+from conftest import CHROMIUM_FLAGS, chromium, require
 
 require("matplotlib")
 
@@ -165,31 +164,13 @@ def test_report_command_and_errors(tmp_path, capsys):
         assert "is a folder; give a file name ending in" in capsys.readouterr().err
 
 
-def _browser():
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        missing("headless Chromium", "Debian package 'chromium'; .ci/run installs it")
-    require("playwright")
-    from playwright.sync_api import sync_playwright
-
-    return executable, sync_playwright
-
-
 def test_report_renders_in_headless_chromium(report_path, tmp_path):
-    executable, sync_playwright = _browser()
-    flags = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
+    executable, sync_playwright = chromium()
     wide_elements = """Array.from(document.querySelectorAll('body *'))
         .filter(e => !e.closest('.scroll') && e.getBoundingClientRect().right > window.innerWidth + 1)
         .map(e => e.tagName)"""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=flags)
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         requests, failed, errors = [], [], []
         page.on("request", lambda request: requests.append(request.url))

@@ -70,14 +70,14 @@ the areas under it.</li>
 """
 
 
-def _image(figure, alt: str) -> str:
+def image_html(figure, alt: str) -> str:
     buffer = io.BytesIO()
     write_figure(figure, buffer, "svg")
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<div class="scroll"><img class="chart" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}"></div>'
 
 
-def _table(frame: pd.DataFrame, index: bool = True) -> str:
+def table_html(frame: pd.DataFrame, index: bool = True) -> str:
     return f'<div class="scroll">{frame.to_html(index=index, escape=True, border=0)}</div>'
 
 
@@ -159,7 +159,7 @@ def _discovery(boxes: pd.DataFrame, scenario: str) -> str:
     """The section on where a condition holds: each box's ranges, coverage and density, and the chart."""
     record = boxes.attrs["sanctions_relief"]["discover"]
     rows = "".join(
-        f"<h3>{escape(box_heading(boxes, box))}</h3>{_table(box_table(boxes, box), index=False)}"
+        f"<h3>{escape(box_heading(boxes, box))}</h3>{table_html(box_table(boxes, box), index=False)}"
         for box in sorted(set(boxes["box"]))
     )
     return f"""
@@ -169,7 +169,7 @@ the condition holds in {record["holds"]:,} ({100 * record["holds"] / record["n"]
 ranges down to boxes where it mostly holds. Coverage is the share of those draws inside the box; density, the share
 of the box's draws where it holds; mass, the box's share of all draws. Only the ranges a box narrows are listed.</p>
 {rows}
-{_image(plot_discovery(boxes), "Scenario discovery: peeling trajectory and box ranges")}
+{image_html(plot_discovery(boxes), "Scenario discovery: peeling trajectory and box ranges")}
 """
 
 
@@ -215,19 +215,19 @@ refers to; fuel in 42-gallon oil barrels (158.987 litres).</p>
 
 <h2>Scenarios compared</h2>
 <p>{escape(COMPARISON_HEADING)}</p>
-{_table(comparison(frame))}
-{_image(plot_scenarios(frame), "Annual effect of each scenario: hard currency and refined petroleum")}
-{_image(plot_path(frame, variable), "Year-by-year path of " + label)}
+{table_html(comparison(frame))}
+{image_html(plot_scenarios(frame), "Annual effect of each scenario: hard currency and refined petroleum")}
+{image_html(plot_path(frame, variable), "Year-by-year path of " + label)}
 <h3>What each scenario represents</h3><ul>{notes}</ul>
 
 <h2>How sure we are</h2>
 <p>{record["n"]:,} joint draws of every assumption with a published range ({escape(record["sampler"])} sampling,
 seed {record["seed"]}); the band shows the {100 * min(record["quantiles"]):g}th to
 {100 * max(record["quantiles"]):g}th percentiles.</p>
-{_image(plot_fan(uncertain, variable), "Fan chart of Monte Carlo quantiles of " + label)}
+{image_html(plot_fan(uncertain, variable), "Fan chart of Monte Carlo quantiles of " + label)}
 <p>Which assumptions move {escape(label.lower())} most for <strong>{escape(focus.name)}</strong>:
 each alone at the low and the high end of its range, the others central.</p>
-{_image(plot_tornado(sensitivity, variable), "Sensitivity tornado for " + focus.name)}
+{image_html(plot_tornado(sensitivity, variable), "Sensitivity tornado for " + focus.name)}
 {"" if boxes is None else _discovery(boxes, focus.name)}
 
 <h2>How the numbers are made</h2>

@@ -1,0 +1,370 @@
+"""The explorer page: every lever and assumption range in the browser, results as they move (``calc.serve()``,
+``sanctions-relief serve``).
+
+A small server on the standard library's ``http.server``, bound to 127.0.0.1. It serves one page
+(``explorer.html``: styles and script inline, so no request leaves the machine) and answers the page's JSON
+requests by calling the public API. The page holds the whole state (levers, timing, reference scenario, changed
+assumptions) and sends it with every request, so the server keeps none: a bad request changes nothing but its own
+answer, and the server goes on serving.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import threading
+import webbrowser
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from calc.area import Area
+from calc.assumptions import Assumptions
+from calc.charts import plot_fan, plot_path, plot_scenarios, plot_tornado
+from calc.display import comparison, relative, variable_of
+from calc.engine import checked_assumptions, run
+from calc.errors import InputError
+from calc.export import datapackage_path, export_csv
+from calc.kinds import LIFTED, STATUS_QUO, Cap
+from calc.reporting import image_html, report, table_html
+from calc.scenario import DEFAULT_SCENARIOS, Scenario, preset, presets, whole_number
+from calc.tables import compare
+from calc.uncertainty import MAX_DRAWS, montecarlo, tornado
+from calc.variables import NET
+
+PAGE = Path(__file__).with_name("explorer.html")
+DEFAULT_PORT = 8050
+#: Largest request body accepted (the page's state is a few kilobytes).
+MAX_BODY = 1 << 20
+TIMING = ("start_year", "horizon", "ramp_years")
+#: The reference scenario the page opens with, and the scenario it opens on.
+REFERENCE = "hanoi-2019"
+OPENING = "article-demands"
+
+
+def lever_text(lever: object, area: Area) -> str | float:
+    """A lever as the page shows it: a share as a number, a cap as text with its unit, or a word."""
+    if lever is None:
+        return LIFTED
+    if isinstance(lever, (Cap, str)):
+        return str(lever)
+    return f"{lever:.10g} bbl/yr" if area.kind.lever == "cap" else float(lever)
+
+
+def setup(assumptions: Assumptions) -> dict[str, Any]:
+    """What the page needs to draw its controls: the areas and their levers, the presets, every assumption."""
+    central = assumptions.central()
+    areas = [
+        {
+            "name": area.name,
+            "title": area.title,
+            "label": area.label,
+            "lever": area.kind.lever,
+            "field": area.lever,
+            "accepted": area.kind.accepted,
+            "caps": bool(area.kind.cap_units) and area.kind.lever == "share",
+            "resolutions": ", ".join(area.resolutions),
+            "status_quo_cap": float(central[f"{area.name}.legal_cap"]) if area.kind.lever == "cap" else None,
+        }
+        for area in assumptions.areas
+    ]
+    scenarios = {}
+    for name in presets():
+        scenario = preset(name)
+        levers = scenario.levers(assumptions.areas)
+        scenarios[name] = {
+            "levers": {area.name: lever_text(levers[area.name], area) for area in assumptions.areas},
+            "timing": {key: getattr(scenario, key) for key in TIMING},
+            "note": scenario.note,
+        }
+    parameters = [
+        {
+            "name": p.name,
+            "value": p.value,
+            "low": p.low,
+            "high": p.high,
+            "unit": p.unit,
+            "year": p.year,
+            "source": p.source,
+            "url": p.url,
+            "note": p.note,
+            "judgement": p.judgement,
+        }
+        for p in assumptions.values()
+    ]
+    return {
+        "areas": areas,
+        "presets": scenarios,
+        "main_presets": list(DEFAULT_SCENARIOS),
+        "parameters": parameters,
+        "reference": REFERENCE,
+        "opening": OPENING,
+    }
+
+
+class PageState:
+    """The page's state, checked field by field: each bad field's message is kept under the id of the field."""
+
+    def __init__(self, state: object, base: Assumptions) -> None:
+        if not isinstance(state, Mapping):
+            raise InputError("request: expected a JSON object with the page's state")
+        self.errors: dict[str, str] = {}
+        self.assumptions = self._assumptions(_mapping(state.get("assumptions", {}), "assumptions"), base)
+        self.scenario = self._scenario(state, self.assumptions.areas)
+        reference = state.get("reference") or None
+        if reference is not None and reference not in presets():
+            self.errors["reference"] = f"reference: {reference!r} is not a preset; accepted: {', '.join(presets())}"
+        self.reference = preset(reference) if reference in presets() else None
+        if self.errors:
+            raise PageError(self.errors)
+
+    def _assumptions(self, changes: Mapping, base: Assumptions) -> Assumptions:
+        for name, change in changes.items():
+            try:
+                base.override({name: change}, origin="explorer")
+            except InputError as error:
+                self.errors[f"param-{name}"] = str(error)
+        return base.override(dict(changes), origin="explorer") if changes and not self.errors else base
+
+    def _scenario(self, state: Mapping, areas: tuple[Area, ...]) -> Scenario | None:
+        levers = _mapping(state.get("levers", {}), "levers")
+        timing = _mapping(state.get("timing", {}), "timing")
+        checked = {}
+        for area in areas:
+            try:
+                checked[area.name] = area.kind.lever_value(levers.get(area.name, _unset(area)), area.lever)
+            except InputError as error:
+                self.errors[f"lever-{area.name}"] = str(error)
+        for key in TIMING:
+            try:
+                Scenario(name="check", **{key: timing.get(key, getattr(Scenario, key))})
+            except InputError as error:
+                self.errors[key] = str(error).removeprefix("scenario 'check': ")
+        try:
+            name = Scenario(name=state.get("name") or "custom").name
+        except InputError as error:
+            self.errors["name"] = str(error)
+        if self.errors:
+            return None
+        keywords = {area.keyword: checked.pop(area.name) for area in areas if area.keyword}
+        return Scenario(
+            name=name, relief=checked, **keywords, **{key: timing.get(key) for key in TIMING if key in timing}
+        )
+
+    @property
+    def scenarios(self) -> list[Scenario]:
+        """The scenario on screen, and the reference when it is another one."""
+        if self.reference is None or self.reference.name == self.scenario.name:
+            return [self.scenario]
+        return [self.scenario, self.reference]
+
+
+class PageError(InputError):
+    """Bad fields of the page's state: ``errors`` maps each field's id to the calculator's message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = dict(errors)
+
+
+def _mapping(value: object, field: str) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise InputError(f"{field}: expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _unset(area: Area) -> str | float:
+    return STATUS_QUO if area.kind.lever == "cap" else 0.0
+
+
+def results(state: PageState) -> dict[str, Any]:
+    """The figures and tables of the scenario on screen: net hard currency in the last year, the table
+    ``run`` prints, and the comparison with the reference."""
+    frame = run(state.scenarios, assumptions=state.assumptions)
+    net = variable_of(frame, NET)
+    mine = frame[(frame["scenario"] == state.scenario.name) & (frame["variable"] == NET)]
+    last = mine.iloc[-1]
+    answer = {
+        "ok": True,
+        "scenario": state.scenario.name,
+        "net": {"value": float(last["value"]), "shown": net.shown(last["value"]), "unit": net.display_unit},
+        "year": int(last["year"]),
+        "table": table_html(comparison(frame)),
+        "relative": "",
+    }
+    if len(state.scenarios) > 1:
+        answer["relative"] = table_html(relative(compare(frame, state.reference.name)))
+    return answer
+
+
+def charts(state: PageState) -> dict[str, Any]:
+    """The scenarios chart and the yearly path of net hard currency, as images."""
+    frame = run(state.scenarios, assumptions=state.assumptions)
+    return {
+        "ok": True,
+        "charts": image_html(plot_scenarios(frame), "Annual effect of each scenario")
+        + image_html(plot_path(frame, NET), "Year-by-year path of net hard currency"),
+    }
+
+
+def uncertainty(state: PageState, n: object, seed: object) -> dict[str, Any]:
+    """A Monte Carlo fan of net hard currency and the tornado of the scenario on screen."""
+    n = whole_number(n, "draws", 1, MAX_DRAWS)
+    frame = montecarlo(
+        state.scenarios, n=n, seed=whole_number(seed, "seed", 0, 2**63 - 1), assumptions=state.assumptions
+    )
+    table = tornado(state.scenario, NET, assumptions=state.assumptions)
+    return {
+        "ok": True,
+        "charts": image_html(plot_fan(frame, NET), "Monte Carlo fan of net hard currency")
+        + image_html(plot_tornado(table, NET), "What moves net hard currency most"),
+    }
+
+
+def download(state: PageState, kind: str) -> tuple[bytes, str]:
+    """The CSV, its Data Package or the HTML report of what is on screen, as bytes and a media type."""
+    with tempfile.TemporaryDirectory() as folder:
+        if kind == "report":
+            path = report(state.scenarios, Path(folder) / "report.html", assumptions=state.assumptions)
+            return path.read_bytes(), "text/html; charset=utf-8"
+        written = export_csv(run(state.scenarios, assumptions=state.assumptions), Path(folder) / "results.csv")
+        if kind == "csv":
+            return written.read_bytes(), "text/csv; charset=utf-8"
+        return datapackage_path(written).read_bytes(), "application/json"
+
+
+class Explorer(ThreadingHTTPServer):
+    """The server: the assumptions it starts with, and its address."""
+
+    daemon_threads = True
+
+    def __init__(self, port: int, assumptions: Assumptions) -> None:
+        super().__init__(("127.0.0.1", port), Handler)
+        self.assumptions = assumptions
+        self.setup = json.dumps(setup(assumptions), allow_nan=False).encode()
+        self.page = PAGE.read_bytes()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: Explorer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # one line per request would drown the address
+        pass
+
+    def do_GET(self) -> None:
+        if not self._local():
+            return
+        if self.path in ("/", "/index.html"):
+            self._send(self.server.page, "text/html; charset=utf-8")
+        elif self.path == "/api/setup":
+            self._send(self.server.setup, "application/json")
+        else:
+            self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
+
+    def do_POST(self) -> None:
+        if not self._local():
+            return
+        routes: dict[str, Callable[[PageState, Mapping], Any]] = {
+            "/api/results": lambda state, body: results(state),
+            "/api/charts": lambda state, body: charts(state),
+            "/api/montecarlo": lambda state, body: uncertainty(state, body.get("n"), body.get("seed")),
+            "/api/csv": lambda state, body: download(state, "csv"),
+            "/api/datapackage": lambda state, body: download(state, "datapackage"),
+            "/api/report": lambda state, body: download(state, "report"),
+        }
+        if self.path not in routes:
+            self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
+            return
+        try:
+            body = self._body()
+            answer = routes[self.path](PageState(body, self.server.assumptions), body)
+        except PageError as error:  # the page's answer: which fields are bad, and why
+            self._json({"ok": False, "errors": error.errors})
+        except InputError as error:
+            self._json({"ok": False, "errors": {"request": str(error)}}, HTTPStatus.BAD_REQUEST)
+        except Exception as error:  # the server must keep serving; the page shows the message
+            print(f"sanctions-relief explorer: {self.path}: {type(error).__name__}: {error}", file=sys.stderr)
+            self._json(
+                {"ok": False, "errors": {"request": f"internal error: {error}"}}, HTTPStatus.INTERNAL_SERVER_ERROR
+            )
+        else:
+            if isinstance(answer, tuple):
+                self._send(*answer)
+            else:
+                self._json(answer)
+
+    def _local(self) -> bool:
+        """Refuse requests addressed to another host name (a page elsewhere reaching in by DNS rebinding)."""
+        port = self.server.server_address[1]
+        if self.headers.get("Host") in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            return True
+        self._send(b"forbidden", "text/plain", HTTPStatus.FORBIDDEN)
+        return False
+
+    def _body(self) -> dict:
+        try:
+            length = int(self.headers.get("Content-Length", "0"))
+        except ValueError:
+            raise InputError("request: Content-Length is not a number") from None
+        if not 0 <= length <= MAX_BODY:
+            raise InputError(f"request: {length} bytes is too large; accepted: up to {MAX_BODY} bytes")
+        try:
+            return json.loads(self.rfile.read(length) or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise InputError(f"request: not valid JSON ({error})") from None
+
+    def _json(self, answer: Mapping, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self._send(json.dumps(answer, allow_nan=False).encode(), "application/json", status)
+
+    def _send(self, data: bytes, media_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", media_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Security-Policy", "default-src 'self' 'unsafe-inline' data:")
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the page went away before the answer: nothing to do
+            self.close_connection = True
+
+
+def start(port: int = 0, assumptions: Assumptions | str | Path | None = None) -> Explorer:
+    """Start the explorer in a background thread and return the server (``server.url``; ``server.shutdown()``
+    stops it). Port 0 takes a free one."""
+    server = Explorer(_port(port), checked_assumptions(assumptions))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def serve(
+    port: int = DEFAULT_PORT, assumptions: Assumptions | str | Path | None = None, open_browser: bool = False
+) -> None:
+    """Serve the explorer page on http://127.0.0.1:``port``/ until interrupted (Ctrl-C), printing its address."""
+    try:
+        server = Explorer(_port(port), checked_assumptions(assumptions))
+    except OSError as error:
+        raise InputError(f"port: {port} cannot be used ({error.strerror}); try another, e.g. --port 8051") from None
+    print(f"sanctions-relief explorer: {server.url} (Ctrl-C stops it)", flush=True)
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def _port(port: object) -> int:
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise InputError(f"port: expected a whole number from 0 to 65535, got {port!r}")
+    return port
