@@ -54,6 +54,12 @@ def lever_text(lever: object, area: Area) -> str | float:
     return f"{lever:.10g} bbl/yr" if area.kind.lever == "cap" else float(lever)
 
 
+def compact(number: float) -> str:
+    """A number as short text that reads back to the same float: 3.1e+09 rather than 3100000000."""
+    short = f"{number:.6g}"
+    return short if float(short) == number else repr(float(number))
+
+
 def setup(assumptions: Assumptions) -> dict[str, Any]:
     """What the page needs to draw its controls: the areas and their levers, the presets, every assumption."""
     central = assumptions.central()
@@ -83,9 +89,9 @@ def setup(assumptions: Assumptions) -> dict[str, Any]:
     parameters = [
         {
             "name": p.name,
-            "value": p.value,
-            "low": p.low,
-            "high": p.high,
+            "value": compact(p.value),
+            "low": compact(p.low),
+            "high": compact(p.high),
             "unit": p.unit,
             "year": p.year,
             "source": p.source,

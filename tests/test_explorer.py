@@ -147,6 +147,16 @@ def test_the_page_follows_its_levers_like_calc_run(server, tmp_path):
         assert page.locator("#montecarlo img").count() == 2
         assert page.is_hidden("#montecarlo-progress")
 
+        # an assumption edited in its table moves the figure as the same override moves calc.run
+        page.click("#assumptions-box summary")
+        value, _ = net_after(lambda: page.fill("#param-petroleum\\.price [data-key=value]", "120"))
+        dearer = calc.load_assumptions().override({"petroleum.price": {"value": "120", "low": "80", "high": "140"}})
+        frame = calc.run(mine, assumptions=dearer)
+        assert value == pytest.approx(frame[frame["variable"] == NET]["value"].iloc[-1], rel=1e-12)
+        page.fill("#param-petroleum\\.price [data-key=low]", "130")
+        page.wait_for_function("document.getElementById('err-param-petroleum.price').textContent !== ''")
+        assert "must contain value=120" in page.inner_text("#err-param-petroleum\\.price")
+
         # on a phone nothing but the tables' and charts' own boxes scrolls sideways
         page.set_viewport_size({"width": 390, "height": 844})
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
