@@ -124,8 +124,20 @@ class PageState:
         if reference is not None and reference not in presets():
             self.errors["reference"] = f"reference: {reference!r} is not a preset; accepted: {', '.join(presets())}"
         self.reference = preset(reference) if reference in presets() else None
+        if self.scenario and self.reference and self.scenario.name == self.reference.name and not self._same():
+            self.errors["name"] = (
+                f"name: {self.scenario.name!r} is the name of the reference, which this scenario is not; "
+                "give it another name"
+            )
         if self.errors:
             raise PageError(self.errors)
+
+    def _same(self) -> bool:
+        """Whether the scenario on screen is the reference: the same levers over the same years."""
+        areas = self.assumptions.areas
+        return self.scenario.levers(areas) == self.reference.levers(areas) and all(
+            getattr(self.scenario, key) == getattr(self.reference, key) for key in TIMING
+        )
 
     def _assumptions(self, changes: Mapping, base: Assumptions) -> Assumptions:
         for name, change in changes.items():

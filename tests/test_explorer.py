@@ -75,6 +75,23 @@ def test_bad_timing_and_assumptions_are_reported_together(shipped):
     assert "the range low=120 .. high=140 must contain value=100" in errors["param-petroleum.price"]
 
 
+def test_a_scenario_may_not_take_the_name_of_a_different_reference(shipped):
+    hanoi = calc.preset("hanoi-2019").levers(shipped.areas)
+    same = {"name": "hanoi-2019", "levers": {k: "lifted" if v is None else v for k, v in hanoi.items()}, "timing": {}}
+    assert [s.name for s in PageState({**same, "reference": "hanoi-2019"}, shipped).scenarios] == ["hanoi-2019"]
+    with pytest.raises(PageError) as error:
+        PageState({**state(), "name": "hanoi-2019"}, shipped)
+    assert error.value.errors == {
+        "name": "name: 'hanoi-2019' is the name of the reference, which this scenario is not; give it another name"
+    }
+
+
+def test_the_report_download_holds_the_scenarios_on_screen(server):
+    status, page = _post(server.server_address[1], json.dumps(state(metals="0.5")).encode(), "/api/report", raw=True)
+    assert status == 200
+    assert page.startswith(b"<!DOCTYPE html>") and b"<strong>custom</strong>" in page and b"hanoi-2019" in page
+
+
 def test_the_page_follows_its_levers_like_calc_run(server, tmp_path):
     executable, sync_playwright = chromium()
     article = calc.preset("article-demands")
@@ -183,13 +200,13 @@ def test_the_server_refuses_other_hosts_and_bad_requests(server):
     assert _post(port, json.dumps(state()).encode())[1]["ok"] is True  # still serving
 
 
-def _post(port, body):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("POST", "/api/results", body=body, headers={"Content-Type": "application/json"})
+def _post(port, body, path="/api/results", raw=False):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("POST", path, body=body, headers={"Content-Type": "application/json"})
     response = connection.getresponse()
-    answer = json.loads(response.read())
+    data = response.read()
     connection.close()
-    return response.status, answer
+    return response.status, data if raw else json.loads(data)
 
 
 def test_cli_serve_prints_its_address():
