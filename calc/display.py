@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from calc.area import Area, declare, shipped_areas
-from calc.kinds import Variable
+from calc.kinds import DISPLAY, Variable
 from calc.tables import summary
 from calc.variables import NET, Catalogue, catalogue
 
@@ -147,18 +147,17 @@ def condition_text(boxes: pd.DataFrame) -> str:
 
 
 def box_table(boxes: pd.DataFrame, box: int) -> pd.DataFrame:
-    """The ranges box ``box`` of a ``calc.discover`` frame narrows, as text cells, beside the sampled ranges."""
+    """The ranges box ``box`` of a ``calc.discover`` frame narrows, beside the sampled ranges, as text cells in
+    the units tables show (money in USD millions), one row per parameter."""
     rows = boxes[(boxes["box"] == box) & boxes["restricted"]]
-    return pd.DataFrame(
-        {
-            "parameter": rows["parameter"],
-            "box low": [f"{value:,.4g}" for value in rows["low"]],
-            "box high": [f"{value:,.4g}" for value in rows["high"]],
-            "sampled low": [f"{value:,.4g}" for value in rows["sampled_low"]],
-            "sampled high": [f"{value:,.4g}" for value in rows["sampled_high"]],
-            "unit": rows["unit"],
-        }
-    )
+    cells: dict[str, list[str]] = {heading: [] for heading in ("box low", "box high", "sampled low", "sampled high")}
+    units = []
+    for _, row in rows.iterrows():
+        unit, divisor, number = DISPLAY.get(row["unit"], (row["unit"], 1.0, ",.4g"))
+        units.append(unit)
+        for heading, column in zip(cells, ("low", "high", "sampled_low", "sampled_high"), strict=True):
+            cells[heading].append(format(row[column] / divisor, number))
+    return pd.DataFrame({"parameter": rows["parameter"].to_list(), **cells, "unit": units})
 
 
 def box_heading(boxes: pd.DataFrame, box: int) -> str:

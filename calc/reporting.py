@@ -159,7 +159,7 @@ def _discovery(boxes: pd.DataFrame, scenario: str) -> str:
     """The section on where a condition holds: each box's ranges, coverage and density, and the chart."""
     record = boxes.attrs["sanctions_relief"]["discover"]
     rows = "".join(
-        f"<h3>{escape(box_heading(boxes, box))}</h3>{table_html(box_table(boxes, box), index=False)}"
+        f"<h3>{escape(box_heading(boxes, box))}</h3>{table_html(box_table(boxes, box).set_index('parameter'))}"
         for box in sorted(set(boxes["box"]))
     )
     return f"""

@@ -181,7 +181,7 @@ def test_report_adds_a_discovery_section_when_asked(tmp_path, metals_only):
     )
     html = written.read_text()
     assert "<h2>When is metal export revenue &gt; 300.0 USD M/yr in 2036?</h2>" in html
-    assert "<h3>Box 1: coverage" in html and "<td>metals.pre_sanction_exports</td>" in html
+    assert "<h3>Box 1: coverage" in html and "<th>metals.pre_sanction_exports</th>" in html
     plain = calc.report(["article-demands"], tmp_path / "plain.html", assumptions=metals_only, n=2_000)
     assert "<h2>When is" not in plain.read_text()
 
@@ -199,3 +199,12 @@ def test_further_boxes_are_dense_or_not_reported():
         calc.discover("hanoi-2019", "net", "> 1500e6 USD/yr", n=100, max_boxes=0)
     with pytest.raises(calc.InputError, match=r"min_density: 1\.5 is out of range"):
         calc.discover("hanoi-2019", "net", "> 1500e6 USD/yr", n=100, min_density=1.5)
+
+
+def test_box_tables_show_money_in_millions(boxes):
+    from calc.display import box_table
+
+    row = box_table(boxes, 1).iloc[0]
+    kept = boxes[(boxes["box"] == 1) & boxes["restricted"]].iloc[0]
+    assert row["parameter"] == "metals.pre_sanction_exports" and row["unit"] == "USD M/yr"
+    assert row["box low"] == f"{kept['low'] / 1e6:,.1f}" and row["sampled high"] == f"{kept['sampled_high'] / 1e6:,.1f}"
