@@ -469,10 +469,10 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _discover(args: argparse.Namespace) -> int:
-    from calc.discovery import TOTAL, discover, trajectory
+    from calc.discovery import discover, trajectory
     from calc.display import box_heading, box_table, condition_text
 
-    year = args.year if args.year in (None, TOTAL) else _int(args.year, "--year")
+    year = args.year if args.year is None or not args.year[:1].isdigit() else _int(args.year, "--year")
     scenario = _one(args, "discover")
     boxes = discover(
         scenario,

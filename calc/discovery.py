@@ -91,6 +91,8 @@ def discover(
     coverage, density and mass. ``frame.attrs["sanctions_relief"]["discover"]`` records the run and the peeling
     trajectory (``trajectory(frame)`` gives it as a frame).
     """
+    if isinstance(year, str) and year != TOTAL:
+        raise InputError(f"year: {year!r} is not known; accepted: a year of the horizon, or {TOTAL!r} for its sum")
     chosen, used, variable, column = analysis_inputs(scenario, variable, None if year == TOTAL else year, assumptions)
     declared = catalogue(used.areas).variables[variable]
     if year == TOTAL and not is_flow(declared.unit):

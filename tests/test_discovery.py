@@ -208,3 +208,16 @@ def test_box_tables_show_money_in_millions(boxes):
     kept = boxes[(boxes["box"] == 1) & boxes["restricted"]].iloc[0]
     assert row["parameter"] == "metals.pre_sanction_exports" and row["unit"] == "USD M/yr"
     assert row["box low"] == f"{kept['low'] / 1e6:,.1f}" and row["sampled high"] == f"{kept['sampled_high'] / 1e6:,.1f}"
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        ("Total", "year: 'Total' is not known; accepted: a year of the horizon, or 'total' for its sum"),
+        (2050, "year: 2050 is outside"),
+    ],
+)
+def test_a_year_outside_the_horizon_or_misspelt_is_refused(year, message):
+    with pytest.raises(calc.InputError) as error:
+        calc.discover("article-demands", "net", "> 150e6 USD/yr", n=100, year=year)
+    assert message in str(error.value)

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import calc
+from calc.errors import InputError
 from calc.explorer import PageError, PageState, start
 from calc.variables import NET
 
@@ -228,3 +229,22 @@ def test_cli_serve_prints_its_address():
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("page_state", "field", "message"),
+    [
+        ({"levers": {"metals": {"share": 1}}}, "lever-metals", "metals_share: expected a number or a quantity"),
+        ({"levers": [1, 2]}, "request", "levers: expected a JSON object, got list"),
+        ({"timing": {"horizon": [10]}}, "horizon", "horizon: expected a number, got [10]"),
+        ({"assumptions": {"gold.price": "1"}}, "param-gold.price", "gold.price"),
+        ({"assumptions": {"petroleum.price": [1]}}, "param-petroleum.price", "petroleum.price"),
+        ({"name": "a/b"}, "name", "name"),
+        ({"reference": "<script>"}, "reference", "reference: '<script>' is not a preset"),
+    ],
+)
+def test_hostile_page_states_are_refused_by_field(page_state, field, message, shipped):
+    with pytest.raises(InputError) as error:
+        PageState({**state(), **page_state}, shipped)
+    errors = getattr(error.value, "errors", {"request": str(error.value)})
+    assert field in errors and message in errors[field]
