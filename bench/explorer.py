@@ -1,7 +1,8 @@
 """The explorer page: time from a lever change (or a preset button) to the updated net figure in headless
 Chromium, against ``calc.run`` of the same scenarios in the same process. Medians of ``--repeat`` changes, each
 measured in the page (``performance.now()`` from the input event to the figure's update), with the charts
-allowed to finish drawing between changes. Needs Debian's chromium and Playwright (the test extra).
+allowed to finish drawing between changes; and a lever change made while the charts of the one before draw (in
+their own process, so the figure need not wait for them). Needs Debian's chromium and Playwright (the test extra).
 
 Run: ``python bench/explorer.py [--repeat N]``.
 """
@@ -42,7 +43,11 @@ def main() -> None:
 
     server = start(0)
     article, hanoi = calc.preset("article-demands"), calc.preset("hanoi-2019")
-    timings: dict[str, list[float]] = {"lever change in the page": [], "preset button in the page": []}
+    timings: dict[str, list[float]] = {
+        "lever change in the page": [],
+        "preset button in the page": [],
+        "lever change while charts draw": [],
+    }
     runs: dict[str, list[float]] = {"calc.run, the same two scenarios": [], "calc.run, the preset alone": []}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
@@ -56,12 +61,17 @@ def main() -> None:
             name = "hanoi-2019" if index % 2 else "article-demands"
             timings["preset button in the page"].append(page.evaluate(CHANGE, [f"[data-preset='{name}']", "", "click"]))
             time.sleep(2.0)
+            page.evaluate(CHANGE, ["#share-metals", "0.7", "input"])
+            time.sleep(0.4)  # the charts of that change are drawing now
+            timings["lever change while charts draw"].append(page.evaluate(CHANGE, ["#share-metals", "0.8", "input"]))
+            time.sleep(2.0)
             for label, scenarios in zip(runs, ([article, hanoi], [hanoi]), strict=True):
                 began = time.perf_counter()
                 calc.run(scenarios)
                 runs[label].append((time.perf_counter() - began) * 1000)
         browser.close()
     server.shutdown()
+    server.server_close()
     medians = {label: statistics.median(values) for label, values in {**timings, **runs}.items()}
     for label, median in medians.items():
         print(f"{label:36s} median {median:6.1f} ms")

@@ -11,11 +11,16 @@ answer, and the server goes on serving.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import signal
 import sys
 import tempfile
 import threading
+import time
 import webbrowser
 from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,6 +34,7 @@ from calc.engine import checked_assumptions, run
 from calc.errors import InputError
 from calc.export import datapackage_path, export_csv
 from calc.kinds import LIFTED, STATUS_QUO, Cap
+from calc.record import metadata, recorded
 from calc.reporting import image_html, report, table_html
 from calc.scenario import DEFAULT_SCENARIOS, Scenario, preset, presets, whole_number
 from calc.tables import compare
@@ -187,6 +193,9 @@ class PageError(InputError):
         super().__init__("; ".join(errors.values()))
         self.errors = dict(errors)
 
+    def __reduce__(self) -> tuple:  # crosses back from the drawing process intact
+        return (PageError, (self.errors,))
+
 
 def _mapping(value: object, field: str) -> Mapping:
     if not isinstance(value, Mapping):
@@ -254,8 +263,34 @@ def download(state: PageState, kind: str) -> tuple[bytes, str]:
         return datapackage_path(written).read_bytes(), "application/json"
 
 
+#: The assumptions of the drawing process, made once from the server's record of them.
+_drawing_base: list[Assumptions] = []
+
+
+def _start_drawing(record: Mapping) -> None:
+    _drawing_base.append(recorded(record)[0])
+    threading.Thread(target=_outlive_no_server, args=(os.getppid(),), daemon=True).start()
+
+
+def _outlive_no_server(server: int) -> None:
+    """End the drawing process once the server's process has gone, however it went (killed, say)."""
+    while os.getppid() == server:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _draw(kind: str, body: Mapping) -> dict[str, Any]:
+    """Charts or Monte Carlo for a page state, in the drawing process."""
+    state = PageState(body, _drawing_base[0])
+    return charts(state) if kind == "charts" else uncertainty(state, body.get("n"), body.get("seed"))
+
+
 class Explorer(ThreadingHTTPServer):
-    """The server: the assumptions it starts with, and its address."""
+    """The server: the assumptions it starts with, its address, and a process that draws.
+
+    Charts and Monte Carlo run in a process of their own: matplotlib holds Python's interpreter lock for most of a
+    second per chart, and in the server's process every figure asked for meanwhile would wait for it.
+    """
 
     daemon_threads = True
 
@@ -264,10 +299,24 @@ class Explorer(ThreadingHTTPServer):
         self.assumptions = assumptions
         self.setup = json.dumps(setup(assumptions), allow_nan=False).encode()
         self.page = PAGE.read_bytes()
+        self.drawing = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_drawing,
+            initargs=(metadata(assumptions, []),),
+        )
+        self.drawing.submit(int)  # start it now, not at the first chart
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def draw(self, kind: str, body: Mapping) -> dict[str, Any]:
+        return self.drawing.submit(_draw, kind, dict(body)).result()
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.drawing.shutdown(cancel_futures=True)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -292,8 +341,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         routes: dict[str, Callable[[PageState, Mapping], Any]] = {
             "/api/results": lambda state, body: results(state),
-            "/api/charts": lambda state, body: charts(state),
-            "/api/montecarlo": lambda state, body: uncertainty(state, body.get("n"), body.get("seed")),
+            "/api/charts": lambda state, body: self.server.draw("charts", body),
+            "/api/montecarlo": lambda state, body: self.server.draw("montecarlo", body),
             "/api/csv": lambda state, body: download(state, "csv"),
             "/api/datapackage": lambda state, body: download(state, "datapackage"),
             "/api/report": lambda state, body: download(state, "report"),
@@ -374,12 +423,18 @@ def serve(
     print(f"sanctions-relief explorer: {server.url} (Ctrl-C stops it)", flush=True)
     if open_browser:
         webbrowser.open(server.url)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # a `kill` stops it as cleanly as Ctrl-C
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _port(port: object) -> int:
