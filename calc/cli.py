@@ -125,6 +125,9 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--variable", required=True, help="result variable ('net', 'revenue', 'spending' or a name)")
     solve.add_argument("--target", required=True, metavar="QUANTITY", help="e.g. '110e6 USD/yr' (units required)")
     solve.add_argument("--year", metavar="YEAR", help="year (default: the last year of the horizon)")
+    solve.add_argument(
+        "--out", metavar="PATH.csv", help="also write the answer as a one-row table (and its Data Package)"
+    )
 
     discover = _scenario_command(
         commands,
@@ -454,17 +457,19 @@ def _one(args: argparse.Namespace, command: str):
 
 
 def _solve(args: argparse.Namespace) -> int:
-    from calc.goal import solve
+    from calc.goal import solution
 
     scenario = _one(args, "solve")
     year = None if args.year is None else _int(args.year, "--year")
-    value = solve(scenario, args.lever, args.variable, args.target, year=year, assumptions=_load_assumptions(args))
-    shown = f"{value:.6g}" if isinstance(value, float) else f"{value.magnitude:,.0f} bbl/yr"
+    found = solution(scenario, args.lever, args.variable, args.target, year=year, assumptions=_load_assumptions(args))
+    row = found.iloc[0]
+    shown = f"{row['value']:.6g}" if row["unit"] == "dimensionless" else f"{row['value']:,.0f} bbl/yr"
     print(f"{args.lever} = {shown}")
-    print(
-        f"reaches {args.variable} = {args.target} in {scenario.years[scenario.year_index(year)]} "
-        f"({scenario.name}, its other levers as they are)"
-    )
+    print(f"reaches {row['variable']} = {args.target} in {row['year']} ({scenario.name}, its other levers as they are)")
+    if args.out:
+        from calc.export import export_csv
+
+        print(f"wrote 1 row to {export_csv(found, args.out)}")
     return 0
 
 

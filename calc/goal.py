@@ -7,14 +7,17 @@ the two ends of the lever's range, and scipy's ``brentq`` finds the lever value 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import pint
 
 from calc.area import Area
 from calc.assumptions import Assumptions
 from calc.engine import checked_assumptions, scenario_results
 from calc.errors import InputError
+from calc.record import metadata
 from calc.scenario import Scenario, resolve
 from calc.units import parse_with_unit, ureg
 from calc.variables import catalogue, full_name
@@ -55,6 +58,47 @@ def solve(
     any value there reaches the target and one of them is returned. A target the lever cannot reach is an
     InputError that gives the reachable range.
     """
+    return _seek(scenario, lever, variable, target, year, assumptions)["solved"]
+
+
+def solution(
+    scenario: Scenario | str | Path,
+    lever: str,
+    variable: str,
+    target: object,
+    year: int | None = None,
+    assumptions: Assumptions | str | Path | None = None,
+) -> pd.DataFrame:
+    """``solve`` as a one-row table with units in its columns (``scenario, lever, value, unit, variable, target,
+    target_unit, year``) and the run's record in ``frame.attrs``: for ``export_csv`` (``solve --out``), and for
+    collecting many goals with ``pd.concat``."""
+    found = _seek(scenario, lever, variable, target, year, assumptions)
+    solved = found["solved"]
+    share = isinstance(solved, float)
+    row = {
+        "scenario": found["scenario"].name,
+        "lever": lever,
+        "value": solved if share else float(solved.magnitude),
+        "unit": "dimensionless" if share else "bbl/yr",
+        "variable": found["variable"].name,
+        "target": found["target"],
+        "target_unit": found["variable"].unit,
+        "year": found["year"],
+    }
+    frame = pd.DataFrame([row])
+    frame.attrs["sanctions_relief"] = metadata(found["assumptions"], [found["scenario"]], solve=row)
+    return frame
+
+
+def _seek(
+    scenario: Scenario | str | Path,
+    lever: str,
+    variable: str,
+    target: object,
+    year: int | None,
+    assumptions: Assumptions | str | Path | None,
+) -> dict[str, Any]:
+    """The lever value ``solve`` returns, with the scenario, assumptions, variable, target and year it solved for."""
     try:
         from scipy.optimize import brentq
     except ImportError:
@@ -95,7 +139,14 @@ def solve(
         value = high
     else:
         value = brentq(lambda x: result(np.array([x]))[0] - wanted, low, high, xtol=1e-12 * max(1.0, high))
-    return float(value) if area.kind.lever == "share" else ureg.Quantity(float(value), "bbl/yr")
+    return {
+        "solved": float(value) if area.kind.lever == "share" else ureg.Quantity(float(value), "bbl/yr"),
+        "scenario": chosen,
+        "assumptions": used,
+        "variable": declared,
+        "target": wanted,
+        "year": chosen.years[column],
+    }
 
 
 def _shown_lever(area: Area, value: float) -> str:

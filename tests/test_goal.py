@@ -1,10 +1,13 @@
 """Goal seeking (calc.solve): lever values worked out by hand, round trips through calc.run, unreachable targets."""
 
+import json
 from dataclasses import replace
 
 import pytest
 
 import calc
+
+from conftest import require
 
 
 def test_refined_petroleum_cap_for_a_million_barrels_more_fuel(figures):
@@ -149,3 +152,32 @@ def test_cli_solve_prints_the_lever(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert out.splitlines()[0] == "petroleum_cap = 2,500,000 bbl/yr"
+
+
+def test_the_answer_as_a_table_exports_with_its_data_package(figures, tmp_path):
+    require("frictionless")
+    from frictionless import validate
+
+    from calc.goal import solution
+
+    table = solution("article-demands", "metals_share", "Revenue|Metal Exports", "110e6 USD/yr", assumptions=figures)
+    assert table.to_dict("records") == [
+        {
+            "scenario": "article-demands",
+            "lever": "metals_share",
+            "value": pytest.approx(0.5, rel=1e-9),
+            "unit": "dimensionless",
+            "variable": "Revenue|Metal Exports",
+            "target": 110e6,
+            "target_unit": "USD/yr",
+            "year": 2036,
+        }
+    ]
+    written = calc.export_csv(table, tmp_path / "goal.csv")
+    assert validate(tmp_path / "goal.datapackage.json").valid
+    package = json.loads((tmp_path / "goal.datapackage.json").read_text())
+    assert package["sanctions_relief"]["solve"]["lever"] == "metals_share"
+    assert (
+        written.read_text().splitlines()[0]
+        == '"scenario","lever","value","unit","variable","target","target_unit","year"'
+    )
