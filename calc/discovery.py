@@ -123,6 +123,7 @@ def discover(
     draws = pd.DataFrame({name: np.asarray(p[name])[:, 0] for name in names})
     searched = influential(chosen, variable, used, names, seed)
     boxes, steps = _prim_boxes(draws[searched], holds, min_density, max_boxes)
+    lows, highs = draws.min(), draws.max()
     rows = []
     for number, (limits, stats, step) in enumerate(boxes, start=1):
         for name in names:
@@ -132,10 +133,10 @@ def discover(
                     "box": number,
                     "parameter": name,
                     "unit": used[name].unit,
-                    "low": float(limits.loc[name, "min"]) if restricted else float(draws[name].min()),
-                    "high": float(limits.loc[name, "max"]) if restricted else float(draws[name].max()),
-                    "sampled_low": float(draws[name].min()),
-                    "sampled_high": float(draws[name].max()),
+                    "low": float(limits.loc[name, "min"]) if restricted else float(lows[name]),
+                    "high": float(limits.loc[name, "max"]) if restricted else float(highs[name]),
+                    "sampled_low": float(lows[name]),
+                    "sampled_high": float(highs[name]),
                     "restricted": restricted,
                     "qp_value": float(limits.loc[name, "qp values"]) if restricted else np.nan,
                     **stats,
@@ -187,8 +188,7 @@ def trajectory(frame: pd.DataFrame) -> pd.DataFrame:
     record = frame.attrs.get("sanctions_relief", {}).get("discover")
     if not record:
         raise InputError("frame: expected a frame from calc.discover (it records its trajectory)")
-    steps = pd.DataFrame(record["trajectory"], columns=[*TRAJECTORY_KEYS, "chosen"])
-    return steps
+    return pd.DataFrame(record["trajectory"], columns=[*TRAJECTORY_KEYS, "chosen"])
 
 
 def _prim_boxes(

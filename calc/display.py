@@ -139,7 +139,7 @@ def montecarlo_heading(frame: pd.DataFrame) -> str:
 def condition_text(boxes: pd.DataFrame) -> str:
     """The condition of a ``calc.discover`` frame in words: "net hard currency > 150.0 USD M/yr in 2036"."""
     record = boxes.attrs["sanctions_relief"]["discover"]
-    variable = variable_of(boxes.iloc[:0].assign(variable=[], unit=[]), record["variable"])
+    variable = described(boxes).variables[record["variable"]]
     total = record["year"] == "total"
     unit = variable.display_unit.removesuffix("/yr") if total else variable.display_unit
     when = "summed over the horizon" if total else f"in {record['year']}"

@@ -36,7 +36,7 @@ from calc.export import datapackage_path, export_csv
 from calc.kinds import LIFTED, STATUS_QUO, Cap
 from calc.record import metadata, recorded
 from calc.reporting import image_html, report, table_html
-from calc.scenario import DEFAULT_SCENARIOS, Scenario, preset, presets, whole_number
+from calc.scenario import Scenario, preset, presets, whole_number
 from calc.tables import compare
 from calc.uncertainty import MAX_DRAWS, montecarlo, tornado
 from calc.variables import NET
@@ -73,10 +73,7 @@ def setup(assumptions: Assumptions) -> dict[str, Any]:
         {
             "name": area.name,
             "title": area.title,
-            "label": area.label,
             "lever": area.kind.lever,
-            "field": area.lever,
-            "accepted": area.kind.accepted,
             "caps": bool(area.kind.cap_units) and area.kind.lever == "share",
             "resolutions": ", ".join(area.resolutions),
             "status_quo_cap": float(central[f"{area.name}.legal_cap"]) if area.kind.lever == "cap" else None,
@@ -110,7 +107,6 @@ def setup(assumptions: Assumptions) -> dict[str, Any]:
     return {
         "areas": areas,
         "presets": scenarios,
-        "main_presets": list(DEFAULT_SCENARIOS),
         "parameters": parameters,
         "reference": REFERENCE,
         "opening": OPENING,

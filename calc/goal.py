@@ -20,7 +20,7 @@ from calc.errors import InputError
 from calc.record import metadata
 from calc.scenario import Scenario, resolve
 from calc.units import parse_with_unit, ureg
-from calc.variables import catalogue, full_name
+from calc.variables import catalogue
 
 
 def lever_area(name: str, areas: tuple[Area, ...]) -> Area:
@@ -109,11 +109,8 @@ def _seek(
     chosen = chosen[0]
     used = checked_assumptions(assumptions)
     area = lever_area(lever, used.areas)
-    known = catalogue(used.areas).variables
-    name = full_name(variable)
-    if name not in known:
-        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(known)}")
-    declared = known[name]
+    declared = catalogue(used.areas).variable(variable)
+    name = declared.name
     wanted = parse_with_unit(target, declared.unit, "target")
     column = chosen.year_index(year)
     p = used.central()

@@ -21,12 +21,11 @@ from calc.charts import plot_discovery, plot_fan, plot_path, plot_scenarios, plo
 from calc.discovery import discover as discover_boxes
 from calc.display import COMPARISON_HEADING, box_heading, box_table, comparison, condition_text, variable_of
 from calc.engine import ScenarioSpec, checked_assumptions, run
-from calc.errors import InputError
 from calc.export import atomic, target_path
 from calc.history import BOUNDS, history_check
 from calc.scenario import DEFAULT_SCENARIOS, first_eased, resolve
 from calc.uncertainty import montecarlo, tornado
-from calc.variables import NET, catalogue, full_name
+from calc.variables import NET, catalogue
 
 STYLE = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -188,11 +187,8 @@ def report(
     path = target_path(path, (".html", ".htm"))
     chosen = resolve(list(DEFAULT_SCENARIOS) if scenarios is None else scenarios)
     used = checked_assumptions(assumptions)
-    known = catalogue(used.areas).variables
-    variable = full_name(variable)
-    if variable not in known:
-        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(known)}")
-    label = known[variable].label
+    declared = catalogue(used.areas).variable(variable)
+    variable, label = declared.name, declared.label
     frame = run(chosen, assumptions=used)
     uncertain = montecarlo(chosen, n=n, seed=seed, assumptions=used)
     focus = first_eased(chosen)

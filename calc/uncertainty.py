@@ -25,7 +25,7 @@ from calc.models import ramp
 from calc.record import metadata
 from calc.scenario import Scenario, resolve
 from calc.tables import percent_of
-from calc.variables import NET, catalogue, full_name
+from calc.variables import NET, catalogue
 
 SAMPLERS = ("random", "lhs")
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
@@ -298,11 +298,7 @@ def analysis_inputs(
             f"scenario: {chosen[0].name!r} eases nothing, so every result is zero whatever the assumptions; "
             "name a scenario that eases something"
         )
-    known = catalogue(used.areas).variables
-    variable = full_name(variable)
-    if variable not in known:
-        raise InputError(f"variable: {variable!r} is not known; accepted: {', '.join(known)}")
-    return chosen[0], used, variable, chosen[0].year_index(year)
+    return chosen[0], used, catalogue(used.areas).variable(variable).name, chosen[0].year_index(year)
 
 
 def _result_in_year(

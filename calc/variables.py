@@ -14,6 +14,7 @@ from functools import cache
 from types import MappingProxyType
 
 from calc.area import Area, shipped_areas
+from calc.errors import InputError
 from calc.kinds import Variable
 
 NET = "Hard Currency|Net"
@@ -50,6 +51,13 @@ class Catalogue:
 
     def units(self) -> dict[str, str]:
         return {name: variable.unit for name, variable in self.variables.items()}
+
+    def variable(self, name: object) -> Variable:
+        """The variable ``name`` (a full name, or a short one such as ``net``), or InputError listing them all."""
+        known = self.variables.get(full_name(name)) if isinstance(name, str) else None
+        if known is None:
+            raise InputError(f"variable: {name!r} is not known; accepted: {', '.join(self.variables)}")
+        return known
 
 
 @cache
