@@ -291,6 +291,7 @@ class Explorer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, port: int, assumptions: Assumptions) -> None:
+        self.drawing: ProcessPoolExecutor | None = None  # made once the port is bound (a busy port closes at once)
         super().__init__(("127.0.0.1", port), Handler)
         self.assumptions = assumptions
         self.setup = json.dumps(setup(assumptions), allow_nan=False).encode()
@@ -312,7 +313,8 @@ class Explorer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
-        self.drawing.shutdown(cancel_futures=True)
+        if self.drawing is not None:
+            self.drawing.shutdown(cancel_futures=True)
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -248,3 +248,10 @@ def test_hostile_page_states_are_refused_by_field(page_state, field, message, sh
         PageState({**state(), **page_state}, shipped)
     errors = getattr(error.value, "errors", {"request": str(error.value)})
     assert field in errors and message in errors[field]
+
+
+def test_a_bad_or_busy_port_is_refused_by_name(server):
+    with pytest.raises(InputError, match="port: expected a whole number from 0 to 65535, got -1"):
+        calc.serve(port=-1)
+    with pytest.raises(InputError, match=f"port: {server.server_address[1]} cannot be used"):
+        calc.serve(port=server.server_address[1])
