@@ -44,8 +44,9 @@ class Area:
 
     @property
     def lever(self) -> str:
-        """How a scenario sets this area's lever."""
-        return self.keyword or f"relief[{self.name!r}]"
+        """How a scenario sets this area's lever: its keyword, or its entry in ``relief`` (``relief: coal``, as
+        messages name it; ``--relief coal=...`` on the command line, ``relief = { coal = ... }`` in a file)."""
+        return self.keyword or f"relief: {self.name}"
 
     @property
     def variables(self) -> tuple[Variable, ...]:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from calc.area import DECLARATIONS, Area, read_areas, shipped_areas
 from calc.errors import InputError
 from calc.files import read_toml, shipped_folder
-from calc.kinds import MONEY, POSITIVE_MONEY, SHARE, Spec, check_roles
-from calc.units import check_unit, parse_quantity, ureg
+from calc.kinds import MONEY, SHARE, Spec, check_roles
+from calc.units import check_unit, parse_quantity, parse_with_unit, ureg
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,10 +27,24 @@ if TYPE_CHECKING:
 #: Parameters outside every area: denominators of shares, the observed fall in exports, the discount rate.
 CONTEXT: Mapping[str, Spec] = MappingProxyType(
     {
-        "context.gdp": POSITIVE_MONEY,
-        "context.total_exports": POSITIVE_MONEY,
+        "context.gdp": replace(
+            MONEY,
+            meaning="money per year above 0",
+            allow_minimum=False,
+            plausible=(5e9, 200e9),
+            basis="Bank of Korea put GNI at 35.0 tn KRW in 2020 (about USD 30 bn) and 44.4 tn KRW in 2024",
+        ),
+        "context.total_exports": replace(
+            MONEY,
+            meaning="money per year above 0",
+            allow_minimum=False,
+            plausible=(10e6, 20e9),
+            basis="KOTRA put DPRK exports at USD 0.09 bn in 2020, their lowest, and about 3.2 bn in 2013",
+        ),
         "context.exports_2018": MONEY,
-        "context.discount_rate": SHARE,
+        "context.discount_rate": replace(
+            SHARE, plausible=(0.0, 0.2), basis="US OMB Circular A-4 uses 2 % (2023) and 7 % (2003); 5 is 500 %"
+        ),
     }
 )
 OVERLAYS = "overlays"
@@ -215,9 +229,11 @@ def _overridden(base: Parameter, table: dict[str, Any], origin: str, known: Mapp
     if ("low" in table) != ("high" in table):
         raise InputError(f"{field}: give both 'low' and 'high' to keep a range, or neither to fix the value")
     unit = check_unit(table.get("unit", base.unit), known[base.name].unit, f"{field}.unit")
-    value = parse_quantity(table["value"], unit, f"{field}.value")
-    low = parse_quantity(table.get("low", value), unit, f"{field}.low")
-    high = parse_quantity(table.get("high", value), unit, f"{field}.high")
+    # with no unit stated, a bare number would be read in the parameter's unit: refused where that has a dimension
+    parse = parse_quantity if "unit" in table else parse_with_unit
+    value = parse(table["value"], unit, f"{field}.value")
+    low = parse(table["low"], unit, f"{field}.low") if "low" in table else value
+    high = parse(table["high"], unit, f"{field}.high") if "high" in table else value
     note = table.get("note", f"Replaces {base.value:g} {base.unit} from: {base.source}")
     if not isinstance(note, str):
         raise InputError(f"{field}.note: must be text")

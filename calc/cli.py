@@ -13,6 +13,8 @@ from calc import InputError, __version__
 
 #: calc.variables.NET, spelled here so that ``--help`` need not import the model.
 NET = "Hard Currency|Net"
+#: Files larger than this (bytes) are announced before they are written.
+LARGE_FILE = 100e6
 LEVER_OPTIONS = ("metals_share", "petroleum_cap", "luxury_share", "start_year", "horizon", "ramp_years")
 
 
@@ -237,7 +239,7 @@ def _scenario_command(commands, name: str, handler, help: str, description: str,
     levers.add_argument(
         "--petroleum-cap",
         metavar="CAP",
-        help="new refined-petroleum cap, e.g. '1000000 bbl/yr' (a bare number is bbl/yr), or 'lifted'",
+        help="new refined-petroleum cap, e.g. '1000000 bbl/yr' (a bare number above 1 is bbl/yr), or 'lifted'",
     )
     levers.add_argument("--luxury-share", metavar="0..1", help="share of the luxury-import ban lifted")
     levers.add_argument(
@@ -322,17 +324,27 @@ def _scenarios(args: argparse.Namespace) -> list:
     scenarios = resolve(args.scenarios)
     if name and len(scenarios) > 1:
         raise InputError("--name: names one scenario; more than one was given")
-    changed = sorted([*levers, *(f"relief {area}" for area in relief)])
-    return [
-        replace(scenario, name=name or _renamed(scenario.name, changed), relief={**scenario.relief, **relief}, **levers)
-        for scenario in scenarios
-    ]
+    changed = [replace(scenario, relief={**scenario.relief, **relief}, **levers) for scenario in scenarios]
+    return [replace(new, name=name or _renamed(old, new)) for old, new in zip(scenarios, changed, strict=True)]
 
 
-def _renamed(name: str, changed: list[str]) -> str:
-    """A preset changed by levers no longer is that preset: "hanoi-2019 (changed: ramp_years)"."""
+def _renamed(old, new) -> str:
+    """A preset changed by levers no longer is that preset: "hanoi-2019 (changed: ramp_years)". Levers given
+    at the value the preset has already change nothing, and leave the name alone."""
+    from calc.area import shipped_areas
+    from calc.scenario import plain_lever
+
+    before, after = old.to_dict(), new.to_dict()
+    left_alone = {area.name: plain_lever(area.kind.status_quo) for area in shipped_areas()}
+    changed = sorted(key for key in after if key != "relief" and after[key] != before[key])
+    changed += sorted(
+        f"relief {area}"
+        for area, lever in after["relief"].items()
+        if lever != before["relief"].get(area, left_alone.get(area, 0.0))
+    )
     if not changed:
-        return name
+        return old.name
+    name = old.name
     renamed = f"{name} (changed: {', '.join(changed)})"
     if len(renamed) > 80:
         raise InputError(f"--name: {name!r} is changed by {len(changed)} levers; give the changed scenario a --name")
@@ -385,14 +397,17 @@ def _write(frame, args: argparse.Namespace) -> bool:
 
 
 def _montecarlo(args: argparse.Namespace) -> int:
-    from calc.uncertainty import montecarlo
+    from calc.uncertainty import draws_file_size, montecarlo
 
     levels = [_float(level, "--quantiles") for level in args.quantiles.split(",")]
+    scenarios, assumptions, n = _scenarios(args), _load_assumptions(args), _int(args.draws, "--draws")
+    if args.draws_out and (size := draws_file_size(scenarios, n, assumptions)) > LARGE_FILE:
+        print(f"montecarlo: --draws-out will write about {size / 1e6:,.1f} MB to {args.draws_out}", file=sys.stderr)
     frame = montecarlo(
-        _scenarios(args),
-        n=_int(args.draws, "--draws"),
+        scenarios,
+        n=n,
         seed=_int(args.seed, "--seed"),
-        assumptions=_load_assumptions(args),
+        assumptions=assumptions,
         quantiles=levels,
         sampler=args.sampler,
         draws_out=args.draws_out,
@@ -601,10 +616,10 @@ def _progress(task: str):
 
 def results_table(frame) -> str:
     """The comparison table as the command line prints it."""
-    from calc.display import COMPARISON_HEADING, comparison, tonne_notes
+    from calc.display import COMPARISON_HEADING, comparison, lever_notes
 
     sources = "Baselines: Stangarone, KEI (2021); ranges and sources: 'sanctions-relief assumptions'."
-    notes = "".join(f"\nNote: {note}." for note in tonne_notes(frame))
+    notes = "".join(f"\nNote: {note}." for note in lever_notes(frame))
     return f"{COMPARISON_HEADING}\n{sources}\n\n{comparison(frame).to_string()}{notes}"
 
 

@@ -72,7 +72,7 @@ def discover(
     variable: str,
     condition: str,
     n: int = 10_000,
-    seed: int = 0,
+    seed: int = 1,
     assumptions: Assumptions | str | Path | None = None,
     year: int | str | None = None,
     min_density: float = 0.8,

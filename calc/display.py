@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 
 from calc.area import Area, declare, shipped_areas
-from calc.kinds import DISPLAY, Variable
+from calc.engine import roles
+from calc.kinds import DISPLAY, Cap, Variable
+from calc.record import recorded
 from calc.tables import summary
 from calc.variables import NET, Catalogue, catalogue
 
@@ -32,21 +34,32 @@ def described(frame: pd.DataFrame) -> Catalogue:
     return catalogue(recorded_areas(frame))
 
 
-def tonne_notes(frame: pd.DataFrame) -> list[str]:
-    """A line for each fuel cap given in tonnes: the barrels it was read as, and the factor used."""
+def lever_notes(frame: pd.DataFrame) -> list[str]:
+    """Lines a reader of ``frame``'s table needs about its levers: each fuel cap given in tonnes, with the barrels
+    it was read as; and each cap that does not bind (at or above what the area traded with no measure), which
+    gives exactly the result of lifting the measure."""
     record = frame.attrs.get("sanctions_relief", {})
-    areas = recorded_areas(frame)
-    factors = {row["name"]: row["value"] for row in record.get("assumptions", [])}
+    if "scenarios" not in record:
+        return []
+    assumptions, scenarios = recorded(record)
+    central = assumptions.central()
     notes = []
-    for scenario in record.get("scenarios", []):
-        for area in areas:
-            cap = scenario.get(area.keyword) if area.keyword else scenario.get("relief", {}).get(area.name)
-            factor = factors.get(f"{area.name}.bbl_per_tonne")
-            if area.kind.lever == "cap" and isinstance(cap, str) and cap.endswith(" t/yr") and factor:
-                barrels = float(cap.split()[0]) * factor
+    for scenario in scenarios:
+        levers = scenario.levers(assumptions.areas)
+        for area in assumptions.areas:
+            lever, q = levers[area.name], roles(area, central)
+            where = f"{scenario.name}: the {area.title.lower()} cap of {lever}"
+            if isinstance(lever, Cap) and lever.unit == "t/yr" and "bbl_per_tonne" in q:
+                factor = q["bbl_per_tonne"]
                 notes.append(
-                    f"{scenario['name']}: the {area.title.lower()} cap of {cap} is read as {barrels:,.0f} bbl/yr "
-                    f"({area.name}.bbl_per_tonne = {factor:g} bbl/t)"
+                    f"{where} is read as {lever.amount * factor:,.0f} bbl/yr ({area.name}.bbl_per_tonne = "
+                    f"{factor:g} bbl/t)"
+                )
+            if area.kind.slack(lever, q, area.name):
+                flow_unit = next(iter(area.kind.cap_units))  # a kind lists the unit of the flow it caps first
+                notes.append(
+                    f"{where} is at or above {float(area.kind.ceiling(q)):,.0f} {flow_unit}, what the area traded "
+                    "with no measure at all, so it does not bind: the result is that of lifting the measure"
                 )
     return notes
 

@@ -33,10 +33,9 @@ from calc.display import comparison, relative, variable_of
 from calc.engine import checked_assumptions, run
 from calc.errors import InputError
 from calc.export import datapackage_path, export_csv
-from calc.kinds import LIFTED, STATUS_QUO, Cap
 from calc.record import metadata, recorded
 from calc.reporting import image_html, report, table_html
-from calc.scenario import Scenario, preset, presets, whole_number
+from calc.scenario import Scenario, plain_lever, preset, presets, whole_number
 from calc.tables import compare
 from calc.uncertainty import MAX_DRAWS, montecarlo, tornado
 from calc.variables import NET
@@ -49,15 +48,6 @@ TIMING = ("start_year", "horizon", "ramp_years")
 #: The reference scenario the page opens with, and the scenario it opens on.
 REFERENCE = "hanoi-2019"
 OPENING = "article-demands"
-
-
-def lever_text(lever: object, area: Area) -> str | float:
-    """A lever as the page shows it: a share as a number, a cap as text with its unit, or a word."""
-    if lever is None:
-        return LIFTED
-    if isinstance(lever, (Cap, str)):
-        return str(lever)
-    return f"{lever:.10g} bbl/yr" if area.kind.lever == "cap" else float(lever)
 
 
 def compact(number: float) -> str:
@@ -85,7 +75,7 @@ def setup(assumptions: Assumptions) -> dict[str, Any]:
         scenario = preset(name)
         levers = scenario.levers(assumptions.areas)
         scenarios[name] = {
-            "levers": {area.name: lever_text(levers[area.name], area) for area in assumptions.areas},
+            "levers": {area.name: plain_lever(levers[area.name]) for area in assumptions.areas},
             "timing": {key: getattr(scenario, key) for key in TIMING},
             "note": scenario.note,
         }
@@ -155,7 +145,9 @@ class PageState:
         checked = {}
         for area in areas:
             try:
-                checked[area.name] = area.kind.lever_value(levers.get(area.name, _unset(area)), area.lever)
+                checked[area.name] = area.kind.lever_value(
+                    levers.get(area.name, area.kind.status_quo), area.keyword or area.title
+                )
             except InputError as error:
                 self.errors[f"lever-{area.name}"] = str(error)
         for key in TIMING:
@@ -197,10 +189,6 @@ def _mapping(value: object, field: str) -> Mapping:
     if not isinstance(value, Mapping):
         raise InputError(f"{field}: expected a JSON object, got {type(value).__name__}")
     return value
-
-
-def _unset(area: Area) -> str | float:
-    return STATUS_QUO if area.kind.lever == "cap" else 0.0
 
 
 def results(state: PageState) -> dict[str, Any]:

@@ -29,7 +29,10 @@ LIFTED = "lifted"
 
 @dataclass(frozen=True)
 class Spec:
-    """What the model expects of a parameter: the unit it computes in and the values that make sense."""
+    """What the model expects of a parameter: the unit it computes in, the values that make physical sense
+    (``minimum`` .. ``maximum``), and the narrower range of values that are plausible for the DPRK (``plausible``,
+    argued in ``basis``). A value outside the plausible range is almost always a slip of units (a percentage typed
+    for a share, USD for USD millions), so it is refused too, naming the range."""
 
     unit: str
     meaning: str
@@ -37,19 +40,39 @@ class Spec:
     maximum: float = math.inf
     allow_minimum: bool = True
     allow_maximum: bool = True
+    plausible: tuple[float, float] = (-math.inf, math.inf)
+    basis: str = ""
 
     def check(self, magnitude: float, field: str) -> None:
         low_ok = magnitude > self.minimum or (self.allow_minimum and magnitude == self.minimum)
         high_ok = magnitude < self.maximum or (self.allow_maximum and magnitude == self.maximum)
         if not (low_ok and high_ok):
             raise InputError(f"{field}: {magnitude:g} is out of range; accepted: {self.meaning}")
+        low, high = self.plausible
+        if not low <= magnitude <= high:
+            unit = "" if self.unit == "dimensionless" else f" {self.unit}"
+            raise InputError(
+                f"{field}: {magnitude:g}{unit} is outside the plausible range {low:g} to {high:g}{unit} "
+                f"({self.basis}); check the unit (a percentage for a share? USD for USD millions?)"
+            )
 
 
-MONEY = Spec("USD/yr", "money per year, 0 or more")
-POSITIVE_MONEY = Spec("USD/yr", "money per year above 0", allow_minimum=False)
-VOLUME = Spec("bbl/yr", "an oil volume per year, 0 or more")
+#: DPRK GDP was about USD 31 bn (Bank of Korea, 2020) and all its goods trade before the sanctions about USD 6.5 bn
+#: (KOTRA, 2016): no single flow of an area comes near USD 10 bn a year.
+MONEY_BASIS = "no area's yearly flow comes near USD 10 bn: GDP is about 31 bn, all goods trade in 2016 about 6.5 bn"
+MONEY = Spec("USD/yr", "money per year, 0 or more", plausible=(0.0, 10e9), basis=MONEY_BASIS)
+#: EIA put all DPRK oil use at about 15,000 b/d (5.5 M bbl/yr); 2016 refined imports were 4.5 M bbl (US fact sheet).
+VOLUME_BASIS = "all DPRK oil use was about 15,000 b/d, 5.5 M bbl a year (US EIA); 100 M bbl is eighteen times that"
+VOLUME = Spec("bbl/yr", "an oil volume per year, 0 or more", plausible=(0.0, 100e6), basis=VOLUME_BASIS)
 SHARE = Spec("dimensionless", "a share from 0 to 1", maximum=1.0)
-RATIO = Spec("dimensionless", "a ratio, 0 or more")
+#: World Bank Pink Sheet 2024/2016 price ratios run from 1.11 (lead) to 1.88 (copper), coal about 2; a tenfold move
+#: either way has no precedent over such spans.
+PRICE_INDEX = Spec(
+    "dimensionless",
+    "a ratio, 0 or more",
+    plausible=(0.1, 5.0),
+    basis="World Bank 2024/2016 price ratios run from 1.11 (lead) to about 2 (coal); 150 would be a percentage",
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +157,9 @@ def template(key: str, *declaration: Any, **details: Any) -> Template:
 
 @dataclass(frozen=True)
 class Cap:
-    """A cap given in a unit other than the lever's own (USD/yr or t/yr for exports; t/yr for fuel)."""
+    """A cap and the unit it was given in: bbl/yr or t/yr for fuel; USD/yr or t/yr for exports (as UNSCR 2321
+    capped coal). Converted where the formula has the parameters to do it (tonnes with bbl_per_tonne or
+    unit_value)."""
 
     amount: float
     unit: str
@@ -158,20 +183,34 @@ class Kind:
     formula: Callable[[Mapping[str, Any], Lever, np.ndarray, str], dict[str, np.ndarray]]
     #: Labels of the parents the kind's variables sum into, other than Revenue and Expenditure.
     parents: Mapping[str, str] = field(default_factory=dict)
-    #: Cap units the lever takes besides a share, each with the parameter that converts it (or "").
+    #: Cap units the lever takes besides a share, each with the parameter that converts it (or ""); the first is
+    #: the unit of the flow it caps.
     cap_units: Mapping[str, str] = field(default_factory=dict)
     #: Roles of which an area gives exactly one (two ways of stating the same quantity).
     one_of: tuple[str, ...] = ()
+    #: For a kind whose lever takes caps: a cap in the unit of the flow it caps, and the flow with no cap at all.
+    cap_in_flow: Callable[[Mapping[str, Any], Cap, str], np.ndarray] | None = None
+    ceiling: Callable[[Mapping[str, Any]], np.ndarray] | None = None
+
+    @property
+    def status_quo(self) -> Lever:
+        """The lever of an area a scenario leaves alone: the cap of the day, or none of the ban lifted."""
+        return STATUS_QUO if self.lever == "cap" else 0.0
 
     def lever_value(self, value: object, field: str) -> Lever:
         """The lever ``value`` as the formula takes it, or InputError naming ``field`` and what is accepted."""
         if isinstance(value, Cap):
             value = str(value)
         text = value.strip().lower() if isinstance(value, str) else None
-        if self.lever == "cap" and (value is None or text in (LIFTED, "none")):
+        if self.lever == "cap" and (value is None or text == LIFTED):
             return None
         if self.lever == "cap" and text == STATUS_QUO:
             return STATUS_QUO
+        if self.lever == "cap" and text == "none":
+            raise InputError(
+                f"{field}: 'none' could mean no cap or no imports; write 'lifted' for no cap (None in Python) or "
+                "'0 bbl/yr' for no imports at all"
+            )
         if isinstance(value, bool) or not isinstance(value, (Real, str, pint.Quantity)):
             raise InputError(f"{field}: expected a number or a quantity ({self.accepted}), got {value!r}")
         if isinstance(value, str) and not any(character.isdigit() for character in value):
@@ -179,18 +218,37 @@ class Kind:
         unit = quantity_unit(value, field)
         if unit is None or unit.dimensionless:
             if self.lever == "cap":
-                return _not_negative(parse_quantity(value, "bbl/yr", field), "bbl/yr", field, self.accepted)
+                return Cap(_not_negative(self._bare_cap(value, unit, field), "bbl/yr", field, self.accepted), "bbl/yr")
             share = parse_quantity(value, "dimensionless", field)
             if not 0.0 <= share <= 1.0:
                 raise InputError(f"{field}: {share:g} is out of range; accepted: {self.accepted}")
             return share
-        for cap_unit, converter in self.cap_units.items():
+        for cap_unit in self.cap_units:
             if unit.is_compatible_with(cap_unit):
                 amount = _not_negative(parse_quantity(value, cap_unit, field), cap_unit, field, self.accepted)
-                return amount if self.lever == "cap" and not converter else Cap(amount, cap_unit)
+                return Cap(amount, cap_unit)
         raise InputError(
             f"{field}: {value!r} has the wrong dimension ({unit.dimensionality}); accepted: {self.accepted}"
         )
+
+    def _bare_cap(self, value: object, unit: pint.Unit | None, field: str) -> float:
+        """A cap given as a plain number, in bbl/yr. From 0 to 1 it is refused: for every share lever 0 keeps the
+        ban and 1 lifts it, so here it would silently mean the opposite (a cap of 0 or 1 barrel a year)."""
+        amount = parse_quantity(value, "bbl/yr", field)
+        if unit is None and 0.0 <= amount <= 1.0:
+            raise InputError(
+                f"{field}: {value!r} reads as a share, but this lever is a cap (a plain number is barrels a year); "
+                "write 'lifted' to lift the cap, 'status-quo' to keep it, or a volume with its unit, "
+                f"e.g. '{value} bbl/yr'"
+            )
+        return amount
+
+    def slack(self, lever: Lever, q: Mapping[str, Any], area: str) -> bool:
+        """Whether ``lever`` is a cap at or above what the area traded with no measure at all (central values): it
+        then does not bind, and gives exactly the result of lifting the measure."""
+        if not isinstance(lever, Cap) or self.cap_in_flow is None or self.ceiling is None:
+            return False
+        return bool(np.all(self.cap_in_flow(q, lever, area) >= self.ceiling(q)))
 
     def evaluate(self, q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
         """The kind's formula for one area whose parameters by role are ``q``."""
@@ -207,14 +265,35 @@ def _missing(role: str, area: str, why: str) -> InputError:
     return InputError(f"{area}: {why} needs the parameter {area}.{role}; add it to the area's assumption file")
 
 
+def _export_cap(q: Mapping[str, Any], cap: Cap, area: str) -> np.ndarray:
+    """An export cap in USD/yr: as given, or tonnes at the unit value of 2016 re-priced by the price index."""
+    if cap.unit == "USD/yr":
+        return np.asarray(cap.amount)
+    if "unit_value" not in q:
+        raise _missing("unit_value", area, "a cap in tonnes")
+    return cap.amount * np.asarray(q["unit_value"]) * q["price_index"]
+
+
+def _export_ceiling(q: Mapping[str, Any]) -> np.ndarray:
+    """What the area could export with no ban (USD/yr): a cap at or above it does not bind."""
+    return np.asarray(q["pre_sanction_exports"]) * q["capacity_share"] * q["price_index"]
+
+
 def _export_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
     if not isinstance(lever, Cap):
         return exports.revenue(q, lever, ramp)
-    if lever.unit == "USD/yr":
-        return exports.revenue(q, 1.0, ramp, cap=lever.amount)
-    if "unit_value" not in q:
-        raise _missing("unit_value", area, "a cap in tonnes")
-    return exports.revenue(q, 1.0, ramp, cap=lever.amount * np.asarray(q["unit_value"]) * q["price_index"])
+    return exports.revenue(q, 1.0, ramp, cap=_export_cap(q, lever, area))
+
+
+def _fuel_cap(q: Mapping[str, Any], cap: Cap, area: str) -> np.ndarray:
+    """A fuel cap in bbl/yr: as given, or tonnes converted with the area's barrels per tonne."""
+    return cap.amount * (np.asarray(q["bbl_per_tonne"]) if cap.unit == "t/yr" else 1.0)
+
+
+def _fuel_ceiling(q: Mapping[str, Any]) -> np.ndarray:
+    """Imports before the sanctions (bbl/yr; for crude, the pipeline): no cap lets in more, so one at or above them
+    does not bind."""
+    return np.asarray(q["pre_sanction_imports"])
 
 
 def _capped_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
@@ -222,9 +301,9 @@ def _capped_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: 
         new_cap = q["pre_sanction_imports"]
     elif isinstance(lever, str):  # STATUS_QUO, the only text a lever keeps
         new_cap = q["legal_cap"]
-    elif isinstance(lever, Cap):  # tonnes, converted with the area's barrels per tonne
-        new_cap = lever.amount * np.asarray(q["bbl_per_tonne"])
-    else:
+    elif isinstance(lever, Cap):
+        new_cap = _fuel_cap(q, lever, area)
+    else:  # trial caps in bbl/yr (a column of them when seeking a goal)
         new_cap = lever
     return capped_imports.effects(q, new_cap, ramp)
 
@@ -238,12 +317,20 @@ EXPORT_EARNINGS = Kind(
     roles=MappingProxyType(
         {
             "pre_sanction_exports": Role(MONEY),
-            "price_index": Role(RATIO, 1.0),
+            "price_index": Role(PRICE_INDEX, 1.0),
             "capacity_share": Role(SHARE, 1.0),
             "net_foreign_exchange_share": Role(SHARE, 1.0),
             "already_smuggled_share": Role(SHARE, 0.0),
             "smuggled_exports": Role(MONEY, 0.0),
-            "unit_value": Role(Spec("USD/t", "a price per tonne, 0 or more"), optional=True),
+            "unit_value": Role(
+                Spec(
+                    "USD/t",
+                    "a price per tonne, 0 or more",
+                    plausible=(0.0, 1e6),
+                    basis="coal sold at 53-100 USD/t, copper at about 9,000 and silver about 900,000 (World Bank)",
+                ),
+                optional=True,
+            ),
         }
     ),
     lever="share",
@@ -251,6 +338,8 @@ EXPORT_EARNINGS = Kind(
     templates=(template("revenue", "Revenue|{title}", "USD/yr", "{label}", "money", sign=1, charted=True),),
     formula=_export_formula,
     cap_units=MappingProxyType({"USD/yr": "", "t/yr": "unit_value"}),
+    cap_in_flow=_export_cap,
+    ceiling=_export_ceiling,
 )
 
 CAPPED_IMPORTS = Kind(
@@ -258,12 +347,40 @@ CAPPED_IMPORTS = Kind(
     roles=MappingProxyType(
         {
             "legal_cap": Role(VOLUME),
-            "pre_sanction_imports": Role(Spec("bbl/yr", "an oil volume per year above 0", allow_minimum=False)),
+            "pre_sanction_imports": Role(
+                replace(VOLUME, meaning="an oil volume per year above 0", allow_minimum=False, plausible=(1.0, 100e6))
+            ),
             "illicit_imports": Role(VOLUME, 0.0),
             "displacement_share": Role(SHARE, 0.0),
-            "price": Role(Spec("USD/bbl", "a price per barrel, 0 or more")),
-            "smuggling_premium": Role(Spec("dimensionless", "a mark-up, 0 or more"), 0.0),
-            "bbl_per_tonne": Role(Spec("bbl/t", "barrels per tonne above 0", allow_minimum=False)),
+            "price": Role(
+                Spec(
+                    "USD/bbl",
+                    "a price per barrel, 0 or more",
+                    plausible=(10.0, 300.0),
+                    basis="Brent averaged 12 USD/bbl at its lowest year (1998) and 112 at its highest (2012), "
+                    "with a monthly peak of 133 (2008; World Bank)",
+                )
+            ),
+            "smuggling_premium": Role(
+                Spec(
+                    "dimensionless",
+                    "a mark-up, 0 or more",
+                    plausible=(0.0, 1.0),
+                    basis="a mark-up of 1 doubles the price, and the published range, a judgement, stops at 0.5; "
+                    "20 would be a percentage",
+                ),
+                0.0,
+            ),
+            "bbl_per_tonne": Role(
+                Spec(
+                    "bbl/t",
+                    "barrels per tonne above 0",
+                    allow_minimum=False,
+                    plausible=(6.0, 12.0),
+                    basis="oil products weigh 0.55 (LPG) to 1.0 t/m3 (heavy fuel oil), i.e. 11.4 to 6.3 bbl/t; UN "
+                    "Statistics Division factors run from 6.62 to 8.50",
+                )
+            ),
             "hard_currency_share": Role(SHARE, 1.0),
         }
     ),
@@ -301,6 +418,8 @@ CAPPED_IMPORTS = Kind(
     formula=_capped_formula,
     parents=MappingProxyType({"Expenditure|Fuel Imports": "Fuel import spending"}),
     cap_units=MappingProxyType({"bbl/yr": "", "t/yr": "bbl_per_tonne"}),
+    cap_in_flow=_fuel_cap,
+    ceiling=_fuel_ceiling,
 )
 
 IMPORT_BANS = Kind(
@@ -310,7 +429,15 @@ IMPORT_BANS = Kind(
             "observed_imports": Role(MONEY, optional=True),
             "pre_sanction_imports": Role(MONEY, optional=True),
             "blocked_share": Role(
-                Spec("dimensionless", "a share from 0 up to but not including 1", maximum=1.0, allow_maximum=False)
+                Spec(
+                    "dimensionless",
+                    "a share from 0 up to but not including 1",
+                    maximum=1.0,
+                    allow_maximum=False,
+                    plausible=(0.0, 0.95),
+                    basis="the highest published judgement is 0.95 (2397 capital goods); at 0.95 demand is twenty "
+                    "times the imports still observed",
+                )
             ),
         }
     ),

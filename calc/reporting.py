@@ -19,7 +19,15 @@ from calc.area import Area
 from calc.assumptions import Assumptions
 from calc.charts import plot_discovery, plot_fan, plot_path, plot_scenarios, plot_tornado, write_figure
 from calc.discovery import discover as discover_boxes
-from calc.display import COMPARISON_HEADING, box_heading, box_table, comparison, condition_text, variable_of
+from calc.display import (
+    COMPARISON_HEADING,
+    box_heading,
+    box_table,
+    comparison,
+    condition_text,
+    lever_notes,
+    variable_of,
+)
 from calc.engine import ScenarioSpec, checked_assumptions, run
 from calc.export import atomic, target_path
 from calc.history import BOUNDS, history_check
@@ -212,6 +220,7 @@ refers to; fuel in 42-gallon oil barrels (158.987 litres).</p>
 <h2>Scenarios compared</h2>
 <p>{escape(COMPARISON_HEADING)}</p>
 {table_html(comparison(frame))}
+{"".join(f'<p class="small">Note: {escape(note)}.</p>' for note in lever_notes(frame))}
 {image_html(plot_scenarios(frame), "Annual effect of each scenario: hard currency and refined petroleum")}
 {image_html(plot_path(frame, variable), "Year-by-year path of " + label)}
 <h3>What each scenario represents</h3><ul>{notes}</ul>

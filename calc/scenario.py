@@ -35,9 +35,10 @@ DEFAULT_SCENARIOS = ("status-quo", "article-demands", "hanoi-2019", "full-relief
 class Scenario:
     """A relief package. Every effect is measured against the status quo of the assumptions it runs with.
 
-    ``petroleum_cap`` takes a Quantity, a string with units, or a number (or numeric string) in bbl/yr; None
-    (or "lifted") lifts the cap; left out (or "status-quo") keeps the status-quo cap. It is stored as a number
-    in bbl/yr, None or "status-quo".
+    ``petroleum_cap`` takes a Quantity, a string with units, or a number (or numeric string) above 1 in bbl/yr;
+    None (or "lifted") lifts the cap; left out (or "status-quo") keeps the status-quo cap. A number from 0 to 1 is
+    refused: for every share lever 1 lifts the ban, so here it would silently mean one barrel. A cap is stored as a
+    ``Cap`` (its amount and unit: ``Cap(2000000.0, "bbl/yr")``), None or "status-quo".
     """
 
     name: str = "custom"
@@ -83,33 +84,27 @@ class Scenario:
         where = f"scenario {self.name!r}"
         relief = _relief(self.relief, where, areas, checked_only=True)
         return {
-            area.name: getattr(self, area.keyword) if area.keyword else relief.get(area.name, _status_quo(area))
+            area.name: getattr(self, area.keyword) if area.keyword else relief.get(area.name, area.kind.status_quo)
             for area in areas
         }
 
     def to_dict(self) -> dict[str, Any]:
         """The levers as plain data (caps as "N bbl/yr", "lifted" or "status-quo"), as a scenario file has them."""
         data = {item.name: getattr(self, item.name) for item in fields(self)}
-        caps = {area.keyword or area.name for area in shipped_areas() if area.kind.lever == "cap"}
         for keyword in (area.keyword for area in shipped_areas() if area.keyword):
-            data[keyword] = _plain(data[keyword], cap=keyword in caps)
-        data["relief"] = {name: _plain(lever, cap=name in caps) for name, lever in self.relief.items()}
+            data[keyword] = plain_lever(data[keyword])
+        data["relief"] = {name: plain_lever(lever) for name, lever in self.relief.items()}
         return data
 
 
 LEVERS = tuple(field.name for field in fields(Scenario))
 
 
-def _status_quo(area: Area) -> Lever:
-    return STATUS_QUO if area.kind.lever == "cap" else 0.0
-
-
-def _plain(lever: Any, cap: bool) -> Any:
-    """A lever as a scenario file writes it: a share as a number, a cap as text with its unit."""
+def plain_lever(lever: Any) -> Any:
+    """A lever as a scenario file (and the explorer page) writes it: a share as a number, a cap as text with its
+    unit ("2000000 bbl/yr"), or a word ("lifted", "status-quo")."""
     if lever is None:
         return LIFTED
-    if isinstance(lever, float) and cap:
-        return f"{repr(lever).removesuffix('.0')} bbl/yr"
     return str(lever) if isinstance(lever, (Cap, pint.Quantity)) else lever
 
 
@@ -233,6 +228,12 @@ def resolve(scenarios: Scenario | str | Path | list[Scenario | str | Path] | tup
             resolved.append(item)
         elif isinstance(item, Path) or (isinstance(item, str) and item.endswith(".toml")):
             resolved.extend(load_scenarios(item))
+        elif isinstance(item, str) and item not in _presets() and (Path(item).suffix or "/" in item):
+            raise InputError(
+                f"scenario {item!r}: no preset has that name, and it is not a scenario file, whose name ends in "
+                f".toml ({'the file exists but' if Path(item).exists() else 'no such file, and it'} does not end in "
+                f".toml); presets: {', '.join(_presets())}"
+            )
         elif isinstance(item, str):
             resolved.append(preset(item))
         else:

@@ -97,7 +97,7 @@ def compare(frame: pd.DataFrame, reference: str) -> pd.DataFrame:
         )
     names = list(dict.fromkeys(frame["scenario"]))
     if reference not in names:
-        raise InputError(f"reference: {reference!r} is not in the frame; it has {', '.join(names)}")
+        raise InputError(f"relative_to: {reference!r} is not among the scenarios; name it too ({', '.join(names)})")
     flows = frame[frame["unit"] != "%"]
     base = flows[flows["scenario"] == reference].set_index(["variable", "year"])["value"]
     keyed = flows.set_index(["variable", "year"]).index

@@ -19,8 +19,7 @@ from calc.assumptions import Assumptions
 from calc.engine import ScenarioSpec, checked_assumptions, scenario_results
 from calc.errors import InputError
 from calc.export import Progress, target_path, write_draws
-from calc.frame import long_frame
-from calc.kinds import STATUS_QUO
+from calc.frame import MODEL, REGION, long_frame
 from calc.models import ramp
 from calc.record import metadata
 from calc.scenario import Scenario, resolve
@@ -133,6 +132,21 @@ def montecarlo(
     if draws_path is not None:
         write_draws(draws_path, chosen, p, n, used, frame.attrs["sanctions_relief"], progress)
     return frame
+
+
+def draws_file_size(scenarios: ScenarioSpec, n: int, assumptions: Assumptions | str | Path | None = None) -> int:
+    """About how many bytes ``montecarlo(..., draws_out=...)`` writes: for each scenario and draw, a row per sampled
+    parameter and a row per variable and year, each with its texts quoted and about 16 characters of value."""
+    used = checked_assumptions(assumptions)
+    sampled = [f"Assumption|{name}" for name in sampled_names(used)]
+    variables = catalogue(used.areas).units()
+    fixed = len(f'"{MODEL}","","{REGION}","","",2027,{n // 2},,\n') + 16
+    total = 0
+    for scenario in resolve(scenarios):
+        per_draw = sum(len(name) + len(used.specs[name.partition("|")[2]].unit) + fixed for name in sampled)
+        per_draw += scenario.horizon * sum(len(name) + len(unit) + fixed for name, unit in variables.items())
+        total += n * (per_draw + len(scenario.name) * (len(sampled) + scenario.horizon * len(variables)))
+    return total
 
 
 def _reference(chosen: Sequence[Scenario], name: str, p: Mapping, used: Assumptions) -> dict[str, np.ndarray]:
@@ -293,7 +307,7 @@ def analysis_inputs(
         raise InputError("scenario: sensitivity takes one scenario at a time")
     used = checked_assumptions(assumptions)
     levers = chosen[0].levers(used.areas)
-    if all(lever in (0.0, STATUS_QUO) for lever in levers.values()):
+    if all(levers[area.name] == area.kind.status_quo for area in used.areas):
         raise InputError(
             f"scenario: {chosen[0].name!r} eases nothing, so every result is zero whatever the assumptions; "
             "name a scenario that eases something"

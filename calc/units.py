@@ -25,17 +25,21 @@ from calc.errors import InputError
 
 DEFINITIONS = Path(__file__).with_name("units.txt")
 #: Unit names that readers take in different senses; pint picks one silently, so they are refused with a hint.
-TON = "short ton (907 kg), long ton (1016 kg) or metric tonne (1000 kg): write 't' for the metric tonne"
-OIL_M = "in the oil trade M is a thousand (mille) and MM a million, in SI M is a million"
+TON = "is ambiguous: short ton (907 kg), long ton (1016 kg) or metric tonne (1000 kg): write 't' for the metric tonne"
+OIL_M = "is ambiguous: in the oil trade M is a thousand (mille) and MM a million, in SI M is a million"
 AMBIGUOUS = {
     "ton": TON,
     "tons": TON,
-    "billion": "10**9 or, in older British usage, 10**12: write the number out, e.g. 2.5e9",
+    "billion": "is ambiguous: 10**9 or, in older British usage, 10**12: write the number out, e.g. 2.5e9",
     "Mbbl": f"{OIL_M}: write 'kbbl' for a thousand barrels or '1e6 bbl' for a million",
     "MMbbl": f"{OIL_M}: write '1e6 bbl' for a million barrels",
     "Mb": f"{OIL_M}: write 'kbbl' for a thousand barrels or '1e6 bbl' for a million",
     "MMb": f"{OIL_M}: write '1e6 bbl' for a million barrels",
 }
+#: Shorthands for thousands, millions and billions, which the registry would read as units (M is molar, k the
+#: Boltzmann constant, B a byte, G a gauss) or not at all.
+MULTIPLIER = "is not read as a multiplier: write the number out with an exponent, e.g. '220e6 USD/yr' for 220 million"
+AMBIGUOUS |= dict.fromkeys(("M", "MM", "mn", "mln", "bn", "B", "G", "k", "K"), MULTIPLIER)
 #: How oil statistics write volumes, as the registry writes them: b/d is barrels a day, not barns (pint's b).
 OIL_SPELLINGS = {"b": "bbl", "kb": "kbbl", "bpd": "(bbl/day)", "kbpd": "(kbbl/day)", "kbd": "(kbbl/day)"}
 CUBIC = re.compile(r"\b(m|cm|km|dm|ft|in)3\b")
@@ -128,12 +132,17 @@ def parse_quantity(value: object, unit: str, field: str) -> float:
 def _refuse_ambiguous(text: str, field: str) -> None:
     for word in re.findall(r"[A-Za-z_]+", text):
         if word in AMBIGUOUS:
-            raise InputError(f"{field}: {word!r} in {text!r} is ambiguous: {AMBIGUOUS[word]}")
+            raise InputError(f"{field}: {word!r} in {text!r} {AMBIGUOUS[word]}")
 
 
 def _parse_string(text: str, unit: str, field: str) -> float:
     """A number, optionally followed by a unit expression: ``"120 USD/bbl"``, ``"1.5e6"``, ``"50 %"``."""
     match = NUMBER_AND_UNIT.fullmatch(text)
+    if match is None and any(symbol in text for symbol in "$€£"):
+        raise InputError(
+            f"{field}: cannot read {text!r}: write money as a number and the unit USD, with no currency sign or "
+            "M/bn suffix, e.g. '400e6 USD/yr'"
+        )
     if match is None:
         separators = " (no thousands separators or decimal commas)" if "," in text else ""
         raise InputError(
@@ -157,15 +166,34 @@ def quantity_unit(value: object, field: str) -> pint.Unit | None:
     return parse_unit(match.group(2), field)
 
 
+def is_bare_number(value: object) -> bool:
+    """A number, or text that is only a number (``"220"``), with no unit."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Real):
+        return True
+    match = NUMBER_AND_UNIT.fullmatch(value) if isinstance(value, str) else None
+    return match is not None and not match.group(2)
+
+
+def refuse_bare_number(value: object, unit: str, field: str) -> None:
+    """Refuse a number with no unit where ``unit`` has a dimension: tables print USD millions, so a bare 220 for a
+    parameter in USD/yr is a slip that costs a factor of a million. The message shows the spellings that work."""
+    if not is_bare_number(value) or ureg.Unit(unit).dimensionless:
+        return
+    number = str(value).strip()
+    spellings = f"'{number} {unit}'"
+    if ureg.Unit(unit).is_compatible_with("USD/yr") and abs(float(number)) < 1e5:
+        spellings = f"'{number}e6 {unit}' for {number} million, or '{number} {unit}' for {number} dollars"
+    raise InputError(f"{field}: {value!r} has no unit; write it with one, e.g. {spellings}")
+
+
 def parse_with_unit(value: object, unit: str, field: str) -> float:
-    """``parse_quantity``, but a bare number is refused: where a slip of units costs a factor of a million (a
-    target in USD/yr), the unit must be written. A share (``unit`` dimensionless or %) may stay bare."""
-    bare = isinstance(value, Real) or (
-        isinstance(value, str) and (match := NUMBER_AND_UNIT.fullmatch(value)) and not match.group(2)
-    )
-    if bare and unit not in ("dimensionless", "%"):
-        raise InputError(f"{field}: {value!r} has no unit; give one, e.g. '{value} {unit}'")
-    return parse_quantity(value, unit, field)
+    """``parse_quantity``, but a bare number is refused where ``unit`` has a dimension (see
+    ``refuse_bare_number``). A share (``unit`` dimensionless or %) may stay bare."""
+    magnitude = parse_quantity(value, unit, field)  # first, so that NaN is refused as NaN
+    refuse_bare_number(value, unit, field)
+    return magnitude
 
 
 def parse_unit(text: str, field: str) -> pint.Unit:

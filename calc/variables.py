@@ -8,6 +8,7 @@ Imports`` for the fuel areas; ``Hard Currency|Net`` = ``Revenue`` - ``Expenditur
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -53,10 +54,17 @@ class Catalogue:
         return {name: variable.unit for name, variable in self.variables.items()}
 
     def variable(self, name: object) -> Variable:
-        """The variable ``name`` (a full name, or a short one such as ``net``), or InputError listing them all."""
-        known = self.variables.get(full_name(name)) if isinstance(name, str) else None
+        """The variable ``name``: a full name, a short one such as ``net``, or the label tables print ("Net hard
+        currency", in any case); else InputError with the closest names and the full list."""
+        if not isinstance(name, str):
+            raise InputError(f"variable: expected a variable name, got {name!r}")
+        labels = {variable.label.lower(): variable for variable in self.variables.values()}
+        known = self.variables.get(full_name(name)) or labels.get(name.strip().lower())
         if known is None:
-            raise InputError(f"variable: {name!r} is not known; accepted: {', '.join(self.variables)}")
+            spellings = list(self.variables) + [variable.label for variable in self.variables.values()]
+            close = difflib.get_close_matches(name, spellings, n=3, cutoff=0.6)
+            hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+            raise InputError(f"variable: {name!r} is not known{hint}; accepted: {', '.join(self.variables)}")
         return known
 
 
@@ -116,8 +124,13 @@ def catalogue(areas: tuple[Area, ...]) -> Catalogue:
 
 
 def full_name(variable: str) -> str:
-    """``variable``, or the total a short name stands for (``net``: ``Hard Currency|Net``)."""
-    return SHORT_NAMES.get(variable.strip().lower(), variable) if isinstance(variable, str) else variable
+    """``variable``; the total a short name stands for (``net``: ``Hard Currency|Net``); or the shipped variable
+    whose label, as tables print it, ``variable`` is ("Net hard currency", in any case)."""
+    if not isinstance(variable, str):
+        return variable
+    key = variable.strip().lower()
+    labels = {known.label.lower(): name for name, known in catalogue(shipped_areas()).variables.items()}
+    return SHORT_NAMES.get(key) or labels.get(key, variable)
 
 
 def _depth_first(names: list[str], roots: tuple[str, ...]) -> list[str]:

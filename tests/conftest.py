@@ -92,10 +92,15 @@ def shipped():
     return calc.load_assumptions()
 
 
+def in_units(assumptions, values: dict) -> dict:
+    """``values`` (numbers in each parameter's unit in ``assumptions``) as quantities, as an override takes them."""
+    return {name: calc.ureg.Quantity(value, assumptions[name].unit) for name, value in values.items()}
+
+
 @pytest.fixture(scope="session")
 def figures(shipped):
     """The shipped set with every parameter fixed at ``FIGURES``."""
-    return shipped.override(FIGURES)
+    return shipped.override(in_units(shipped, FIGURES))
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ def test_each_new_area_by_hand(figures, relief, variable, expected):
 
 
 def test_crude_oil_with_a_larger_ceiling_and_hard_currency(figures):
-    wider = figures.override({"crude_oil.pre_sanction_imports": 5e6, "crude_oil.hard_currency_share": 0.5})
+    wider = figures.override({"crude_oil.pre_sanction_imports": "5e6 bbl/yr", "crude_oil.hard_currency_share": 0.5})
     frame = calc.run(calc.Scenario(name="x", relief={"crude_oil": "lifted"}), assumptions=wider)
     # dL = min(5e6, 5e6) - min(4e6, 5e6) = 1e6 bbl/yr; nothing smuggled to replace; 1e6 / 7.32 t
     assert last(frame, "Fuel|Crude Oil|Net Additional Supply") == 1e6
@@ -142,7 +142,7 @@ def test_areas_lists_every_measure():
         "capital_goods",
     ]
     lever = table.set_index("name")["lever"]
-    assert (lever["metals"], lever["petroleum"], lever["coal"]) == ("metals_share", "petroleum_cap", "relief['coal']")
+    assert (lever["metals"], lever["petroleum"], lever["coal"]) == ("metals_share", "petroleum_cap", "relief: coal")
     kinds = table.set_index("name")["kind"]
     assert kinds["crude_oil"] == "capped imports" and kinds["capital_goods"] == "import bans"
     assert "2321" in table.set_index("name").loc["coal", "resolutions"]
@@ -254,7 +254,10 @@ def test_an_import_ban_takes_one_measure_of_demand(write, tmp_path):
         (lambda: calc.run(calc.Scenario(relief={"cole": 1})), "scenario 'custom': relief: unknown area 'cole'; areas"),
         (lambda: calc.run(calc.Scenario(relief={"seafood": "1e6 t/yr"})), "a cap in tonnes needs the parameter"),
         (lambda: calc.load_assumptions("prices-2099"), "'prices-2099' is neither a file or folder nor a shipped"),
-        (lambda: calc.compare(calc.run("status-quo"), "hanoi-2019"), "reference: 'hanoi-2019' is not in the frame"),
+        (
+            lambda: calc.compare(calc.run("status-quo"), "hanoi-2019"),
+            "relative_to: 'hanoi-2019' is not among the scenarios; name it too",
+        ),
         (lambda: calc.montecarlo("status-quo", n=10, relative_to="x"), "relative_to: 'x' is not among the scen"),
     ],
 )
@@ -365,7 +368,9 @@ def test_history_check_by_hand(figures):
     assert rows.loc["Export areas together", "value"] == pytest.approx(2707e6)
     assert rows.loc["Export areas as a share of 2016 exports", "value"] == pytest.approx(100 * 2707 / 2820)
     assert rows.loc["Export areas as a share of the fall 2016-2018", "value"] == pytest.approx(100 * 2707 / 2577)
-    inflated = figures.override({"coal.pre_sanction_exports": 1430e6, "workers.pre_sanction_exports": 2300e6})
+    inflated = figures.override(
+        {"coal.pre_sanction_exports": "1430e6 USD/yr", "workers.pre_sanction_exports": "2300e6 USD/yr"}
+    )
     assert not calc.history_check(inflated).attrs["within_bounds"]  # 2,947 M is more than was exported
 
 

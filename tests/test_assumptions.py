@@ -1,4 +1,5 @@
 import math
+import re
 
 import pytest
 
@@ -59,7 +60,7 @@ def test_override_converts_units_into_the_declared_unit(shipped):
 
 
 def test_override_with_a_range_keeps_it(shipped):
-    changed = shipped.override({"petroleum.price": {"value": 110, "low": 90, "high": 150}})
+    changed = shipped.override({"petroleum.price": {"value": 110, "low": 90, "high": 150, "unit": "USD/bbl"}})
     parameter = changed["petroleum.price"]
     assert (parameter.low, parameter.value, parameter.high) == (90, 110, 150)
 
@@ -70,6 +71,7 @@ def test_partial_user_file_overrides_only_what_it_names(shipped, write):
         """
         [petroleum.price]
         value = 90
+        unit = "USD/bbl"
 
         [luxury.observed_imports]
         value = 700
@@ -151,8 +153,8 @@ def test_missing_file_and_empty_folder(tmp_path):
 
 
 def test_a_parameter_given_twice_in_a_folder(write, tmp_path):
-    write("a.toml", "[petroleum.price]\nvalue = 90")
-    write("b.toml", "[petroleum.price]\nvalue = 95")
+    write("a.toml", '[petroleum.price]\nvalue = "90 USD/bbl"')
+    write("b.toml", '[petroleum.price]\nvalue = "95 USD/bbl"')
     with pytest.raises(calc.InputError, match=r"petroleum\.price is also given in"):
         calc.load_assumptions(tmp_path)
 
@@ -172,8 +174,10 @@ def test_binary_file_is_not_toml(tmp_path):
         ({"metals.capacity_share": 1.2}, "metals.capacity_share.value: 1.2 is out of range; accepted: a share"),
         ({"petroleum.price": "3 kg"}, "petroleum.price.value: '3 kg' has the wrong dimension"),
         ({"petroleum.price": float("nan")}, "petroleum.price.value: must be a finite number"),
-        ({"petroleum.price": {"value": 100, "colour": 1}}, "unknown key(s) 'colour'"),
-        ({"petroleum.price": {"value": 100, "low": 120, "high": 130}}, "must contain value=100"),
+        ({"petroleum.price": {"value": "100 USD/bbl", "colour": 1}}, "unknown key(s) 'colour'"),
+        ({"petroleum.price": {"value": 100, "low": 120, "high": 130, "unit": "USD/bbl"}}, "must contain value=100"),
+        ({"petroleum.price": {"value": 100, "low": 80, "high": 90, "unit": "USD/bbl"}}, "must contain value=100"),
+        ({"petroleum.price": 120}, "petroleum.price.value: 120 has no unit; write it with one, e.g. '120 USD/bbl'"),
         (["petroleum.price"], "override: expected a mapping"),
     ],
 )
@@ -188,3 +192,62 @@ def test_assumptions_cannot_be_changed_in_place(shipped):
         shipped["petroleum.price"] = 3  # type: ignore[index]
     with pytest.raises(AttributeError):
         shipped["petroleum.price"].value = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        # typed as percentages: a 20-fold mark-up, prices 150 times those of 2016
+        ("petroleum.smuggling_premium", 20, "outside the plausible range 0 to 1"),
+        ("metals.price_index", 150, "outside the plausible range 0.1 to 5"),
+        # 0.99 blocked makes demand a hundred times the imports still observed: luxury alone twice GDP
+        ("luxury.blocked_share", 0.99, "outside the plausible range 0 to 0.95"),
+        ("petroleum.price", "2000 USD/bbl", "outside the plausible range 10 to 300 USD/bbl"),
+        ("petroleum.bbl_per_tonne", "75 bbl/t", "outside the plausible range 6 to 12 bbl/t"),
+        ("coal.pre_sanction_exports", "1190e9 USD/yr", "outside the plausible range 0 to 1e+10 USD/yr"),
+        ("context.discount_rate", 0.5, "outside the plausible range 0 to 0.2"),  # 50 %
+    ],
+)
+def test_implausible_values_are_refused_naming_the_range(shipped, name, value, message):
+    with pytest.raises(calc.InputError, match=rf"{re.escape(name)}\.value: .*{re.escape(message)}"):
+        shipped.override({name: value})
+
+
+def test_every_shipped_range_lies_inside_its_plausible_range(shipped):
+    for name, parameter in shipped.items():
+        low, high = shipped.specs[name].plausible
+        assert low <= min(parameter.magnitudes(shipped.specs[name].unit)), name
+        assert max(parameter.magnitudes(shipped.specs[name].unit)) <= high, name
+
+
+@pytest.mark.parametrize(
+    ("changes", "hint"),
+    [
+        # tables print USD millions: a bare 220 would be 220 dollars, and metals would earn nothing
+        ({"metals.pre_sanction_exports": 220}, "'220e6 USD/yr' for 220 million, or '220 USD/yr' for 220 dollars"),
+        ({"metals.pre_sanction_exports": "220"}, "'220e6 USD/yr' for 220 million"),
+        ({"petroleum.illicit_imports": 2e6}, "'2000000.0 bbl/yr'"),
+        ({"petroleum.price": {"value": "100 USD/bbl", "low": 80, "high": 140}}, "petroleum.price.low: 80 has no unit"),
+    ],
+)
+def test_a_bare_number_for_a_parameter_with_a_unit_is_refused(shipped, changes, hint):
+    with pytest.raises(calc.InputError, match="has no unit; write it with one") as caught:
+        shipped.override(changes)
+    assert hint in str(caught.value)
+
+
+def test_a_bare_number_in_a_file_needs_the_unit_beside_it(shipped, write):
+    with pytest.raises(calc.InputError, match=r"mine\.toml: petroleum\.price\.value: 120 has no unit"):
+        calc.load_assumptions(write("mine.toml", "[petroleum.price]\nvalue = 120\n"))
+    stated = calc.load_assumptions(write("ok.toml", '[petroleum.price]\nvalue = 120\nunit = "USD/bbl"\n'))
+    assert stated.value("petroleum.price") == calc.ureg.Quantity(120, "USD/bbl")
+    shares = calc.load_assumptions(write("share.toml", "[metals.price_index]\nvalue = 1.5\n"))  # dimensionless
+    assert shares["metals.price_index"].value == 1.5
+
+
+def test_a_value_above_its_own_high_is_refused(write):
+    text = FULL.replace("value = 100", "value = 150")  # low 80, high 140
+    with pytest.raises(
+        calc.InputError, match=r"petroleum\.price: the range low=80 \.\. high=140 must contain value=150"
+    ):
+        calc.load_assumptions(write("high.toml", text))

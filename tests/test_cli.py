@@ -5,7 +5,8 @@ import sys
 import pytest
 
 import calc
-from calc.cli import main
+from calc import cli
+from calc.cli import _parser, _scenarios, main
 from calc.scenario import DEFAULT_SCENARIOS
 
 from conftest import FIGURES
@@ -68,7 +69,7 @@ def test_run_writes_csv(capsys, tmp_path):
 
 def test_scenario_file_and_assumptions_file(capsys, write):
     scenarios = write("s.toml", "[quarter]\nmetals_share = 0.25\n")
-    assumptions = write("a.toml", "[metals.pre_sanction_exports]\nvalue = 400e6\n")
+    assumptions = write("a.toml", '[metals.pre_sanction_exports]\nvalue = "400e6 USD/yr"\n')
     code, out, _ = run_cli(capsys, "run", str(scenarios), "--assumptions", str(assumptions))
     assert code == 0
     metals = next(line for line in out.splitlines() if line.startswith("Metal export revenue"))
@@ -191,3 +192,45 @@ def test_wide_format_and_tornado_out(capsys, tmp_path):
     code, out, _ = run_cli(capsys, "sensitivity", "metals-only", "--out", str(tmp_path / "t.csv"))
     assert code == 0 and f"wrote {len(calc.tornado('metals-only'))} rows" in out
     assert (tmp_path / "t.csv").read_text().splitlines()[0].startswith('"parameter","unit","low"')
+
+
+@pytest.mark.parametrize(
+    ("argv", "note"),
+    [
+        # 500 kb/d = 182,625,000 bbl/yr, far above the 4,500,000 imported before the sanctions
+        (["--petroleum-cap", "500 kb/d"], "cap of 182625000 bbl/yr is at or above 4,500,000 bbl/yr"),
+        (["--relief", "coal=2e9 USD/yr"], "cap of 2000000000 USD/yr is at or above 1,190,000,000 USD/yr"),
+        (["--relief", "crude_oil=5e6 bbl/yr"], "cap of 5000000 bbl/yr is at or above 3,800,000 bbl/yr"),
+    ],
+)
+def test_a_cap_that_does_not_bind_is_noted(capsys, argv, note):
+    assert main(["run", *argv]) == 0
+    out = capsys.readouterr().out
+    assert note in out and "does not bind: the result is that of lifting the measure" in out
+
+
+def test_a_binding_cap_gets_no_note(capsys):
+    assert main(["run", "--petroleum-cap", "2000000 bbl/yr"]) == 0
+    assert "does not bind" not in capsys.readouterr().out
+
+
+def test_a_large_draws_file_is_announced_with_its_size(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "LARGE_FILE", 1)  # announce every file, to check the estimate against the real size
+    path = tmp_path / "draws.csv"
+    assert main(["montecarlo", "hanoi-2019", "-n", "300", "--draws-out", str(path)]) == 0
+    announced = re.search(r"--draws-out will write about ([\d,.]+) MB", capsys.readouterr().err)
+    assert float(announced.group(1).replace(",", "")) * 1e6 == pytest.approx(path.stat().st_size, rel=0.1)
+
+
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [
+        (["hanoi-2019", "--relief", "coal=1"], "hanoi-2019"),  # hanoi-2019 lifts coal already
+        (["article-demands", "--petroleum-cap", "2000000 bbl/yr", "--metals-share", "1"], "article-demands"),
+        (["hanoi-2019", "--relief", "coal=0.5"], "hanoi-2019 (changed: relief coal)"),
+        (["article-demands", "--ramp-years", "2"], "article-demands (changed: ramp_years)"),
+    ],
+)
+def test_a_preset_is_renamed_only_when_a_lever_changes_it(argv, name):
+    (scenario,) = _scenarios(_parser().parse_args(["run", *argv]))
+    assert scenario.name == name

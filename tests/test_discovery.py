@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 import calc
+from calc import uncertainty
+from calc.cli import main
 from calc.discovery import trajectory
 
 from conftest import require
@@ -94,7 +96,7 @@ def test_a_total_over_the_horizon_is_ten_years_of_the_steady_state(metals_only):
     [
         ("500e6 USD/yr", "condition: expected a comparison and a quantity, e.g. '> 500e6 USD/yr'"),
         ("=> 500e6 USD/yr", "condition: expected a comparison"),
-        ("> 500e6", "condition: '500e6' has no unit; give one, e.g. '500e6 USD/yr'"),
+        ("> 500e6", "condition: '500e6' has no unit; write it with one, e.g. '500e6 USD/yr'"),
         ("> 500e6 bbl/yr", "wrong dimension"),
         ("> nan USD/yr", "condition"),
         (None, "condition: expected a comparison"),
@@ -144,7 +146,6 @@ def test_chart_and_cli_show_the_box(boxes, tmp_path, capsys):
     require("matplotlib")
     figure = calc.plot_discovery(boxes)
     assert figure._suptitle.get_text() == "Where metal export revenue > 300.0 USD M/yr in 2036: box 1"
-    from calc.cli import main
 
     code = main(
         [
@@ -221,3 +222,23 @@ def test_a_year_outside_the_horizon_or_misspelt_is_refused(year, message):
     with pytest.raises(calc.InputError) as error:
         calc.discover("article-demands", "net", "> 150e6 USD/yr", n=100, year=year)
     assert message in str(error.value)
+
+
+def test_discover_draws_with_the_seed_it_is_given(metals_only):
+    require("prim")
+    for seed in (3, 4):
+        boxes = calc.discover(
+            "article-demands", "Revenue|Metal Exports", "> 300e6 USD/yr", n=4_000, seed=seed, assumptions=metals_only
+        )
+        # revenue = exports here, so the condition holds exactly where the drawn exports pass 300e6
+        drawn = uncertainty.sample(metals_only, 4_000, seed)["metals.pre_sanction_exports"]
+        record = boxes.attrs["sanctions_relief"]["discover"]
+        assert (record["seed"], record["holds"]) == (seed, int((drawn > 300e6).sum()))
+
+
+def test_the_command_line_and_python_share_the_default_seed(capsys):
+    require("prim")
+    boxes = calc.discover("article-demands", "net", "> 100e6 USD/yr", n=2_000)
+    record = boxes.attrs["sanctions_relief"]["discover"]
+    assert main(["discover", "article-demands", "--condition", "> 100e6 USD/yr", "-n", "2000"]) == 0
+    assert f"holds in {record['holds']:,} of 2,000 draws" in capsys.readouterr().out

@@ -96,6 +96,23 @@ def test_ramp_and_years(figures):
     assert revenue["value"].tolist() == [55e6, 110e6, 165e6, 220e6, 220e6]
 
 
+@pytest.mark.parametrize(
+    ("levers", "variable", "full"),
+    [
+        ({"luxury_share": 1.0}, "Expenditure|Luxury Imports", 640e6 * 0.1 / 0.9),
+        ({"relief": {"capital_goods": 1.0}}, "Expenditure|Capital Goods Imports", 1200e6 * 0.9),
+        # 2,000,000 - 500,000 added, less min(2,000,000 smuggled, 0.5 x 1,500,000) replaced
+        ({"petroleum_cap": "2000000 bbl/yr"}, "Fuel|Refined Petroleum|Net Additional Supply", 750_000),
+        ({"relief": {"coal": 1.0}}, "Revenue|Coal Exports", 1190e6 - 370e6),
+    ],
+)
+def test_every_kind_ramps_once(figures, levers, variable, full):
+    """A quarter of the full effect in the first year of a four-year ramp, for each kind's formula."""
+    frame = calc.run(calc.Scenario(name="ramped", horizon=5, ramp_years=4, **levers), assumptions=figures)
+    ramped = frame[frame["variable"] == variable]["value"].to_numpy()
+    np.testing.assert_allclose(ramped, [full / 4, full / 2, 3 * full / 4, full, full], rtol=1e-12)
+
+
 def test_assumptions_are_used(figures):
     frame = calc.run("metals-only", assumptions=figures.override({"metals.price_index": 1.5}))
     # 220e6 x 1.5
@@ -103,7 +120,7 @@ def test_assumptions_are_used(figures):
 
 
 def test_status_quo_cap_follows_the_assumptions(figures):
-    tighter = figures.override({"petroleum.legal_cap": 300_000})
+    tighter = figures.override({"petroleum.legal_cap": "300000 bbl/yr"})
     frame = calc.run(calc.Scenario(name="x", metals_share=1.0), assumptions=tighter)
     assert (values(frame, "Fuel|Refined Petroleum|Additional Legal Imports") == 0).all()
     frame = calc.run("petroleum-2375", assumptions=tighter)

@@ -53,7 +53,7 @@ def net_of(scenario):
         (
             {"coal": "400.9e6 USD/day/bbl"},
             "lever-coal",
-            "relief['coal']: '400.9e6 USD/day/bbl' has the wrong dimension",
+            "Coal Exports: '400.9e6 USD/day/bbl' has the wrong dimension",
         ),
     ],
 )
@@ -67,7 +67,7 @@ def test_each_bad_lever_is_reported_under_its_field(changes, field, message, shi
 def test_bad_timing_and_assumptions_are_reported_together(shipped):
     bad = state(metals="2")
     bad["timing"]["horizon"] = ""
-    bad["assumptions"] = {"petroleum.price": {"value": "100", "low": "120", "high": "140"}}
+    bad["assumptions"] = {"petroleum.price": {"value": "100", "low": "120", "high": "140", "unit": "USD/bbl"}}
     with pytest.raises(PageError) as error:
         PageState(bad, shipped)
     errors = error.value.errors
@@ -168,7 +168,9 @@ def test_the_page_follows_its_levers_like_calc_run(server, tmp_path):
         # an assumption edited in its table moves the figure as the same override moves calc.run
         page.click("#assumptions-box summary")
         value, _ = net_after(lambda: page.fill("#param-petroleum\\.price [data-key=value]", "120"))
-        dearer = calc.load_assumptions().override({"petroleum.price": {"value": "120", "low": "80", "high": "140"}})
+        dearer = calc.load_assumptions().override(
+            {"petroleum.price": {"value": "120", "low": "80", "high": "140", "unit": "USD/bbl"}}
+        )
         frame = calc.run(mine, assumptions=dearer)
         assert value == pytest.approx(frame[frame["variable"] == NET]["value"].iloc[-1], rel=1e-12)
         page.fill("#param-petroleum\\.price [data-key=low]", "130")

@@ -99,7 +99,7 @@ def test_the_net_balance_falls_as_luxury_imports_rise(figures):
     [
         (
             ("metals_share", "Revenue|Metal Exports", "110e6"),
-            "target: '110e6' has no unit; give one, e.g. '110e6 USD/yr'",
+            "target: '110e6' has no unit; write it with one, e.g. '110e6 USD/yr'",
         ),
         (("metals_share", "Revenue|Metal Exports", "110e6 bbl/yr"), "wrong dimension"),
         (("metals_share", "Revenue|Metal Exports", "nan USD/yr"), "target"),

@@ -51,7 +51,7 @@ def test_physical_bounds_hold_for_the_range_too(write, shipped):
     with pytest.raises(calc.InputError, match=r"petroleum\.price\.low: -50 is out of range; accepted: a price"):
         calc.load_assumptions(path)
     with pytest.raises(calc.InputError, match=r"petroleum\.price\.low: -50 is out of range"):
-        shipped.override({"petroleum.price": {"value": 90, "low": -50, "high": 140}})
+        shipped.override({"petroleum.price": {"value": 90, "low": -50, "high": 140, "unit": "USD/bbl"}})
     with pytest.raises(calc.InputError, match=r"coal\.capacity_share\.high: 1\.5 is out of range"):
         shipped.override({"coal.capacity_share": {"value": 1, "low": 0.5, "high": 1.5}})
 
@@ -84,7 +84,7 @@ def test_valid_assumption_files_are_accepted(tmp_path_factory, name, position, k
     """The fuzzed readers may refuse noise; they must accept every valid file."""
     parameter = SHIPPED[name]
     value = parameter.low + position * (parameter.high - parameter.low)
-    text = f"[{name}]\nvalue = {value!r}\n" + (
+    text = f"[{name}]\nvalue = {value!r}\nunit = {parameter.unit!r}\n" + (
         f"low = {parameter.low!r}\nhigh = {parameter.high!r}\n" if keep_range else ""
     )
     path = tmp_path_factory.mktemp("valid") / "mine.toml"

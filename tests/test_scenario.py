@@ -1,6 +1,7 @@
 import pytest
 
 import calc
+from calc.kinds import Cap
 from calc.scenario import STATUS_QUO
 
 
@@ -18,14 +19,36 @@ def test_defaults():
         (1_000_000, 1e6),
         ("1000000", 1e6),
         ("2737.8507871321013 bbl/day", pytest.approx(1e6, rel=1e-12)),  # 1e6 bbl/yr / 365.25 days
-        (calc.ureg.Quantity(158987.294928, "m**3/yr"), pytest.approx(1e6)),
-        (None, None),
-        ("lifted", None),
-        ("status-quo", STATUS_QUO),
+        (calc.ureg.Quantity(158987.294928, "m**3/yr"), pytest.approx(1e6)),  # 158.987294928 L a barrel
+        ("0 bbl/yr", 0.0),  # no imports at all: a cap of 0 is written with its unit
+        ("1 bbl/yr", 1.0),
     ],
 )
 def test_petroleum_cap_forms(cap, stored):
+    scenario = calc.Scenario(name="x", petroleum_cap=cap)
+    assert scenario.petroleum_cap.unit == "bbl/yr"
+    assert scenario.petroleum_cap.amount == stored
+    # a stored cap survives being checked again (dataclasses.replace, records, rerun)
+    assert calc.Scenario(**scenario.to_dict()) == scenario
+
+
+@pytest.mark.parametrize(("cap", "stored"), [(None, None), ("lifted", None), ("status-quo", STATUS_QUO)])
+def test_petroleum_cap_words(cap, stored):
     assert calc.Scenario(name="x", petroleum_cap=cap).petroleum_cap == stored
+
+
+@pytest.mark.parametrize("cap", [0, 1, 0.5, "1", "0", 1.0])
+def test_a_bare_number_from_0_to_1_is_refused_for_every_cap(cap):
+    # for a share lever 1 lifts the ban; read as a cap it would be one barrel a year, a cut
+    with pytest.raises(calc.InputError, match=r"petroleum_cap: .* reads as a share, but this lever is a cap"):
+        calc.Scenario(name="x", petroleum_cap=cap)
+    with pytest.raises(calc.InputError, match=r"relief: crude_oil: .* reads as a share.*'lifted' to lift the cap"):
+        calc.Scenario(name="x", relief={"crude_oil": cap})
+
+
+def test_none_as_text_is_refused_as_ambiguous():
+    with pytest.raises(calc.InputError, match="'none' could mean no cap or no imports; write 'lifted' for no cap"):
+        calc.Scenario(name="x", relief={"crude_oil": "none"})
 
 
 def test_presets_include_the_named_ones():
@@ -41,7 +64,7 @@ def test_presets_include_the_named_ones():
 
 def test_article_demands_preset():
     scenario = calc.preset("article-demands")
-    assert (scenario.metals_share, scenario.petroleum_cap, scenario.luxury_share) == (1.0, 2_000_000.0, 1.0)
+    assert (scenario.metals_share, scenario.petroleum_cap, scenario.luxury_share) == (1.0, Cap(2e6, "bbl/yr"), 1.0)
     assert scenario.note
 
 
@@ -69,7 +92,7 @@ def test_scenario_file_with_two_scenarios(write):
     )
     half, tight = calc.load_scenarios(path)
     assert (half.name, half.metals_share, half.ramp_years) == ("half-metals", 0.5, 4)
-    assert (tight.name, tight.petroleum_cap, tight.note) == ("tight", 250_000.0, "a tighter cap")
+    assert (tight.name, tight.petroleum_cap, tight.note) == ("tight", Cap(250_000.0, "bbl/yr"), "a tighter cap")
 
 
 def test_to_dict_round_trips():

@@ -93,3 +93,18 @@ def test_registry_works_when_the_cache_folder_cannot_be_created(tmp_path):
     blocker.write_text("not a folder")
     env = {**os.environ, "SANCTIONS_RELIEF_CACHE_DIR": str(blocker)}
     assert _bbl_in_litres(env) == pytest.approx(158.987294928)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["220M USD/yr", "220 M", "2.2B USD/yr", "400 mn USD/yr", "2 bn USD/yr", "220 k USD/yr", "3 MM USD/yr"],
+)
+def test_multiplier_shorthands_are_refused_with_a_hint(text):
+    # pint reads M as molar, B as a byte (2.2B USD/yr would be 2.2 dollars), k as Boltzmann's constant
+    with pytest.raises(calc.InputError, match="is not read as a multiplier: write the number out with an exponent"):
+        parse_quantity(text, "USD/yr", "coal")
+
+
+def test_a_currency_sign_is_refused_with_a_hint():
+    with pytest.raises(calc.InputError, match=r"coal: cannot read '\$400M': write money as a number and the unit USD"):
+        calc.Scenario(relief={"coal": "$400M"})
