@@ -1,13 +1,16 @@
 """Charts with matplotlib (``pip install "sanctions-relief[plot]"``): each ``plot_*`` function takes a frame from
 the public API and returns a matplotlib Figure, which notebooks display and ``save_figure`` writes.
 
-Series differ by colour (the Okabe-Ito palette, safe for colour-blind readers) and by hatch or line style, so
-that they stay apart in grayscale too. Which variables a chart draws, their labels and units, come from the
-variables' declarations: adding an area adds it to the charts.
+Colours carry identities the same way in every chart: each area has a colour of its own, from its place among the
+declared areas (its revenue, spending and fuel alike), and each scenario a colour, line and marker of its own, from
+its place in the frame (so a report's path and fan charts agree). Spending is striped, so that revenue and spending
+stay apart in grayscale too. Which variables a chart draws, their labels and units, come from the variables'
+declarations: adding an area adds it to the charts, in a colour of its own.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,22 +18,40 @@ import numpy as np
 import pandas as pd
 
 from calc import __version__
-from calc.display import SOURCE_LINE, condition_text, described, variable_of
+from calc.display import SOURCE_LINE, condition_text, described, recorded_areas, variable_of
 from calc.errors import InputError
 from calc.export import atomic, target_path
+from calc.kinds import Variable
 from calc.variables import NET
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-#: Okabe & Ito (2008), "Color Universal Design": distinct for the common kinds of colour blindness.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-#: Lines on white need contrast: the palette without its yellow, and black.
-LINE_COLOURS = (*PALETTE[:6], "#000000")
-HATCHES = ("", "//", "..", "xx", "\\\\", "--", "++", "oo")
-SHADES = ("0.45", "0.65", "0.82")
+#: Okabe & Ito (2008), "Color Universal Design": distinct for the common kinds of colour blindness. Their black
+#: is left out of the fills: black is the net marker, the zero line and the stripes of spending.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+#: One colour per area, by its place among the declared areas: Okabe-Ito's seven, then purple, light cyan and grey
+#: from Paul Tol's colour-blind-safe schemes (bright, light), the three that keep every pair of the ten at least
+#: as far apart as Okabe-Ito's own closest pair, for normal vision and for simulated deuteranopia, protanopia and
+#: tritanopia (CAM02-UCS; README, "Charts and the report").
+AREA_COLOURS = (*OKABE_ITO, "#AA3377", "#99DDFF", "#BBBBBB")
+#: From the eleventh area on the colours come round again, dotted (then ringed, then starred).
+ROUND_HATCHES = ("", "..", "oo", "**")
+SPENDING_HATCH = "//"
+#: Lines on white need contrast: Okabe-Ito without its yellow, and black; a scenario's colour in every chart.
+LINE_COLOURS = (*OKABE_ITO[:6], "#000000")
 LINES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+#: A segment of the scenarios chart carries its value where it is at least this share of the axis tall.
+LEGIBLE = 0.05
+LABEL_SIZE = 8
+#: Room above and below what a bar chart draws, as a share of its range (its end labels fit in it).
+MARGIN = 0.08
+LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+SOURCE_SIZE = 7
+#: Space kept at each side of the figure, and below the source line, in points.
+EDGE = 4.0
 #: Display scale per frame unit: divisor and axis label.
 SCALES = {
     "USD/yr": (1e6, "USD million per year"),
@@ -47,15 +68,43 @@ def _figure(width: float, height: float, title: str, ncols: int = 1, nrows: int 
         raise InputError('charts need matplotlib: pip install "sanctions-relief[plot]"') from None
     figure = Figure(figsize=(width, height), layout="constrained")
     axes = figure.subplots(nrows, ncols, squeeze=False, sharey=nrows * ncols > 1 and nrows > 1).ravel().tolist()
-    figure.suptitle(title, fontsize=12, fontweight="bold")
+    figure.suptitle("\n".join(_wrapped(title, 12, 72 * width - 2 * EDGE, bold=True)), fontsize=12, fontweight="bold")
     return figure, axes
 
 
 def _source(figure: Figure, extra: str = "") -> None:
+    """The source line at the foot, wrapped to the figure's width, with room kept for it below the charts."""
+    width, height = figure.get_size_inches()
+    lines = _wrapped(f"{SOURCE_LINE}{extra}. sanctions-relief {__version__}", SOURCE_SIZE, 72 * width - 2 * EDGE)
     figure.text(
-        0.01, 0.005, f"{SOURCE_LINE}{extra}. sanctions-relief {__version__}", fontsize=7, color="0.3", va="bottom"
+        EDGE / (72 * width), EDGE / (72 * height), "\n".join(lines), fontsize=SOURCE_SIZE, color="0.3", va="bottom"
     )
-    figure.get_layout_engine().set(rect=(0, 0.045, 1, 0.955))
+    kept = (len(lines) * 1.2 * SOURCE_SIZE + 4 * EDGE) / (72 * height)  # line spacing 1.2; an edge below, 3 above
+    figure.get_layout_engine().set(rect=(0, kept, 1, 1 - kept))
+
+
+def _wrapped(text: str, size: float, width: float, bold: bool = False) -> list[str]:
+    """``text`` in lines no wider than ``width`` points at font ``size``: matplotlib clips what runs past the
+    figure's edge instead of wrapping it. Glyphs fitted to the pixels of a PNG run up to 7 % wider than their
+    outlines measure (more or less by resolution), so a line keeps to 90 % of ``width``."""
+    lines = [""]
+    for word in text.split(" "):
+        longer = f"{lines[-1]} {word}" if lines[-1] else word
+        if lines[-1] and _text_width(longer, size, bold) > 0.9 * width:
+            lines.append(word)
+        else:
+            lines[-1] = longer
+    return lines
+
+
+@cache
+def _text_width(text: str, size: float, bold: bool) -> float:
+    """The width of ``text`` in points, in matplotlib's default font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(size=size, weight="bold" if bold else "normal")
+    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0]
 
 
 def _checked(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -72,17 +121,38 @@ def _variable(frame: pd.DataFrame, variable: str) -> pd.DataFrame:
     return rows
 
 
-def _style(index: int, hatched: bool = False) -> dict:
-    """The colour and hatch of series ``index``: the palette in turn, solid (or, ``hatched``, striped) the first
-    time round and with the next hatch each time after, so that no two series of a chart look alike."""
-    turn = index // len(PALETTE) + hatched
-    return {"color": PALETTE[index % len(PALETTE)], "hatch": HATCHES[turn % len(HATCHES)]}
+def _area_style(areas: list[str], variable: Variable, shade: int = 0) -> dict:
+    """The colour and hatch of ``variable``: its area's own colour, from the area's place among the declared
+    ``areas`` (dotted from the eleventh area on, as the colours come round again), striped where it is spending,
+    and ``shade`` steps lighter (an area's second fuel measure)."""
+    turn, place = divmod(areas.index(variable.area), len(AREA_COLOURS))
+    hatch = (SPENDING_HATCH if variable.sign < 0 else "") + ROUND_HATCHES[turn % len(ROUND_HATCHES)]
+    return {"color": _lighter(AREA_COLOURS[place], 1 - 0.5**shade), "hatch": hatch}
+
+
+def _lighter(colour: str, white: float) -> str:
+    """``colour`` ("#rrggbb") mixed with a share ``white`` of white."""
+    channels = (int(colour[start : start + 2], 16) for start in (1, 3, 5))
+    return "#" + "".join(f"{round(channel + (255 - channel) * white):02x}" for channel in channels)
+
+
+def _scenario_styles(frame: pd.DataFrame) -> dict[str, dict]:
+    """Each scenario's colour, line and marker, from its place in ``frame``, so that a scenario looks the same in
+    every chart of a report or page, also where a chart leaves some scenarios out."""
+    return {
+        scenario: {
+            "color": LINE_COLOURS[index % len(LINE_COLOURS)],
+            "linestyle": LINES[index % len(LINES)],
+            "marker": MARKERS[index % len(MARKERS)],
+        }
+        for index, scenario in enumerate(dict.fromkeys(frame["scenario"]))
+    }
 
 
 def plot_scenarios(frame: pd.DataFrame) -> Figure:
     """Scenarios side by side, in the last year of each: money flows with their signs (revenue stacked up,
-    spending stacked down, the net marked) and the added fuel on an axis of its own. Areas with no effect in any
-    scenario are left out."""
+    spending stacked down, the net marked) and the added fuel on an axis of its own, with their values. Areas with
+    no effect in any scenario are left out."""
     _checked(frame, ("scenario", "variable", "year", "value"), "plot_scenarios")
     last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
     values = last.pivot_table(index="variable", columns="scenario", values="value", sort=False)
@@ -93,44 +163,111 @@ def plot_scenarios(frame: pd.DataFrame) -> Figure:
         for variable in described(frame).variables.values()
         if variable.charted and variable.name in values.index and values.loc[variable.name].abs().max() > 0
     ]
-    revenue = [variable for variable in charted if variable.sign > 0]
-    spending = [variable for variable in charted if variable.sign < 0]
+    areas = [area.name for area in recorded_areas(frame)]
+    flows = [variable for variable in charted if variable.sign > 0] + [v for v in charted if v.sign < 0]
     fuel = [variable for variable in charted if not variable.sign]
     figure, (cash, oil) = _figure(max(11.0, 1.4 * len(scenarios) + 6), 6.5, "Annual effect of each scenario", 2)
-    positions = np.arange(len(scenarios))
-    divisor, axis_label = SCALES["USD/yr"]
-    up, down = np.zeros(len(scenarios)), np.zeros(len(scenarios))
-    styles = [_style(index) for index in range(len(revenue))] + [_style(i, True) for i in range(len(spending))]
-    for variable, style in zip(revenue + spending, styles, strict=True):
-        heights = variable.sign * values.loc[variable.name].to_numpy() / divisor
-        bottom = np.where(heights > 0, up, down)  # an empty bar sits below: none pins the top at its edge
-        cash.bar(
-            positions, heights, 0.6, bottom=bottom, label=variable.label, edgecolor="black", linewidth=0.5, **style
-        )
-        up, down = np.where(heights > 0, up + heights, up), np.where(heights < 0, down + heights, down)
-    if NET in values.index:
-        cash.scatter(
-            positions,
-            values.loc[NET].to_numpy() / divisor,
-            marker="D",
-            s=60,
-            color="black",
-            zorder=3,
-            label="Net hard currency",
-        )
-    _finish(cash, scenarios, axis_label, "Hard currency: revenue up, spending down")
-    divisor, axis_label = SCALES["bbl/yr"]
-    width = 0.8 / max(1, len(fuel))
-    for index, variable in enumerate(fuel):
-        offsets = positions + (index - (len(fuel) - 1) / 2) * width
-        heights = values.loc[variable.name].to_numpy() / divisor
-        oil.bar(offsets, heights, width, label=variable.label, edgecolor="black", linewidth=0.5, **_style(index + 3))
-    _finish(oil, scenarios, axis_label, "Fuel")
+    _money_bars(cash, values, flows, areas, variable_of(frame, NET))
+    _finish(cash, scenarios, SCALES["USD/yr"][1], "Hard currency: revenue up, spending down")
+    margin = _fuel_bars(oil, values, fuel, areas)
+    _finish(oil, scenarios, SCALES["bbl/yr"][1], "Fuel", margin)
     _source(figure, "; effect against the status quo in the last year of each scenario")
     return figure
 
 
-def _finish(axes, scenarios: list[str], label: str, title: str) -> None:
+def _money_bars(axes: Axes, values: pd.DataFrame, flows: list[Variable], areas: list[str], money: Variable) -> None:
+    """Revenue stacked up and spending down, one stack per scenario; each segment labelled with the value the
+    table prints where it is tall enough to hold it and is not its stack's only one, each stack's total at its
+    end, and the net beside its marker, totals and net written as the table writes ``money``."""
+    divisor = SCALES["USD/yr"][0]
+    positions = np.arange(len(values.columns))
+    heights = np.array([variable.sign * values.loc[variable.name].to_numpy() for variable in flows])
+    heights = heights.reshape(len(flows), len(positions))
+    up, down = np.where(heights > 0, heights, 0).sum(axis=0), np.where(heights < 0, heights, 0).sum(axis=0)
+    balance = values.loc[NET].to_numpy() if NET in values.index else None
+    ends = np.concatenate([up, down, [0.0], [] if balance is None else balance])
+    span = ends.max() - ends.min()
+    segments = (heights > 0).sum(axis=0), (heights < 0).sum(axis=0)
+    top, bottom = np.zeros(len(positions)), np.zeros(len(positions))
+    for variable, height in zip(flows, heights, strict=True):
+        base = np.where(height > 0, top, bottom)  # an empty bar sits below: none pins the top at its edge
+        bars = axes.bar(
+            positions,
+            height / divisor,
+            0.6,
+            bottom=base / divisor,
+            label=variable.label,
+            edgecolor="black",
+            linewidth=0.5,
+            **_area_style(areas, variable),
+        )
+        centre = base + height / 2
+        legible = (abs(height) >= LEGIBLE * span) & (np.where(height > 0, *segments) > 1)
+        if balance is not None:  # the net's label goes beside its marker: no segment label under it
+            legible &= abs(centre - balance) >= LEGIBLE * span
+        own = values.loc[variable.name]
+        texts = [variable.shown(value) if shown else "" for value, shown in zip(own, legible, strict=True)]
+        axes.bar_label(bars, texts, label_type="center", fontsize=LABEL_SIZE, bbox=LABEL_BOX)
+        top, bottom = np.where(height > 0, top + height, top), np.where(height < 0, bottom + height, bottom)
+    for position, high, low in zip(positions, up, down, strict=True):
+        for end, sign in ((high, 1), (low, -1)):
+            if end and (balance is None or (high and low)):  # a one-sided stack ends at the net, which says it
+                axes.annotate(
+                    money.shown(abs(end)),
+                    (position, end / divisor),
+                    xytext=(0, 2 * sign),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom" if sign > 0 else "top",
+                    fontsize=LABEL_SIZE,
+                )
+    if balance is None:
+        return
+    axes.scatter(positions, balance / divisor, marker="D", s=60, color="black", zorder=3, label="Net hard currency")
+    for position, value, high, low in zip(positions, balance, up, down, strict=True):
+        # clear of a total close by: hanging below the marker near the top of the stack, above it near the foot
+        near = int(high - value < LEGIBLE * span) - int(value - low < LEGIBLE * span) if high and low else 0
+        axes.annotate(
+            money.shown(value),
+            (position, value / divisor),
+            xytext=(7, -3 * near),
+            textcoords="offset points",
+            va={1: "top", 0: "center", -1: "bottom"}[near],
+            fontsize=LABEL_SIZE,
+            fontweight="bold",
+            bbox=LABEL_BOX | {"edgecolor": "black", "linewidth": 0.6, "alpha": 1},
+            zorder=4,
+        )
+
+
+def _fuel_bars(axes: Axes, values: pd.DataFrame, fuel: list[Variable], areas: list[str]) -> float:
+    """The fuel variables side by side per scenario, each in its area's colour (a second measure of the same area
+    lighter), labelled in the axis's unit: upright where bars are too narrow for a label across. Returns the
+    margin above the bars the labels need, as a share of the axis."""
+    divisor = SCALES["bbl/yr"][0]
+    width = 0.8 / max(1, len(fuel))
+    heights = [values.loc[variable.name].to_numpy() / divisor for variable in fuel]
+    texts = [[f"{height:,.0f}" if height else "" for height in row] for row in heights]
+    # the bar's width in points, as the axes stand before the layout (which only widens them)
+    points = width * axes.get_position().width * axes.get_figure().get_size_inches()[0] * 72 / len(values.columns)
+    upright = any(_text_width(text, LABEL_SIZE, False) > 0.9 * points for row in texts for text in row)
+    shades: dict[str, int] = {}
+    for index, (variable, row, labels) in enumerate(zip(fuel, heights, texts, strict=True)):
+        shades[variable.area] = shade = shades.get(variable.area, -1) + 1
+        bars = axes.bar(
+            np.arange(len(values.columns)) + (index - (len(fuel) - 1) / 2) * width,
+            row,
+            width,
+            label=variable.label,
+            edgecolor="black",
+            linewidth=0.5,
+            **_area_style(areas, variable, shade),
+        )
+        axes.bar_label(bars, labels, padding=2, fontsize=LABEL_SIZE, rotation=90 if upright else 0)
+    return 0.16 if upright else MARGIN
+
+
+def _finish(axes, scenarios: list[str], label: str, title: str, margin: float = MARGIN) -> None:
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_xticks(np.arange(len(scenarios)), scenarios, rotation=30, ha="right")
     axes.set_ylabel(label)
@@ -139,7 +276,7 @@ def _finish(axes, scenarios: list[str], label: str, title: str) -> None:
         axes.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2)
     axes.grid(axis="y", color="0.85")
     axes.set_axisbelow(True)
-    axes.margins(y=0.08)
+    axes.margins(y=margin)
 
 
 def plot_path(frame: pd.DataFrame, variable: str = NET) -> Figure:
@@ -148,15 +285,9 @@ def plot_path(frame: pd.DataFrame, variable: str = NET) -> Figure:
     rows = _variable(frame, variable)
     divisor, axis_label = SCALES.get(rows["unit"].iloc[0], (1, rows["unit"].iloc[0]))
     figure, (axes,) = _figure(10, 4.8, f"{variable_of(frame, variable).label}, year by year")
-    for index, (scenario, group) in enumerate(rows.groupby("scenario", sort=False)):
-        axes.plot(
-            group["year"],
-            group["value"] / divisor,
-            LINES[index % len(LINES)],
-            marker=MARKERS[index % len(MARKERS)],
-            color=LINE_COLOURS[index % len(LINE_COLOURS)],
-            label=scenario,
-        )
+    styles = _scenario_styles(frame)
+    for scenario, group in rows.groupby("scenario", sort=False):
+        axes.plot(group["year"], group["value"] / divisor, label=scenario, **styles[scenario])
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_xlabel("year")
     axes.set_ylabel(axis_label)
@@ -168,8 +299,8 @@ def plot_path(frame: pd.DataFrame, variable: str = NET) -> Figure:
 
 
 def plot_fan(frame: pd.DataFrame, variable: str = NET) -> Figure:
-    """A fan chart of Monte Carlo quantiles, one panel per scenario on a shared scale: the median, and bands
-    between each pair of quantiles around it (the outer pair lightest)."""
+    """A fan chart of Monte Carlo quantiles, one panel per scenario on a shared scale, in the scenario's colour:
+    the median, and bands between each pair of quantiles around it (the outer pair lightest)."""
     _checked(frame, ("scenario", "variable", "unit", "year", "quantile", "value"), "plot_fan")
     rows = _variable(frame, variable)
     divisor, axis_label = SCALES.get(rows["unit"].iloc[0], (1, rows["unit"].iloc[0]))
@@ -193,16 +324,18 @@ def plot_fan(frame: pd.DataFrame, variable: str = NET) -> Figure:
         axes.set_visible(False)
     bottom = min(0.0, rows["value"].min() / divisor)
     top = max(0.0, rows["value"].max() / divisor)
+    styles = _scenario_styles(frame)
     for axes, scenario in zip(panels, scenarios, strict=False):
         wide = rows[rows["scenario"] == scenario].pivot_table(index="year", columns="quantile", values="value")
         wide = wide / divisor
+        colour = styles[scenario]["color"]
         for depth, (low, high) in enumerate(pairs):
             axes.fill_between(
                 wide.index,
                 wide[low],
                 wide[high],
-                facecolor=SHADES[2 - min(depth, 2)],
-                edgecolor="0.4",
+                facecolor=_lighter(colour, 0.8 - 0.25 * min(depth, 2)),
+                edgecolor=colour,
                 linewidth=0.6,
                 label=f"p{100 * low:g} to p{100 * high:g}",
             )
@@ -210,7 +343,7 @@ def plot_fan(frame: pd.DataFrame, variable: str = NET) -> Figure:
             wide.index,
             wide[middle],
             "-",
-            color="black",
+            color=colour,
             linewidth=2,
             marker="o",
             markersize=3,
@@ -238,15 +371,16 @@ def _intervals(frame, rows, variable, scenarios, levels, middle, pairs) -> Figur
     title = f"{variable_of(frame, variable).label}, every year alike: how sure we are"
     figure, (axes,) = _figure(max(6.0, 1.6 * len(scenarios) + 3), 4.8, title)
     positions = np.arange(len(scenarios))
+    styles = _scenario_styles(frame)
     for depth, (low, high) in enumerate(pairs):
         values = at.loc[scenarios]
         axes.vlines(
             positions,
             values[low],
             values[high],
-            color=PALETTE[0],
+            color=[styles[scenario]["color"] for scenario in scenarios],
             linewidth=6 + 8 * depth,
-            alpha=0.35 + 0.3 * depth,
+            alpha=min(1.0, 0.5 + 0.25 * depth),
             label=f"p{100 * low:g} to p{100 * high:g}",
         )
     axes.scatter(
@@ -271,7 +405,9 @@ def _intervals(frame, rows, variable, scenarios, levels, middle, pairs) -> Figur
     axes.set_xticks(positions, scenarios, rotation=20, ha="right")
     axes.set_xlim(-0.6, len(scenarios) - 0.4)
     axes.set_ylabel(axis_label)
-    axes.legend(fontsize=8, frameon=True, framealpha=0.9, loc="best")
+    legend = axes.legend(fontsize=8, frameon=True, framealpha=0.9, loc="best")
+    for handle in legend.legend_handles[: len(pairs)]:  # a band in every scenario's colour: the key in grey
+        handle.set_color("0.45")
     axes.grid(axis="y", color="0.85")
     axes.set_axisbelow(True)
     record = frame.attrs.get("sanctions_relief", {}).get("montecarlo", {})
@@ -376,7 +512,7 @@ def plot_discovery(frame: pd.DataFrame, box: int = 1) -> Figure:
     end = (rows["high"] - rows["sampled_low"]).to_numpy() / width
     positions = np.arange(len(rows))
     ranges.barh(positions, np.ones(len(rows)), color="0.9", edgecolor="0.6", label="sampled range")
-    ranges.barh(positions, end - start, left=start, color=PALETTE[0], label="box")
+    ranges.barh(positions, end - start, left=start, color=OKABE_ITO[0], label="box")
     for position, (low, high, unit) in enumerate(zip(rows["low"], rows["high"], rows["unit"], strict=True)):
         ranges.text(1.02, position, _range_label(low, high, unit), va="center", fontsize=8)
     ranges.set_yticks(

@@ -47,11 +47,16 @@ thead th { background: #eee; }
 img { max-width: 100%; height: auto; display: block; margin: 1em 0; border: 1px solid #ddd; }
 .scroll { max-width: 100%; overflow-x: auto; }
 img.chart { min-width: 640px; }  /* on a phone a chart keeps legible text and scrolls inside its box */
+.chart-box { container-type: inline-size; }
+.scroll-hint { display: none; margin: 1em 0 -0.6em; font-size: 0.85em; font-style: italic; color: #444; }
+@container (max-width: 641px) { .scroll-hint { display: block; } }  /* narrower than a chart and its border */
 @media (max-width: 600px) { body { margin: 1em auto; padding: 0 0.6em; } table { font-size: 0.8em; } }
 .judgement { font-style: italic; }
 .small { font-size: 0.85em; color: #444; }
 ul.headline li { margin: 0.3em 0; }
 """
+
+SCROLL_HINT = "Scroll sideways to see the whole chart &rarr;"
 
 FORMULAS = """
 <p>Every figure is the difference from the status quo (every ban and cap of 2006-2017 in force), per year. Where a
@@ -78,10 +83,15 @@ the areas under it.</li>
 
 
 def image_html(figure, alt: str) -> str:
+    """``figure`` as an embedded SVG image in a box of its own that scrolls sideways where the page is narrower
+    than the chart (a phone), with a line saying so that only such a page shows (the page's style decides)."""
     buffer = io.BytesIO()
     write_figure(figure, buffer, "svg")
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<div class="scroll"><img class="chart" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}"></div>'
+    return (
+        f'<div class="chart-box"><p class="scroll-hint">{SCROLL_HINT}</p><div class="scroll">'
+        f'<img class="chart" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}"></div></div>'
+    )
 
 
 def table_html(frame: pd.DataFrame, index: bool = True) -> str:

@@ -52,6 +52,147 @@ def test_scenarios_chart_draws_revenue_up_spending_down_and_the_net(frame):
     assert len(set(styles)) == len(styles)  # every area its own colour and hatch
 
 
+def _series(axes) -> dict[str, tuple[str, str]]:
+    """The fill colour and hatch of each bar series of ``axes``, by label."""
+    from matplotlib.colors import to_hex
+
+    return {
+        c.get_label(): (to_hex(c.patches[0].get_facecolor()), c.patches[0].get_hatch() or "") for c in axes.containers
+    }
+
+
+def test_each_area_has_one_colour_of_its_own_in_every_chart():
+    from calc.area import shipped_areas
+    from calc.variables import catalogue
+
+    declared = catalogue(shipped_areas()).variables.values()
+    area_of = {variable.label: variable.area for variable in declared if variable.charted}
+    # crude oil is paid in hard currency only where an analyst says some of it is (shipped: none, it is aid)
+    paid = calc.load_assumptions().override(
+        {"crude_oil.hard_currency_share": 0.5, "crude_oil.pre_sanction_imports": "6e6 bbl/yr"}
+    )
+    colours: dict[str, set] = {}
+    for names, assumptions in (
+        (["article-demands"], None),
+        (["status-quo", "hanoi-2019", "full-relief"], None),
+        (["coal-only"], None),
+        (["crude-oil-lifted", "luxury-only"], paid),
+    ):
+        money, fuel = calc.plot_scenarios(calc.run(names, assumptions=assumptions)).axes
+        for label, (colour, hatch) in _series(money).items():
+            colours.setdefault(area_of[label], set()).add(colour)
+            assert ("//" in hatch) == label.endswith("spending"), label  # spending striped, revenue solid
+        first: dict[str, str] = {}
+        for label, (colour, _) in _series(fuel).items():  # an area's first fuel measure in its colour
+            first.setdefault(area_of[label], colour)
+        for area, colour in first.items():
+            colours[area].add(colour)
+    assert sorted(colours) == sorted(area.name for area in shipped_areas())  # every area was drawn
+    assert all(len(seen) == 1 for seen in colours.values()), colours  # one colour per area, chart after chart
+    assert len({colour for (colour,) in colours.values()}) == len(colours)  # and no two areas share one
+
+
+def test_an_added_area_has_a_look_of_its_own(write, tmp_path):
+    from test_areas import AREA_DECLARATION, AREA_PARAMETERS
+
+    write("mine/areas.toml", AREA_DECLARATION)
+    write("mine/iron_ore.toml", AREA_PARAMETERS)
+    mine = calc.load_assumptions(tmp_path / "mine")
+    mine = mine.override({"crude_oil.hard_currency_share": 0.5, "crude_oil.pre_sanction_imports": "6e6 bbl/yr"})
+    ore = calc.Scenario(name="ore", relief={"iron_ore": 0.5})
+    money, _ = calc.plot_scenarios(calc.run(["full-relief", ore], assumptions=mine)).axes
+    looks = _series(money)
+    assert len(looks) == 11 and len(set(looks.values())) == 11  # the eleventh area too looks like no other
+    assert looks["Iron ore export revenue"] == (looks["Metal export revenue"][0], "..")  # the colours come round
+
+
+def test_a_scenario_has_one_colour_in_the_path_and_the_fan_chart():
+    from matplotlib.colors import to_hex
+
+    names = ["status-quo", "article-demands", "hanoi-2019"]
+    (path,) = calc.plot_path(calc.run(names)).axes
+    lines = {line.get_label(): to_hex(line.get_color()) for line in path.get_lines()[:3]}
+    assert list(lines) == names and len(set(lines.values())) == 3
+    (axes,) = calc.plot_fan(calc.montecarlo(names, n=200, seed=1)).axes  # no ramp: an interval per scenario
+    (band,) = [c for c in axes.collections if c.get_label() == "p5 to p95"]
+    shown = [tick.get_text() for tick in axes.get_xticklabels()]  # the status quo changes nothing: left out
+    assert dict(zip(shown, map(to_hex, band.get_colors()), strict=True)) == {name: lines[name] for name in names[1:]}
+    ramped = ["status-quo", *(calc.Scenario(name=n, metals_share=1, ramp_years=4) for n in ("a", "b"))]
+    (path,) = calc.plot_path(calc.run(ramped)).axes
+    lines = {line.get_label(): to_hex(line.get_color()) for line in path.get_lines()[:3]}
+    panels = [axes for axes in calc.plot_fan(calc.montecarlo(ramped, n=200, seed=1)).axes if axes.get_visible()]
+    assert {axes.get_title(): to_hex(axes.get_lines()[0].get_color()) for axes in panels} == {
+        "a": lines["a"],
+        "b": lines["b"],
+    }
+
+
+def test_scenarios_chart_labels_its_bars_and_the_net_as_the_table_prints_them(frame):
+    from calc.display import comparison
+
+    table = comparison(frame)
+    money, _ = calc.plot_scenarios(frame).axes
+    # the net beside its marker, each stack's total at its end: placed at those points, in the table's words
+    placed = {(int(text.xy[0]), round(float(text.xy[1]), 6)): text.get_text() for text in money.texts}
+    last = frame[frame["year"] == 2036].pivot_table(index="variable", columns="scenario", values="value") / 1e6
+    for position, name in enumerate(["article-demands", "status-quo", "hanoi-2019"]):
+        net, revenue, spending = last.loc[["Hard Currency|Net", "Revenue", "Expenditure"], name]
+        assert placed[(position, round(net, 6))] == table.loc["Net hard currency (USD M/yr)", name]
+        if revenue:
+            assert placed[(position, round(revenue, 6))] == table.loc["Total revenue (USD M/yr)", name]
+            assert placed[(position, round(-spending, 6))] == table.loc["Total spending (USD M/yr)", name]
+    assert [text for (x, _), text in placed.items() if x == 1] == ["0.0"]  # the status quo: its net alone
+    # hanoi-2019 alone: the axis spans 2,061 M up and 1,240 M down; each segment at least 5 % of that (165 M)
+    # holds its value, and overseas workers (100 M) and refined petroleum (160 M) are too thin to
+    money, _ = calc.plot_scenarios(calc.run("hanoi-2019")).axes
+    segments = ["220.0", "820.0", "295.0", "376.0", "250.0", "1,080.0"]  # metals to other exports; capital goods
+    assert sorted(text.get_text() for text in money.texts if text.get_text()) == sorted(
+        [*segments, "2,061.0", "1,240.0", "821.0"]
+    )
+    assert all(table.loc[row, "hanoi-2019"] in segments for row in table.index if "Coal" in row or "Capital" in row)
+    # the three demands: metals 220 M (its stack's only segment, so the total says it), luxury 71.1 M, fuel 60 M
+    money, fuel = calc.plot_scenarios(calc.run("article-demands")).axes
+    assert sorted(text.get_text() for text in money.texts if text.get_text()) == sorted(
+        ["220.0", "131.1", "71.1", "60.0", "88.9"]
+    )
+    # fuel in the axis's thousands of barrels: 1.5 M bbl/yr more allowed, half of it displacing smuggled fuel
+    assert sorted(text.get_text() for text in fuel.texts if text.get_text()) == ["1,500", "750"]
+
+
+def _inside(figure) -> None:
+    """Every text of ``figure`` (title, source line, labels) lies inside it once drawn, at the resolution of the
+    screen and of a saved PNG (text fitted to pixels runs wider at some), and the source line clear of every
+    chart and its legend."""
+    for dpi in (100, 150):
+        figure.set_dpi(dpi)
+        figure.draw_without_rendering()
+        box = figure.bbox
+        for text in [*figure.texts, *(text for axes in figure.axes for text in axes.texts if text.get_text())]:
+            extent = text.get_window_extent()
+            inside = box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1
+            assert inside, (dpi, text.get_text(), extent, box)
+        (source,) = [text for text in figure.texts if "Stangarone" in text.get_text()]
+        for axes in figure.axes:
+            if axes.get_visible():
+                assert not source.get_window_extent().overlaps(axes.get_tightbbox()), source.get_text()
+
+
+def test_footnotes_and_titles_lie_inside_the_figure_at_every_size():
+    one, three = ["article-demands"], ["article-demands", "hanoi-2019", "full-relief"]
+    ramped = calc.Scenario(name="ramped", metals_share=1, ramp_years=4)
+    long = calc.Scenario(name="a scenario with a long name " + "x" * 50, metals_share=1)
+    for figure in (
+        calc.plot_fan(calc.montecarlo(one, n=300, seed=1)),  # 6 inches wide, the narrowest
+        calc.plot_fan(calc.montecarlo(three, n=200, seed=1)),
+        calc.plot_fan(calc.montecarlo(ramped, n=200, seed=1)),  # one panel
+        calc.plot_scenarios(calc.run(one)),
+        calc.plot_scenarios(calc.run(["status-quo", *three, "coal-only", "luxury-only", "workers-only"])),
+        calc.plot_path(calc.run(three)),
+        calc.plot_tornado(calc.tornado(long), top=3),
+    ):
+        _inside(figure)
+
+
 def test_path_chart_shows_the_ramp():
     frame = calc.run(calc.Scenario(name="ramped", metals_share=1.0, ramp_years=4, horizon=6))
     (axes,) = calc.plot_path(frame, "Revenue|Metal Exports").axes
@@ -181,15 +322,25 @@ def test_report_renders_in_headless_chromium(report_path, tmp_path):
         title = page.title()
         shot = tmp_path / "report-1400.png"
         page.screenshot(path=str(shot), full_page=True)
+        wide_hints = page.locator(".scroll-hint").evaluate_all("hints => hints.map(h => h.offsetHeight > 0)")
         phone = browser.new_page(viewport={"width": 390, "height": 844})
         phone.goto(report_path.as_uri())
         phone.screenshot(path=str(tmp_path / "report-390.png"), full_page=True)
         page_width = phone.evaluate("document.documentElement.scrollWidth")
         too_wide = phone.evaluate(wide_elements)
         chart_widths = phone.evaluate("Array.from(document.images).map(i => i.getBoundingClientRect().width)")
+        # each chart's box scrolls, and the line above it says so
+        boxes = phone.locator(".chart-box").evaluate_all(
+            """boxes => boxes.map(box => {
+                const hint = box.querySelector('.scroll-hint'), scroll = box.querySelector('.scroll');
+                return [hint.offsetHeight > 0, hint.innerText, scroll.scrollWidth > scroll.clientWidth];
+            })"""
+        )
         browser.close()
     assert page_width == 390 and too_wide == []  # nothing pushes the page sideways on a phone
     assert all(width >= 640 for width in chart_widths)  # charts keep legible text, scrolling in their own box
+    assert boxes == [[True, "Scroll sideways to see the whole chart \u2192", True]] * 4
+    assert wide_hints == [False] * 4  # on a wide screen a chart fits, and no line says otherwise
     assert failed == [] and errors == []
     assert all(url.startswith(("file:", "data:")) for url in requests)
     assert len(sizes) == 4 and all(done and width > 100 and height > 100 for done, width, height in sizes)
