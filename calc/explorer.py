@@ -24,21 +24,25 @@ from concurrent.futures import ProcessPoolExecutor
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calc.area import Area
-from calc.assumptions import Assumptions
+from calc.assumptions import Assumptions, Parameter
 from calc.charts import plot_fan, plot_path, plot_scenarios, plot_tornado
 from calc.display import comparison, relative, variable_of
 from calc.engine import checked_assumptions, run
 from calc.errors import InputError
 from calc.export import datapackage_path, export_csv
+from calc.kinds import DISPLAY, REGISTRY_SPELLING
 from calc.record import metadata, recorded
 from calc.reporting import image_html, report, table_html
 from calc.scenario import Scenario, plain_lever, preset, presets, whole_number
 from calc.tables import compare
 from calc.uncertainty import MAX_DRAWS, montecarlo, tornado
 from calc.variables import NET
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PAGE = Path(__file__).with_name("explorer.html")
 DEFAULT_PORT = 8050
@@ -48,6 +52,16 @@ TIMING = ("start_year", "horizon", "ramp_years")
 #: The reference scenario the page opens with, and the scenario it opens on.
 REFERENCE = "hanoi-2019"
 OPENING = "article-demands"
+#: Where the page's assumption edits come from, as override messages name it ("explorer: petroleum.price.low: ...").
+ORIGIN = "explorer"
+#: The names the page saves its downloads under. The CSV is written under its own name, so that the Data Package
+#: beside it names the file the page saves (and the pair validates).
+CSV_NAME = "sanctions-relief.csv"
+DOWNLOADS = {
+    "csv": CSV_NAME,
+    "datapackage": datapackage_path(CSV_NAME).name,
+    "report": "sanctions-relief-report.html",
+}
 
 
 def compact(number: float) -> str:
@@ -79,27 +93,38 @@ def setup(assumptions: Assumptions) -> dict[str, Any]:
             "timing": {key: getattr(scenario, key) for key in TIMING},
             "note": scenario.note,
         }
-    parameters = [
-        {
-            "name": p.name,
-            "value": compact(p.value),
-            "low": compact(p.low),
-            "high": compact(p.high),
-            "unit": p.unit,
-            "year": p.year,
-            "source": p.source,
-            "url": p.url,
-            "note": p.note,
-            "judgement": p.judgement,
-        }
-        for p in assumptions.values()
-    ]
+    parameters = [shown_parameter(p, assumptions.specs[p.name].unit) for p in assumptions.values()]
     return {
         "areas": areas,
         "presets": scenarios,
         "parameters": parameters,
         "reference": REFERENCE,
         "opening": OPENING,
+        "downloads": DOWNLOADS,
+    }
+
+
+def shown_parameter(parameter: Parameter, model_unit: str) -> dict[str, Any]:
+    """A parameter as the page's table shows it: value, low and high in the unit result tables use for its
+    dimension (money in USD M/yr), that unit as shown (``unit``) and as the registry reads it (``entry_unit``, sent
+    back with edits), and its source. A parameter of a dimension tables do not show stays in its own unit."""
+    if model_unit in DISPLAY:
+        label, divisor, _ = DISPLAY[model_unit]
+        low, value, high = (magnitude / divisor for magnitude in parameter.magnitudes(model_unit))
+    else:
+        label, low, value, high = parameter.unit, parameter.low, parameter.value, parameter.high
+    return {
+        "name": parameter.name,
+        "value": compact(value),
+        "low": compact(low),
+        "high": compact(high),
+        "unit": label,
+        "entry_unit": REGISTRY_SPELLING.get(label, label),
+        "year": parameter.year,
+        "source": parameter.source,
+        "url": parameter.url,
+        "note": parameter.note,
+        "judgement": parameter.judgement,
     }
 
 
@@ -134,10 +159,10 @@ class PageState:
     def _assumptions(self, changes: Mapping, base: Assumptions) -> Assumptions:
         for name, change in changes.items():
             try:
-                base.override({name: change}, origin="explorer")
+                base.override({name: change}, origin=ORIGIN)
             except InputError as error:
-                self.errors[f"param-{name}"] = str(error)
-        return base.override(dict(changes), origin="explorer") if changes and not self.errors else base
+                self.errors[_parameter_field(name, str(error))] = str(error)
+        return base.override(dict(changes), origin=ORIGIN) if changes and not self.errors else base
 
     def _scenario(self, state: Mapping, areas: tuple[Area, ...]) -> Scenario | None:
         levers = _mapping(state.get("levers", {}), "levers")
@@ -191,6 +216,28 @@ def _mapping(value: object, field: str) -> Mapping:
     return value
 
 
+def _parameter_field(name: object, message: str) -> str:
+    """The id of the box an override's message is about: ``param-<name>.low`` where it names one of value, low and
+    high (``explorer: petroleum.price.low: cannot read ''``), else the parameter's row, ``param-<name>``."""
+    for key in ("value", "low", "high"):
+        if message.startswith(f"{ORIGIN}: {name}.{key}:"):
+            return f"param-{name}.{key}"
+    return f"param-{name}"
+
+
+def draw_settings(n: object, seed: object) -> tuple[int, int]:
+    """The number of draws and the seed the page sent, checked: each bad one's message under its box's id."""
+    errors, settings = {}, {}
+    for field, value, low, high in (("draws", n, 1, MAX_DRAWS), ("seed", seed, 0, 2**63 - 1)):
+        try:
+            settings[field] = whole_number(value, field, low, high)
+        except InputError as error:
+            errors[field] = str(error)
+    if errors:
+        raise PageError(errors)
+    return settings["draws"], settings["seed"]
+
+
 def results(state: PageState) -> dict[str, Any]:
     """The figures and tables of the scenario on screen: net hard currency in the last year, the table
     ``run`` prints, and the comparison with the reference."""
@@ -221,15 +268,21 @@ def charts(state: PageState) -> dict[str, Any]:
     }
 
 
+def montecarlo_frame(state: PageState, n: object, seed: object) -> pd.DataFrame:
+    """The Monte Carlo frame of the scenarios on screen, drawn with the number of draws and the seed the page sent."""
+    draws, seed = draw_settings(n, seed)
+    return montecarlo(state.scenarios, n=draws, seed=seed, assumptions=state.assumptions)
+
+
 def uncertainty(state: PageState, n: object, seed: object) -> dict[str, Any]:
-    """A Monte Carlo fan of net hard currency and the tornado of the scenario on screen."""
-    n = whole_number(n, "draws", 1, MAX_DRAWS)
-    frame = montecarlo(
-        state.scenarios, n=n, seed=whole_number(seed, "seed", 0, 2**63 - 1), assumptions=state.assumptions
-    )
+    """A Monte Carlo fan of net hard currency and the tornado of the scenario on screen, under a line saying how
+    they were drawn (draws, sampler and seed, as the frame records them)."""
+    frame = montecarlo_frame(state, n, seed)
+    drawn = frame.attrs["sanctions_relief"]["montecarlo"]
     table = tornado(state.scenario, NET, assumptions=state.assumptions)
     return {
         "ok": True,
+        "drawn": f"{drawn['n']:,} draws ({drawn['sampler']} sampling), seed {drawn['seed']}",
         "charts": image_html(plot_fan(frame, NET), "Monte Carlo fan of net hard currency")
         + image_html(plot_tornado(table, NET), "What moves net hard currency most"),
     }
@@ -239,9 +292,9 @@ def download(state: PageState, kind: str) -> tuple[bytes, str]:
     """The CSV, its Data Package or the HTML report of what is on screen, as bytes and a media type."""
     with tempfile.TemporaryDirectory() as folder:
         if kind == "report":
-            path = report(state.scenarios, Path(folder) / "report.html", assumptions=state.assumptions)
+            path = report(state.scenarios, Path(folder) / DOWNLOADS["report"], assumptions=state.assumptions)
             return path.read_bytes(), "text/html; charset=utf-8"
-        written = export_csv(run(state.scenarios, assumptions=state.assumptions), Path(folder) / "results.csv")
+        written = export_csv(run(state.scenarios, assumptions=state.assumptions), Path(folder) / CSV_NAME)
         if kind == "csv":
             return written.read_bytes(), "text/csv; charset=utf-8"
         return datapackage_path(written).read_bytes(), "application/json"

@@ -92,6 +92,9 @@ DISPLAY = {
     "t/yr": ("t/yr", 1.0, ",.0f"),
     "%": ("%", 1.0, ",.1f"),
 }
+#: How the registry spells a display unit that it would misread as written ("USD M/yr" reads as USD x molar / yr):
+#: the unit sent with numbers typed in the display unit.
+REGISTRY_SPELLING = {"USD M/yr": "MUSD/yr"}
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -85,6 +87,17 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     return executable, sync_playwright
+
+
+def frictionless_validate(path: Path) -> None:
+    """Validate a Data Package with frictionless's command, run beside it as a user would."""
+    executable = Path(sys.executable).with_name("frictionless")
+    if not executable.exists() and shutil.which("frictionless") is None:
+        missing("frictionless", "pip install '.[test]' installs it")
+    command = [str(executable) if executable.exists() else "frictionless", "validate", path.name]
+    done = subprocess.run(command, cwd=path.parent, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "VALID" in done.stdout and "INVALID" not in done.stdout
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ server's own checks."""
 
 import http.client
 import json
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -12,10 +13,10 @@ import pytest
 
 import calc
 from calc.errors import InputError
-from calc.explorer import PageError, PageState, start
+from calc.explorer import PageError, PageState, montecarlo_frame, results, setup, start
 from calc.variables import NET
 
-from conftest import CHROMIUM_FLAGS, chromium
+from conftest import CHROMIUM_FLAGS, chromium, frictionless_validate
 
 
 @pytest.fixture(scope="module")
@@ -87,101 +88,305 @@ def test_a_scenario_may_not_take_the_name_of_a_different_reference(shipped):
     }
 
 
+def table_cells(html):
+    """The first column of each row of a table the page shows, by the row's heading."""
+    return dict(re.findall(r"<th>([^<]*)</th>\s*<td>([^<]*)</td>", html))
+
+
+def test_the_timing_sent_is_the_timing_run(figures):
+    sent = state()
+    sent["timing"] = {"start_year": "2030", "horizon": "5", "ramp_years": "2"}
+    page = PageState(sent, figures)
+    assert [(s.start_year, s.horizon, s.ramp_years) for s in page.scenarios] == [(2030, 5, 2), (2027, 10, 0)]
+    answer = results(page)
+    # article-demands on FIGURES, in full: metals 220 M; fuel 1.5e6 bbl more at 100 USD less the 0.75e6 bbl of
+    # smuggling it replaces at 120 USD (60 M); luxury 640 M x 0.1 / 0.9
+    full = 220e6 - (1.5e6 * 100 - 0.75e6 * 100 * 1.2) - 640e6 * 0.1 / 0.9
+    assert answer["year"] == 2034
+    assert answer["net"]["value"] == pytest.approx(full, rel=1e-12)
+    cells = table_cells(answer["table"])
+    assert cells["Years"] == "2030-2034"
+    # a two-year ramp: half in 2030, in full from 2031, so 4.5 years' worth over the five
+    assert cells["Net hard currency, total (USD M)"] == f"{4.5 * full / 1e6:,.1f}"
+
+
+def test_the_seed_sent_is_the_seed_drawn(shipped):
+    page = PageState(state(metals="0.5"), shipped)
+    frame = montecarlo_frame(page, "300", "7")
+    assert frame.attrs["sanctions_relief"]["montecarlo"]["seed"] == 7
+    assert frame.attrs["sanctions_relief"]["montecarlo"]["n"] == 300
+    pd.testing.assert_frame_equal(frame, calc.montecarlo(page.scenarios, n=300, seed=7, assumptions=shipped))
+
+
+@pytest.mark.parametrize(
+    ("draws", "seed", "errors"),
+    [
+        ("", "1", {"draws": "draws: expected a number, got ''"}),
+        (
+            "0",
+            "-1",
+            {
+                "draws": "draws: 0 is out of range; accepted: a whole number from 1 to 50000000",
+                "seed": "seed: -1 is out of range; accepted: a whole number from 0 to 9223372036854775807",
+            },
+        ),
+    ],
+)
+def test_bad_draws_and_seed_are_reported_under_their_boxes(draws, seed, errors, shipped):
+    with pytest.raises(PageError) as error:
+        montecarlo_frame(PageState(state(), shipped), draws, seed)
+    assert error.value.errors == errors
+
+
+def test_every_assumption_as_the_page_shows_it_reads_back_to_the_same_figures(shipped):
+    shown = {parameter["name"]: parameter for parameter in setup(shipped)["parameters"]}
+    # money in the unit of the result tables: 31e9 USD/yr of GDP is 31,000 USD M/yr
+    gdp = shown["context.gdp"]
+    assert (gdp["value"], gdp["low"], gdp["high"], gdp["unit"]) == ("31000", "28000", "34000", "USD M/yr")
+    assert shipped["context.gdp"].unit == "USD/yr" and shipped.value("context.gdp").magnitude == 31e9
+    # every parameter sent back as shown, in the unit the page sends with it, is the parameter it was
+    sent = {
+        name: {key: row[key] for key in ("value", "low", "high")} | {"unit": row["entry_unit"]}
+        for name, row in shown.items()
+    }
+    page = PageState({**state(), "assumptions": sent}, shipped)
+    read = {name: page.assumptions.ranges()[name] for name in sent}
+    assert read == {name: pytest.approx(shipped.ranges()[name], rel=1e-12) for name in sent}
+
+
 def test_the_report_download_holds_the_scenarios_on_screen(server):
     status, page = _post(server.server_address[1], json.dumps(state(metals="0.5")).encode(), "/api/report", raw=True)
     assert status == 200
     assert page.startswith(b"<!DOCTYPE html>") and b"<strong>custom</strong>" in page and b"hanoi-2019" in page
 
 
-def test_the_page_follows_its_levers_like_calc_run(server, tmp_path):
+@pytest.fixture(scope="module")
+def browser():
     executable, sync_playwright = chromium()
-    article = calc.preset("article-demands")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        page = browser.new_context(
-            viewport={"width": 1400, "height": 900}, bypass_csp=True, accept_downloads=True
-        ).new_page()
-        requests, errors = [], []
-        page.on("request", lambda request: requests.append(request.url))
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.goto(server.url)
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
 
-        def net_after(action):
-            before = page.get_attribute("#net", "data-sequence")
-            action()
-            page.wait_for_function(f"document.getElementById('net').dataset.sequence !== {json.dumps(before)}")
-            return float(page.get_attribute("#net", "data-value")), page.inner_text("#net")
 
-        page.wait_for_function("document.getElementById('net').dataset.sequence")
-        assert float(page.get_attribute("#net", "data-value")) == pytest.approx(net_of(article), rel=1e-12)
+def open_page(browser, server, width, height):
+    """The page at ``width`` x ``height`` px, once it shows its first figure, and the requests it makes and the
+    errors it logs."""
+    page = browser.new_context(
+        viewport={"width": width, "height": height}, bypass_csp=True, accept_downloads=True
+    ).new_page()
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(server.url)
+    page.wait_for_function("document.getElementById('net').dataset.sequence")
+    return page, requests, errors
 
-        # half the metals ban, typed in the share box; then a quarter, on the slider
-        value, text = net_after(lambda: page.fill("#share-metals", "0.5"))
-        half = replace(article, name="custom", metals_share=0.5)
-        assert value == pytest.approx(net_of(half), rel=1e-12)
-        assert text == calc.run(half).pipe(lambda f: f"{f[f['variable'] == NET]['value'].iloc[-1] / 1e6:,.1f}")
-        value, _ = net_after(lambda: page.fill("#in-metals", "0.25"))
-        assert value == pytest.approx(net_of(replace(article, name="custom", metals_share=0.25)), rel=1e-12)
 
-        # a bad share: the calculator's message beside the field, the last good figure kept
-        good = page.get_attribute("#net", "data-value")
-        page.fill("#share-metals", "1.5")
-        page.wait_for_function("document.getElementById('err-lever-metals').textContent !== ''")
-        assert "metals_share: 1.5 is out of range; accepted: a share from 0 to 1" in page.inner_text(
-            "#err-lever-metals"
-        )
-        assert page.get_attribute("#net", "data-value") == good
-        # a fuel cap in litres per lap, then an empty one
-        page.fill("#share-metals", "0.25")
-        page.wait_for_function("document.getElementById('err-lever-metals').textContent === ''")
-        page.fill("#cap-petroleum", "5 L/lap")
-        page.wait_for_function("document.getElementById('err-lever-petroleum').textContent !== ''")
-        assert page.inner_text("#err-lever-petroleum").startswith("petroleum_cap:")
-        page.fill("#cap-petroleum", "")
-        page.wait_for_function("document.getElementById('err-lever-petroleum').textContent.includes(\"got ''\")")
-        # the server keeps serving: a good cap again gives the figure calc.run gives
-        value, _ = net_after(lambda: page.fill("#cap-petroleum", "1000000 bbl/yr"))
-        mine = replace(article, name="custom", metals_share=0.25, petroleum_cap="1000000 bbl/yr")
-        assert value == pytest.approx(net_of(mine), rel=1e-12)
-        assert page.inner_text("#err-lever-petroleum") == ""
+def net_after(page, action):
+    """The net figure (value and text) once the page has answered ``action`` with a new one."""
+    before = page.get_attribute("#net", "data-sequence")
+    action()
+    page.wait_for_function(f"document.getElementById('net').dataset.sequence !== {json.dumps(before)}")
+    return float(page.get_attribute("#net", "data-value")), page.inner_text("#net")
 
-        # the CSV of what is on screen reads back to the frame calc.run gives
+
+def opacity(page, selector):
+    """How opaque an element looks: its own opacity times that of each box it sits in."""
+    return page.eval_on_selector(
+        selector,
+        """node => { let seen = 1;
+          for (let box = node; box; box = box.parentElement) seen *= parseFloat(getComputedStyle(box).opacity);
+          return seen; }""",
+    )
+
+
+def test_the_page_follows_its_levers_like_calc_run(server, browser, tmp_path, shipped):
+    article = calc.preset("article-demands")
+    page, requests, errors = open_page(browser, server, 1400, 900)
+    assert float(page.get_attribute("#net", "data-value")) == pytest.approx(net_of(article), rel=1e-12)
+
+    # half the metals ban, typed in the share box; then a quarter, on the slider
+    value, text = net_after(page, lambda: page.fill("#share-metals", "0.5"))
+    half = replace(article, name="custom", metals_share=0.5)
+    assert value == pytest.approx(net_of(half), rel=1e-12)
+    assert text == calc.run(half).pipe(lambda f: f"{f[f['variable'] == NET]['value'].iloc[-1] / 1e6:,.1f}")
+    value, _ = net_after(page, lambda: page.fill("#in-metals", "0.25"))
+    assert value == pytest.approx(net_of(replace(article, name="custom", metals_share=0.25)), rel=1e-12)
+
+    # a bad share: the calculator's message beside the field, the last good figure kept
+    good = page.get_attribute("#net", "data-value")
+    page.fill("#share-metals", "1.5")
+    page.wait_for_function("document.getElementById('err-lever-metals').textContent !== ''")
+    assert "metals_share: 1.5 is out of range; accepted: a share from 0 to 1" in page.inner_text("#err-lever-metals")
+    assert page.get_attribute("#net", "data-value") == good
+    # a fuel cap in litres per lap, then an empty one
+    page.fill("#share-metals", "0.25")
+    page.wait_for_function("document.getElementById('err-lever-metals').textContent === ''")
+    page.fill("#cap-petroleum", "5 L/lap")
+    page.wait_for_function("document.getElementById('err-lever-petroleum').textContent !== ''")
+    assert page.inner_text("#err-lever-petroleum").startswith("petroleum_cap:")
+    page.fill("#cap-petroleum", "")
+    page.wait_for_function("document.getElementById('err-lever-petroleum').textContent.includes(\"got ''\")")
+    # the server keeps serving: a good cap again gives the figure calc.run gives
+    value, _ = net_after(page, lambda: page.fill("#cap-petroleum", "1000000 bbl/yr"))
+    mine = replace(article, name="custom", metals_share=0.25, petroleum_cap="1000000 bbl/yr")
+    assert value == pytest.approx(net_of(mine), rel=1e-12)
+    assert page.inner_text("#err-lever-petroleum") == ""
+
+    # the CSV of what is on screen reads back to the frame calc.run gives; saved under the names the page gives
+    # them, the CSV and its Data Package validate as a pair
+    saved = {}
+    for kind in ("csv", "datapackage"):
         with page.expect_download() as download:
-            page.click("#download-csv")
-        path = tmp_path / "sanctions-relief.csv"
-        download.value.save_as(path)
-        expected = calc.run([mine, calc.preset("hanoi-2019")])
-        pd.testing.assert_frame_equal(calc.read_csv(path), expected)
-        with page.expect_download() as download:
-            page.click("#download-datapackage")
-        download.value.save_as(tmp_path / "sanctions-relief.datapackage.json")
-        package = json.loads((tmp_path / "sanctions-relief.datapackage.json").read_text())
-        assert [s["name"] for s in package["sanctions_relief"]["scenarios"]] == ["custom", "hanoi-2019"]
+            page.click(f"#download-{kind}")
+        saved[kind] = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved[kind])
+    pd.testing.assert_frame_equal(calc.read_csv(saved["csv"]), calc.run([mine, calc.preset("hanoi-2019")]))
+    package = json.loads(saved["datapackage"].read_text())
+    assert [s["name"] for s in package["sanctions_relief"]["scenarios"]] == ["custom", "hanoi-2019"]
+    assert [resource["path"] for resource in package["resources"]] == [saved["csv"].name]
+    frictionless_validate(saved["datapackage"])
 
-        # Monte Carlo on request, with its progress shown while it runs
-        page.fill("#draws", "2000")
-        page.click("#run-montecarlo")
-        page.wait_for_selector("#montecarlo img", timeout=60_000)
-        assert page.locator("#montecarlo img").count() == 2
-        assert page.is_hidden("#montecarlo-progress")
+    # Monte Carlo on request, with the draws and seed typed; a cleared box is refused beside it until it is fixed
+    page.fill("#draws", "")
+    page.click("#run-montecarlo")
+    page.wait_for_function("document.getElementById('err-draws').textContent !== ''")
+    assert page.inner_text("#err-draws") == "draws: expected a number, got ''"
+    assert page.get_attribute("#draws", "class") == "share invalid"
+    page.fill("#draws", "2000")
+    assert page.inner_text("#err-draws") == "" and page.get_attribute("#draws", "class") == "share"
+    page.fill("#seed", "7")
+    page.click("#run-montecarlo")
+    page.wait_for_selector("#montecarlo img", timeout=60_000)
+    assert page.locator("#montecarlo img").count() == 2
+    assert page.inner_text("#montecarlo-drawn") == "2,000 draws (random sampling), seed 7"
+    assert page.is_hidden("#montecarlo-progress")
+    assert opacity(page, "#montecarlo") == 1
+    # drawn for the scenario on screen: once that changes, the fan is greyed until it is run again
+    net_after(page, lambda: page.fill("#share-metals", "0.3"))
+    assert opacity(page, "#montecarlo") < 1
+    assert page.inner_text("#montecarlo-status") == "greyed: drawn for an earlier state of the page; run again"
+    net_after(page, lambda: page.fill("#share-metals", "0.25"))
+    assert opacity(page, "#montecarlo") == 1 and page.inner_text("#montecarlo-status").startswith("done in ")
 
-        # an assumption edited in its table moves the figure as the same override moves calc.run
-        page.click("#assumptions-box summary")
-        value, _ = net_after(lambda: page.fill("#param-petroleum\\.price [data-key=value]", "120"))
-        dearer = calc.load_assumptions().override(
-            {"petroleum.price": {"value": "120", "low": "80", "high": "140", "unit": "USD/bbl"}}
-        )
-        frame = calc.run(mine, assumptions=dearer)
-        assert value == pytest.approx(frame[frame["variable"] == NET]["value"].iloc[-1], rel=1e-12)
-        page.fill("#param-petroleum\\.price [data-key=low]", "130")
-        page.wait_for_function("document.getElementById('err-param-petroleum.price').textContent !== ''")
-        assert "must contain value=120" in page.inner_text("#err-param-petroleum\\.price")
+    # an assumption edited in its table moves the figure as the same override moves calc.run
+    page.click("#assumptions-box summary")
+    value, _ = net_after(page, lambda: page.fill("#param-petroleum\\.price [data-key=value]", "120"))
+    dearer = shipped.override({"petroleum.price": {"value": "120", "low": "80", "high": "140", "unit": "USD/bbl"}})
+    frame = calc.run(mine, assumptions=dearer)
+    assert value == pytest.approx(frame[frame["variable"] == NET]["value"].iloc[-1], rel=1e-12)
+    page.fill("#param-petroleum\\.price [data-key=low]", "130")
+    page.wait_for_function("document.getElementById('err-param-petroleum.price').textContent !== ''")
+    assert "must contain value=120" in page.inner_text("#err-param-petroleum\\.price")
+    page.fill("#param-petroleum\\.price [data-key=low]", "80")
+    page.wait_for_function("document.getElementById('err-param-petroleum.price').textContent === ''")
 
-        # on a phone nothing but the tables' and charts' own boxes scrolls sideways
-        page.set_viewport_size({"width": 390, "height": 844})
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        browser.close()
+    # money parameters in the unit of the result tables, USD M/yr, for value, low and high alike
+    metals = shipped["metals.pre_sanction_exports"]
+    row = "#param-metals\\.pre_sanction_exports"
+    assert page.inner_text(f"{row} .unit") == "USD M/yr"
+    shown = [page.input_value(f"{row} [data-key={key}]") for key in ("value", "low", "high")]
+    assert [float(text) * 1e6 for text in shown] == [metals.value, metals.low, metals.high]
+    # an edit in USD M/yr gives what calc.run gives with the same figure in the shipped unit, USD/yr
+    value, _ = net_after(page, lambda: page.fill(f"{row} [data-key=value]", "300"))
+    richer = dearer.override({metals.name: {"value": 300e6, "low": metals.low, "high": metals.high, "unit": "USD/yr"}})
+    assert metals.unit == "USD/yr"
+    frame = calc.run(mine, assumptions=richer)
+    assert value == pytest.approx(frame[frame["variable"] == NET]["value"].iloc[-1], rel=1e-12)
+    # and the calculator's messages speak the same unit
+    page.fill(f"{row} [data-key=high]", "250")
+    page.wait_for_function("document.getElementById('err-param-metals.pre_sanction_exports').textContent !== ''")
+    assert "the range low=185 .. high=250 must contain value=300" in page.inner_text(
+        "#err-param-metals\\.pre_sanction_exports"
+    )
+
+    # on a phone nothing but the tables' and charts' own boxes scrolls sideways
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.context.close()
     assert all(url.startswith(server.url) or url.startswith(("data:", "blob:")) for url in requests)
+    assert errors == []
+
+
+def test_a_cleared_box_is_marked_beside_it_and_later_changes_count_once_it_is_fixed(server, browser, shipped):
+    page, _, errors = open_page(browser, server, 390, 844)
+    article = calc.preset("article-demands")
+    assert opacity(page, "#sticky-figure") == 1 and page.is_hidden("#sticky-fix")
+
+    # the share box of an area emptied: its message in the area's own box, every result greyed (on a phone the
+    # figure in the bar that stays on screen too) with a button there that leads back to the field
+    good = page.get_attribute("#net", "data-value")
+    page.fill("#share-metals", "")
+    page.wait_for_function("document.getElementById('err-lever-metals').textContent !== ''")
+    assert page.inner_text("#err-lever-metals").startswith("metals_share: expected a number, got ''")
+    assert page.eval_on_selector("#lever-metals", "box => box.contains(document.getElementById('err-lever-metals'))")
+    for selector in ("#sticky-figure", "#net", "#table", "#charts"):
+        assert opacity(page, selector) < 1, selector
+    assert page.is_visible("#sticky-fix")
+
+    # a change far from it, to an assumption: refused while the box is empty, kept, and counted once it is fixed
+    page.click("#assumptions-box summary")
+    page.fill("#param-petroleum\\.price [data-key=value]", "120")
+    page.wait_for_function("page.shown === page.sequence")  # the page's own record: its last change is answered
+    assert page.get_attribute("#net", "data-value") == good
+    page.click("#sticky-fix")
+    assert page.evaluate("document.activeElement.id") == "share-metals"
+    assert page.evaluate("document.getElementById('share-metals').getBoundingClientRect().top") > page.evaluate(
+        "document.getElementById('sticky-net').getBoundingClientRect().bottom"
+    )
+    value, _ = net_after(page, lambda: page.fill("#share-metals", "0.5"))
+    dearer = shipped.override({"petroleum.price": {"value": "120", "low": "80", "high": "140", "unit": "USD/bbl"}})
+    half = replace(article, name="custom", metals_share=0.5)
+    frame = calc.run(half, assumptions=dearer)
+    assert value == pytest.approx(frame[frame["variable"] == NET]["value"].iloc[-1], rel=1e-12)
+    assert page.inner_text("#err-lever-metals") == "" and page.locator(".invalid").count() == 0
+    assert opacity(page, "#sticky-figure") == 1 and page.is_hidden("#sticky-fix")
+
+    # an assumption's value emptied: its message under its row, that box alone in red; a lever moved meanwhile
+    # counts once the value is back
+    page.fill("#param-petroleum\\.price [data-key=value]", "")
+    page.wait_for_function("document.getElementById('err-param-petroleum.price').textContent !== ''")
+    assert page.inner_text("#err-param-petroleum\\.price").startswith("explorer: petroleum.price.value: cannot read ''")
+    message_row = "document.getElementById('param-petroleum.price').nextElementSibling"
+    assert page.evaluate(f"{message_row}.contains(document.getElementById('err-param-petroleum.price'))")
+    invalid = page.eval_on_selector_all(".invalid", "boxes => boxes.map((box) => box.id)")
+    assert invalid == ["param-petroleum.price.value"]
+    page.fill("#share-luxury", "0.25")
+    value, _ = net_after(page, lambda: page.fill("#param-petroleum\\.price [data-key=value]", "110"))
+    cheaper = shipped.override({"petroleum.price": {"value": "110", "low": "80", "high": "140", "unit": "USD/bbl"}})
+    frame = calc.run(replace(half, luxury_share=0.25), assumptions=cheaper)
+    assert value == pytest.approx(frame[frame["variable"] == NET]["value"].iloc[-1], rel=1e-12)
+    assert page.inner_text("#err-param-petroleum\\.price") == "" and page.locator(".invalid").count() == 0
+    page.context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)])
+def test_every_placeholder_fits_its_box_and_every_slider_says_what_its_ends_mean(
+    server, browser, shipped, width, height
+):
+    page, _, errors = open_page(browser, server, width, height)
+    # the placeholder's width in the box's own font, against the room inside the box
+    cut = page.eval_on_selector_all(
+        "input[placeholder]",
+        """boxes => boxes.filter((box) => {
+          const style = getComputedStyle(box);
+          const context = document.createElement("canvas").getContext("2d");
+          context.font = style.font;
+          const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          return context.measureText(box.placeholder).width > room;
+        }).map((box) => box.id)""",
+    )
+    assert cut == []
+    caps = [area for area in setup(shipped)["areas"] if area["caps"] or area["lever"] == "cap"]
+    assert page.locator("input[placeholder]").count() == len(caps)  # every cap box was measured
+    shares = [area.name for area in shipped.areas if area.kind.lever == "share"]
+    for name in shares:
+        assert page.inner_text(f"#ends-{name}").split("\n") == ["0 = ban stays", "1 = lifted"]
+        assert page.get_attribute(f"#in-{name}", "aria-describedby") == f"ends-{name}"
+        assert page.is_visible(f"#ends-{name}")
+    page.context.close()
     assert errors == []
 
 
@@ -240,7 +445,12 @@ def test_cli_serve_prints_its_address():
         ({"levers": [1, 2]}, "request", "levers: expected a JSON object, got list"),
         ({"timing": {"horizon": [10]}}, "horizon", "horizon: expected a number, got [10]"),
         ({"assumptions": {"gold.price": "1"}}, "param-gold.price", "gold.price"),
-        ({"assumptions": {"petroleum.price": [1]}}, "param-petroleum.price", "petroleum.price"),
+        ({"assumptions": {"petroleum.price": [1]}}, "param-petroleum.price.value", "petroleum.price.value"),
+        (
+            {"assumptions": {"petroleum.price": {"value": "100", "low": "", "high": "140", "unit": "USD/bbl"}}},
+            "param-petroleum.price.low",
+            "explorer: petroleum.price.low: cannot read ''",
+        ),
         ({"name": "a/b"}, "name", "name"),
         ({"reference": "<script>"}, "reference", "reference: '<script>' is not a preset"),
     ],

@@ -1,15 +1,14 @@
 import json
 import os
 import stat
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import calc
 from calc import export
+
+from conftest import frictionless_validate
 
 
 @pytest.fixture
@@ -196,14 +195,6 @@ def test_layout_is_the_iamc_long_format_pyam_reads(tmp_path, kind):
     assert not data.duplicated(index).any()
     for column in IAMC_INDEX:
         assert (data[column].astype(str).str.len() > 0).all()
-
-
-def frictionless_validate(path):
-    executable = Path(sys.executable).with_name("frictionless")
-    command = [str(executable) if executable.exists() else "frictionless", "validate", path.name]
-    done = subprocess.run(command, cwd=path.parent, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "VALID" in done.stdout and "INVALID" not in done.stdout
 
 
 @pytest.mark.parametrize("kind", ["long", "wide", "quantiles", "draws", "tornado"])

@@ -5,6 +5,7 @@ import sys
 import pytest
 
 import calc
+from calc.kinds import DISPLAY, REGISTRY_SPELLING
 from calc.units import parse_quantity
 
 LITRES_PER_US_GALLON = 3.785411784  # exact by definition (231 cubic inches)
@@ -24,6 +25,16 @@ def test_cubic_metres_per_year_convert_to_barrels_per_year():
 def test_barrels_per_day_to_per_year():
     # a Julian year of 365.25 days
     assert parse_quantity("6000 bbl/day", "bbl/yr", "x") == pytest.approx(6000 * 365.25)
+
+
+def test_each_display_unit_the_page_sends_back_reads_as_it_is_shown():
+    # tables show money in USD M/yr (a divisor of 1e6); as written, the registry would read M as molar, so it is refused
+    for unit, (label, divisor, _) in DISPLAY.items():
+        spelled = REGISTRY_SPELLING.get(label, label)
+        assert parse_quantity(f"1 {spelled}", unit, "x") == divisor
+    assert REGISTRY_SPELLING["USD M/yr"] == "MUSD/yr"
+    with pytest.raises(calc.InputError, match="is not read as a multiplier"):
+        parse_quantity("1 USD M/yr", "USD/yr", "x")
 
 
 def test_currency_is_its_own_dimension_with_prefixes():
