@@ -34,6 +34,7 @@ _PUBLIC = {
     "discover": "calc.discovery",
     "export_csv": "calc.export",
     "read_csv": "calc.export",
+    "export_xlsx": "calc.workbook",
     "rerun": "calc.replay",
     "plot_scenarios": "calc.charts",
     "plot_path": "calc.charts",

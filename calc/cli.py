@@ -62,9 +62,9 @@ def _parser() -> argparse.ArgumentParser:
         commands,
         "run",
         _run,
-        help="run scenarios and print them side by side (or write CSV)",
+        help="run scenarios and print them side by side (or write CSV or .xlsx)",
         description="Run scenarios (preset names or scenario .toml files; all presets if none is named) "
-        "and print their steady-state yearly effects side by side, or write the yearly results as CSV.",
+        "and print their steady-state yearly effects side by side, or write the yearly results as CSV or .xlsx.",
     )
     _output_options(run, "the yearly results")
     run.add_argument(
@@ -264,14 +264,21 @@ def _draw_options(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def _output_options(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--out", metavar="PATH.csv", help=f"write {what} here (and PATH.datapackage.json)")
     parser.add_argument(
-        "--format", default="csv", choices=["csv", "csv-wide"], help="with --out: long (default) or one column a year"
+        "--out",
+        metavar="PATH.csv|PATH.xlsx",
+        help=f"write {what} here: CSV (and PATH.datapackage.json), or an Excel workbook with the run's record",
+    )
+    parser.add_argument(
+        "--format",
+        default="csv",
+        choices=["csv", "csv-wide"],
+        help="with --out PATH.csv: long (default) or one column a year",
     )
     parser.add_argument(
         "--for-spreadsheet",
         action="store_true",
-        help="with --out: start the file with a byte-order mark, so Excel and LibreOffice read it as UTF-8",
+        help="with --out PATH.csv: start the file with a byte-order mark, so Excel and LibreOffice read it as UTF-8",
     )
 
 
@@ -387,8 +394,19 @@ def _write(frame, args: argparse.Namespace) -> bool:
     """Write ``frame`` where ``--out`` says; False when there is no ``--out``."""
     if not args.out:
         return False
-    from calc.export import export_csv
+    from calc.export import export_csv, target_path
 
+    if target_path(args.out, (".csv", ".xlsx")).suffix.lower() == ".xlsx":
+        if args.format != "csv":
+            raise InputError(
+                f"--format {args.format}: applies to CSV only; a .xlsx workbook is written in the long layout "
+                "(leave --format out)"
+            )
+        from calc.workbook import export_xlsx
+
+        written = export_xlsx(frame, args.out)
+        print(f"wrote {len(frame)} rows to {written} (sheet 'data'; the run, scenarios and assumptions after it)")
+        return True
     written = export_csv(frame, args.out, format=args.format, spreadsheet=args.for_spreadsheet)
     keys = [column for column in frame.columns if column not in ("year", "value")]
     rows = len(frame) if args.format == "csv" else frame.groupby(keys, sort=False).ngroups
