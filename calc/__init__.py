@@ -25,6 +25,7 @@ _PUBLIC = {
     "areas": "calc.area",
     "run": "calc.engine",
     "summary": "calc.tables",
+    "table": "calc.display",
     "compare": "calc.tables",
     "history_check": "calc.history",
     "montecarlo": "calc.uncertainty",

@@ -141,6 +141,22 @@ def quantiles(frame: pd.DataFrame) -> list[tuple[str, int, pd.DataFrame]]:
     return blocks
 
 
+def table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table the command line prints for ``frame``, as a DataFrame of text cells in the units people read
+    (money in USD M/yr), for notebooks: scenarios side by side in the last year shown. A frame from ``calc.run``
+    gets totals and present values too; a share of another scenario (``calc.compare``, or ``calc.montecarlo``
+    with ``relative_to``) its shares in per cent; a Monte Carlo frame its quantiles, one cell "p5 / p50 / p95"."""
+    record = frame.attrs.get("sanctions_relief", {})
+    if record.get("relative_to") or record.get("montecarlo", {}).get("relative_to"):
+        return relative(frame)
+    if "quantile" not in frame.columns:
+        return comparison(frame)
+    blocks = quantiles(frame)
+    cells = {scenario: block.apply(" / ".join, axis=1) for scenario, _, block in blocks}
+    levels = " / ".join(blocks[0][2].columns) if blocks else ""
+    return pd.DataFrame(cells).rename_axis(f"last year, {levels}" if levels else None)
+
+
 def montecarlo_heading(frame: pd.DataFrame) -> str:
     record = frame.attrs.get("sanctions_relief", {}).get("montecarlo", {})
     return (

@@ -30,7 +30,7 @@ import pyarrow.csv as pacsv
 from calc.assumptions import Assumptions
 from calc.engine import scenario_results
 from calc.errors import InputError
-from calc.frame import COLUMNS, MODEL, REGION, Record
+from calc.frame import COLUMNS, MODEL, REGION, Record, ResultFrame
 from calc.scenario import Scenario
 from calc.variables import catalogue
 
@@ -379,4 +379,4 @@ def _read_long_csv(path: Path) -> tuple[pd.DataFrame, int]:
         index = table.schema.get_field_index(name)
         column = table.column(index)
         table = table.set_column(index, name, pa.chunked_array([restored_text(c) for c in column.chunks], column.type))
-    return table.to_pandas(), size
+    return ResultFrame(table.to_pandas()), size

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -12,11 +13,49 @@ REGION = "North Korea"
 COLUMNS = ("model", "scenario", "region", "variable", "unit", "year", "value")
 
 
-def long_frame(blocks: Sequence[tuple[str, str, str, np.ndarray, np.ndarray]]) -> pd.DataFrame:
+def readable(value: float) -> str:
+    """A value as people read it: thousands separated and no exponent (220,000,000 rather than 2.2e+08); small
+    values (shares in per cent, say) to six significant digits."""
+    if not math.isfinite(value):
+        return str(value)
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
+
+
+class ResultFrame(pd.DataFrame):
+    """The long frame ``calc.run`` and ``calc.montecarlo`` return: a pandas DataFrame in every way, except that it
+    shows its values readably at the prompt and in notebooks (``220,000,000`` where pandas would print
+    ``2.2e+08``). A frame made from it (a selection, a copy, a concatenation) is a plain DataFrame; ``calc.table``
+    gives the table the command line prints."""
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def __repr__(self) -> str:
+        return self.to_string(
+            formatters={"value": readable},
+            max_rows=pd.get_option("display.max_rows"),
+            min_rows=pd.get_option("display.min_rows"),
+            max_cols=pd.get_option("display.max_columns"),
+            show_dimensions=pd.get_option("display.show_dimensions"),
+            line_width=pd.get_option("display.width"),
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html(
+            formatters={"value": readable},
+            max_rows=pd.get_option("display.max_rows"),
+            max_cols=pd.get_option("display.max_columns"),
+            show_dimensions=pd.get_option("display.show_dimensions"),
+            notebook=True,
+        )
+
+
+def long_frame(blocks: Sequence[tuple[str, str, str, np.ndarray, np.ndarray]]) -> ResultFrame:
     """The long frame from (scenario, variable, unit, years, values) blocks."""
     sizes = [len(block[3]) for block in blocks]
     total = sum(sizes)
-    return pd.DataFrame(
+    return ResultFrame(
         {
             "model": pd.array(np.full(total, MODEL, dtype=object), dtype="str"),
             "scenario": pd.array(np.repeat([b[0] for b in blocks], sizes).astype(object), dtype="str"),

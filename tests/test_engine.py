@@ -184,3 +184,27 @@ def test_summary_of_a_montecarlo_frame_keeps_quantiles_apart():
     # no ramp: ten equal years, so each total is ten times its yearly quantile
     assert revenue["total"].to_numpy() == pytest.approx(10 * revenue["first_year"].to_numpy())
     assert revenue.loc[0.05, "total"] < revenue.loc[0.95, "total"]
+
+
+def test_a_run_frame_shows_its_values_readably(figures):
+    frame = calc.run("article-demands", assumptions=figures)
+    assert type(frame).__name__ == "ResultFrame" and isinstance(frame, pd.DataFrame)
+    for shown in (repr(frame), frame._repr_html_()):
+        assert "220,000,000" in shown and "2.2e+08" not in shown
+    plain = frame[frame["year"] == 2027]  # anything made from it is a plain DataFrame
+    assert type(plain) is pd.DataFrame and "2.200000e+08" in repr(plain)
+
+
+def test_table_gives_the_command_lines_table_for_each_kind_of_frame(figures):
+    frame = calc.run(["article-demands", "hanoi-2019"], assumptions=figures)
+    cells = calc.table(frame)
+    assert list(cells.columns) == ["article-demands", "hanoi-2019"]
+    assert cells.loc["Net hard currency (USD M/yr)", "article-demands"] == "88.9"  # 220 - 60 - 640 x 0.1 / 0.9
+    assert cells.loc["Total revenue (USD M/yr)", "hanoi-2019"] == "2,061.0"  # 220 + 820 + 295 + 376 + 250 + 100
+    shares = calc.table(calc.compare(frame, "hanoi-2019"))
+    assert shares.loc["Total revenue (%)", "article-demands"] == "10.7"  # 220 / 2,061
+    # with every range collapsed to its value, each quantile is the central result
+    collapsed = figures.override({name: calc.ureg.Quantity(p.value, p.unit) for name, p in figures.items()})
+    drawn = calc.table(calc.montecarlo("article-demands", n=50, seed=1, assumptions=collapsed))
+    assert drawn.loc["Metal export revenue (USD M/yr)", "article-demands"] == "220.0 / 220.0 / 220.0"
+    assert drawn.index.name == "last year, p5 / p50 / p95"
