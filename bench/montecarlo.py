@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = "full-relief"  # every area eased: metals, coal, ... in full, both fuel caps lifted; 10 years, no ramp
-EXPORTS = ("metals", "coal", "seafood", "textiles", "other_exports", "workers")
+EXPORTS = ("metals", "coal", "seafood", "fishing_rights", "textiles", "other_exports", "workers")
 
 
 def run_calc(draws: int) -> float:
@@ -33,18 +33,25 @@ def run_calc(draws: int) -> float:
 
 
 def run_numpy(draws: int) -> float:
-    """The same model written plainly for the full-relief scenario: triangular draws per parameter, every
-    variable as years x draws (draws contiguous, the faster layout for quantiles over draws)."""
+    """The same model written plainly for the full-relief scenario: triangular draws per parameter (a draw at the
+    central value with its central weight), every variable as years x draws (draws contiguous, the faster layout
+    for quantiles over draws), the budget rule included."""
     import numpy as np
 
     import calc
 
-    ranges = calc.load_assumptions().ranges()
+    assumptions = calc.load_assumptions()
+    ranges = assumptions.ranges()
     start = time.perf_counter()
     rng = np.random.default_rng(1)
     p = {}
     for name, (low, mode, high) in ranges.items():
-        p[name] = rng.triangular(low, mode, high, size=(1, draws)) if low < high else mode
+        if low == high:
+            p[name] = mode
+            continue
+        values = rng.triangular(low, mode, high, size=(1, draws))
+        weight = assumptions[name].central_weight
+        p[name] = np.where(rng.random((1, draws)) < weight, mode, values) if weight else values
     years = np.arange(2027, 2037)
     ramp = np.ones((len(years), 1))
 
@@ -55,33 +62,45 @@ def run_numpy(draws: int) -> float:
     revenues = []
     for area in EXPORTS:
         pre = p[f"{area}.pre_sanction_exports"]
-        evading = np.minimum(1, get(f"{area}.already_smuggled_share", 0.0) + get(f"{area}.smuggled_exports", 0.0) / pre)
-        revenue = pre * get(f"{area}.capacity_share", 1.0) * get(f"{area}.price_index", 1.0)
-        revenue = revenue * get(f"{area}.net_foreign_exchange_share", 1.0) * (1 - evading) * ramp
-        revenues.append(revenue)
-    spending = []
+        index = get(f"{area}.price_index", 1.0)
+        legal = pre * get(f"{area}.capacity_share", 1.0) * index * ramp
+        evading = (get(f"{area}.smuggled_exports", 0.0) + get(f"{area}.already_smuggled_share", 0.0) * pre) * index
+        revenues.append(np.maximum(0, legal - evading) * get(f"{area}.net_foreign_exchange_share", 1.0))
+    revenue = sum(revenues)
+    fuel = {}
     for area in ("petroleum", "crude_oil"):
         demand = p[f"{area}.pre_sanction_imports"]
         illicit = get(f"{area}.illicit_imports", 0.0)
-        legal = np.minimum(p[f"{area}.legal_cap"], demand)
-        added = (demand - legal) * ramp  # cap lifted
-        replaced = np.minimum(illicit, get(f"{area}.displacement_share", 0.0) * added)
-        net_supply = added - replaced
+        cap = np.minimum(p[f"{area}.legal_cap"], demand)
+        today = np.minimum(demand, np.minimum(get(f"{area}.legal_imports", cap), cap) + illicit)
+        added = (demand - cap) * ramp  # cap lifted
+        net = np.minimum(added - np.minimum(illicit, get(f"{area}.displacement_share", 0.0) * added), demand - today)
+        replaced = added - net
         price = p[f"{area}.price"]
-        fuel = added * price - replaced * price * (1 + get(f"{area}.smuggling_premium", 0.0))
-        spending.append(fuel * get(f"{area}.hard_currency_share", 1.0))
-        share = 100 * (legal + illicit + net_supply) / demand
-        variables += [added, net_supply, replaced, net_supply / p[f"{area}.bbl_per_tonne"], share]
+        premium = 1 + get(f"{area}.smuggling_premium", 0.0)
+        spending = (added * price - replaced * price * premium) * get(f"{area}.hard_currency_share", 1.0)
+        fuel[area] = (added, added * price, net, replaced, spending, today, demand, p[f"{area}.bbl_per_tonne"])
     blocked = p["luxury.blocked_share"]
-    spending.append(p["luxury.observed_imports"] * blocked / (1 - blocked) * ramp)
-    spending.append(p["capital_goods.pre_sanction_imports"] * p["capital_goods.blocked_share"] * ramp)
-    revenue = sum(revenues)
-    fuel_total = spending[0] + spending[1]
+    luxury = p["luxury.observed_imports"] * blocked / (1 - blocked) * ramp
+    machines = p["capital_goods.pre_sanction_imports"] * p["capital_goods.blocked_share"] * ramp
+    wanted = luxury + machines + sum(values[4] for values in fuel.values())
+    available = revenue + p["context.other_hard_currency"]
+    bought = np.where(wanted > available, available / np.where(wanted > 0, wanted, 1), 1.0)
+    spending = [luxury * bought, machines * bought]
+    for added, unlocked, net, replaced, cost, today, demand, per_tonne in fuel.values():
+        net, replaced, cost = net * bought, replaced * bought, cost * bought
+        share = 100 * (today + net) / demand
+        variables += [added, added / per_tonne, unlocked, net, replaced, net / per_tonne, share]
+        spending.append(cost)
+    unlocked = luxury + machines + fuel["petroleum"][1] + fuel["crude_oil"][1]
     expenditure = sum(spending)
+    fuel_total = spending[2] + spending[3]
     net = revenue - expenditure
     exports = p["context.total_exports"]
-    variables += [*revenues, *spending, revenue, fuel_total, expenditure, net, 100 * net / p["context.gdp"]]
-    variables += [100 * revenue / exports] + [100 * r / exports for r in revenues]
+    gdp = p["context.gdp"]
+    variables += [*revenues, *spending, revenue, unlocked, fuel_total, expenditure, net, wanted, 100 * bought]
+    variables += [100 * revenue / gdp, 100 * unlocked / gdp, 100 * revenue / exports]
+    variables += [100 * r / exports for r in revenues]
     for values in variables:
         np.quantile(np.broadcast_to(values, (len(years), draws)), [0.05, 0.5, 0.95], axis=1)
     return time.perf_counter() - start

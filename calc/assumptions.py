@@ -42,6 +42,7 @@ CONTEXT: Mapping[str, Spec] = MappingProxyType(
             basis="KOTRA put DPRK exports at USD 0.09 bn in 2020, their lowest, and about 3.2 bn in 2013",
         ),
         "context.exports_2018": MONEY,
+        "context.other_hard_currency": MONEY,
         "context.discount_rate": replace(
             SHARE, plausible=(0.0, 0.2), basis="US OMB Circular A-4 uses 2 % (2023) and 7 % (2003); 5 is 500 %"
         ),
@@ -59,7 +60,7 @@ def specs(areas: Sequence[Area]) -> dict[str, Spec]:
 
 
 REQUIRED_KEYS = ("value", "unit", "low", "high", "year", "source")
-OPTIONAL_KEYS = ("url", "note", "judgement", "distribution")
+OPTIONAL_KEYS = ("url", "note", "judgement", "distribution", "central_weight")
 #: How a parameter with a range is sampled: triangular on low/value/high (the default) or uniform on low..high.
 DISTRIBUTIONS = ("triangular", "uniform")
 #: A table with only these keys changes a parameter's value (and range) and keeps the rest of its record.
@@ -81,6 +82,10 @@ class Parameter:
     note: str = ""
     judgement: bool = False
     distribution: str = "triangular"
+    #: Probability that a draw takes exactly the central value (the rest follows ``distribution``): for a figure
+    #: that stays at its value unless something uncertain happens (crude oil beyond the pipeline, only if the
+    #: idle refinery restarts), so that the median is the central value.
+    central_weight: float = 0.0
 
     @property
     def fixed(self) -> bool:
@@ -160,7 +165,8 @@ class Assumptions(Mapping[str, Parameter]):
         return dict(self._magnitudes)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per parameter: name, value, unit, low, high, year, source, url, judgement, distribution, note."""
+        """One row per parameter: name, value, unit, low, high, year, source, url, judgement, distribution,
+        central_weight, note."""
         import pandas as pd
 
         rows = [
@@ -175,6 +181,7 @@ class Assumptions(Mapping[str, Parameter]):
                 "url": p.url,
                 "judgement": p.judgement,
                 "distribution": p.distribution,
+                "central_weight": p.central_weight,
                 "note": p.note,
             }
             for p in self._parameters.values()
@@ -281,7 +288,21 @@ def _parameter(name: str, table: dict[str, Any], field: str, known: Mapping[str,
     distribution = table.get("distribution", "triangular")
     if distribution not in DISTRIBUTIONS:
         raise InputError(f"{field}.distribution: {distribution!r} is not known; accepted: {', '.join(DISTRIBUTIONS)}")
-    parameter = Parameter(name, unit=unit, year=year, judgement=judgement, distribution=distribution, **numbers, **text)
+    weight = table.get("central_weight", 0.0)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0.0 <= weight < 1.0:
+        raise InputError(
+            f"{field}.central_weight: expected a probability from 0 up to but not including 1, got {weight!r}"
+        )
+    parameter = Parameter(
+        name,
+        unit=unit,
+        year=year,
+        judgement=judgement,
+        distribution=distribution,
+        central_weight=float(weight),
+        **numbers,
+        **text,
+    )
     return _checked(parameter, field, known[name])
 
 

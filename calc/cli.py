@@ -634,11 +634,11 @@ def _progress(task: str):
 
 def results_table(frame) -> str:
     """The comparison table as the command line prints it."""
-    from calc.display import COMPARISON_HEADING, comparison, lever_notes
+    from calc.display import COMPARISON_HEADING, comparison, notes
 
     sources = "Baselines: Stangarone, KEI (2021); ranges and sources: 'sanctions-relief assumptions'."
-    notes = "".join(f"\nNote: {note}." for note in lever_notes(frame))
-    return f"{COMPARISON_HEADING}\n{sources}\n\n{comparison(frame).to_string()}{notes}"
+    lines = "".join(f"\nNote: {line}." for line in notes(frame))
+    return f"{COMPARISON_HEADING}\n{sources}\n\n{comparison(frame).to_string()}{lines}"
 
 
 def relative_table(frame, reference: str) -> str:
@@ -687,14 +687,20 @@ def _history(args: argparse.Namespace) -> int:
     from calc.history import BOUNDS, history_check
 
     table = history_check(_load_assumptions(args))
+    repriced = (table["repriced"].notna() & (table["repriced"] != table["value"])).any()
     for row in table.itertuples():
         scale, unit = (1e6, "USD M/yr") if row.unit == "USD/yr" else (1, "%")
+        at_prices = (
+            f" at these prices {row.repriced / scale:9,.1f}" if repriced and row.repriced == row.repriced else ""
+        )
         print(
             f"{row.item:46s} {row.value / scale:9,.1f} {unit:8s} (range {row.low / scale:,.1f} .. "
-            f"{row.high / scale:,.1f})  {row.source}"
+            f"{row.high / scale:,.1f}){at_prices}  {row.source}"
         )
     verdict = "within" if table.attrs["within_bounds"] else "OUTSIDE"
     print(f"\nThe central sum is {verdict} {100 * BOUNDS[0]:g}-{100 * BOUNDS[1]:g} % of 2016 exports.")
+    if repriced:
+        print(f"2016 exports re-priced as the export areas are: {table.attrs['ceiling'] / 1e6:,.1f} USD M/yr.")
     return 0
 
 

@@ -11,10 +11,11 @@ import pandas as pd
 
 from calc.area import Area, declare, shipped_areas
 from calc.engine import roles
+from calc.history import history_check
 from calc.kinds import DISPLAY, Cap, Variable
 from calc.record import recorded
 from calc.tables import summary
-from calc.variables import NET, Catalogue, catalogue
+from calc.variables import REVENUE, Catalogue, catalogue
 
 SOURCE_LINE = "Baselines: Stangarone, KEI 2021, and the sources of each area; ranges: see assumptions"
 COMPARISON_HEADING = (
@@ -34,16 +35,27 @@ def described(frame: pd.DataFrame) -> Catalogue:
     return catalogue(recorded_areas(frame))
 
 
-def lever_notes(frame: pd.DataFrame) -> list[str]:
-    """Lines a reader of ``frame``'s table needs about its levers: each fuel cap given in tonnes, with the barrels
-    it was read as; and each cap that does not bind (at or above what the area traded with no measure), which
-    gives exactly the result of lifting the measure."""
+def notes(frame: pd.DataFrame) -> list[str]:
+    """Lines a reader of ``frame``'s table needs: each fuel cap given in tonnes, with the barrels it was read as;
+    each cap that does not bind (at or above what the area traded with no measure), which gives exactly the result
+    of lifting the measure; and each scenario whose goods-export revenue passes 2016 exports re-priced (the
+    ceiling of ``calc.history_check``), which only exports counted twice can do."""
     record = frame.attrs.get("sanctions_relief", {})
     if "scenarios" not in record:
         return []
     assumptions, scenarios = recorded(record)
     central = assumptions.central()
-    notes = []
+    lines = []
+    ceiling = history_check(assumptions).attrs["ceiling"]
+    goods = [f"{REVENUE}|{area.title}" for area in assumptions.areas if area.goods_exports]
+    last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
+    earned = last[last["variable"].isin(goods)].groupby("scenario", sort=False)["value"].sum()
+    for name, value in earned.items():
+        if value > ceiling:
+            lines.append(
+                f"{name}: goods exports of {value / 1e6:,.1f} USD M/yr pass 2016 exports re-priced at these prices "
+                f"({ceiling / 1e6:,.1f} M): some exports are counted twice (see 'sanctions-relief history')"
+            )
     for scenario in scenarios:
         levers = scenario.levers(assumptions.areas)
         for area in assumptions.areas:
@@ -51,17 +63,17 @@ def lever_notes(frame: pd.DataFrame) -> list[str]:
             where = f"{scenario.name}: the {area.title.lower()} cap of {lever}"
             if isinstance(lever, Cap) and lever.unit == "t/yr" and "bbl_per_tonne" in q:
                 factor = q["bbl_per_tonne"]
-                notes.append(
+                lines.append(
                     f"{where} is read as {lever.amount * factor:,.0f} bbl/yr ({area.name}.bbl_per_tonne = "
                     f"{factor:g} bbl/t)"
                 )
             if area.kind.slack(lever, q, area.name):
                 flow_unit = next(iter(area.kind.cap_units))  # a kind lists the unit of the flow it caps first
-                notes.append(
+                lines.append(
                     f"{where} is at or above {float(area.kind.ceiling(q)):,.0f} {flow_unit}, what the area traded "
                     "with no measure at all, so it does not bind: the result is that of lifting the measure"
                 )
-    return notes
+    return lines
 
 
 def variable_of(frame: pd.DataFrame, name: str) -> Variable:
@@ -94,19 +106,21 @@ def shown_variables(frame: pd.DataFrame) -> list[Variable]:
 
 
 def comparison(frame: pd.DataFrame) -> pd.DataFrame:
-    """The last-year yearly effect of each scenario side by side (text cells), with totals and present values of
-    net hard currency, and the years covered."""
+    """The last-year yearly effect of each scenario side by side (text cells), with the total and present value of
+    the hard currency earned, and the years covered."""
     table = summary(frame)
     columns = list(dict.fromkeys(table["scenario"]))
     steady = table.pivot(index="variable", columns="scenario", values="steady_state")
     rows = {}
     for variable in shown_variables(frame):
         rows[variable.heading] = [variable.shown(steady.loc[variable.name, name]) for name in columns]
-    net = table[table["variable"] == NET].set_index("scenario")
-    money = described(frame).variables[NET]
+    earned = table[table["variable"] == REVENUE].set_index("scenario")
+    money = described(frame).variables[REVENUE]
     years = frame.groupby("scenario", sort=False)["year"].agg(["min", "max"])
-    rows["Net hard currency, total (USD M)"] = [money.shown(net["total"][name]) for name in columns]
-    rows["Net hard currency, present value (USD M)"] = [money.shown(net["present_value"][name]) for name in columns]
+    rows["Hard currency earned, total (USD M)"] = [money.shown(earned["total"][name]) for name in columns]
+    rows["Hard currency earned, present value (USD M)"] = [
+        money.shown(earned["present_value"][name]) for name in columns
+    ]
     rows["Years"] = [f"{years['min'][name]}-{years['max'][name]}" for name in columns]
     return pd.DataFrame(rows, index=columns).T
 

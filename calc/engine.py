@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,13 +13,16 @@ from calc.area import Area
 from calc.assumptions import Assumptions, load_assumptions
 from calc.errors import InputError
 from calc.frame import long_frame
+from calc.kinds import Variable
 from calc.models import ramp
-from calc.models.balance import complete
+from calc.models.balance import bought_share, complete
 from calc.record import metadata
 from calc.scenario import Scenario, resolve
-from calc.variables import catalogue
+from calc.variables import BOUGHT, WANTED, catalogue
 
 ScenarioSpec = Scenario | str | Path | Sequence[Scenario | str | Path]
+#: The hard currency the North could divert from other sources to the imports relief unlocks (the budget rule).
+OTHER_HARD_CURRENCY = "context.other_hard_currency"
 
 
 def roles(area: Area, p: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
@@ -43,20 +46,44 @@ def scenario_results(
 ) -> dict[str, np.ndarray]:
     """Every variable for one scenario: arrays over years (or draws x years when ``p`` holds columns of draws).
 
+    Every area is evaluated with all it unlocks bought; where the spending that wants is more than the hard
+    currency there is to pay with (``bought_share``), the areas that buy are evaluated again buying that share.
     ``ramp_values`` replaces the scenario's yearly ramp, e.g. by only its distinct values. ``levers`` replaces
     some areas' levers (by area name), e.g. by a column of trial values when seeking a goal.
     """
     if ramp_values is None:
         ramp_values = ramp(scenario.horizon, scenario.ramp_years)
     levers = scenario.levers(areas) | dict(levers or {})
-    values: dict[str, np.ndarray] = {}
+    results = {
+        area.name: area.kind.evaluate(roles(area, p), levers[area.name], ramp_values, area.name) for area in areas
+    }
+    revenue = _total(areas, results, lambda variable: variable.sign > 0)
+    wanted = _total(areas, results, lambda variable: variable.sign < 0)
+    bought = bought_share(revenue, wanted, p[OTHER_HARD_CURRENCY])
+    if np.any(bought < 1.0):
+        for area in areas:
+            if area.kind.buys:
+                results[area.name] = area.kind.evaluate(
+                    roles(area, p), levers[area.name], ramp_values, area.name, bought
+                )
+    values: dict[str, np.ndarray] = {WANTED: wanted, BOUGHT: 100.0 * bought}
     for area in areas:
-        results = area.kind.evaluate(roles(area, p), levers[area.name], ramp_values, area.name)
         for template, variable in zip(area.kind.templates, area.variables, strict=True):
-            values[variable.name] = results[template.key]
+            values[variable.name] = results[area.name][template.key]
     variables = catalogue(areas)
     complete(values, variables.sums, variables.differences, variables.shares, p)
     return values
+
+
+def _total(areas: tuple[Area, ...], results: Mapping, chosen: Callable[[Variable], bool]) -> np.ndarray:
+    """The sum of every area's variables that ``chosen`` picks (revenue, say)."""
+    parts = [
+        np.asarray(results[area.name][template.key])
+        for area in areas
+        for template in area.kind.templates
+        if chosen(template.variable)
+    ]
+    return sum(parts, start=np.zeros(1))
 
 
 def checked_assumptions(assumptions: Assumptions | str | Path | None) -> Assumptions:

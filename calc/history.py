@@ -18,24 +18,29 @@ LATER = "context.exports_2018"
 
 
 def history_check(assumptions: Assumptions | str | Path | None = None) -> pd.DataFrame:
-    """One row per goods-export area (its pre-sanction exports: low, central, high, year, source), their sum,
-    2016 exports, the fall from 2016 to 2018, and the sum as a share of each (per cent, central values).
+    """One row per goods-export area (its pre-sanction exports: low, central, high, year, source, and the central
+    value at the prices of ``assumptions``, ``repriced``), their sum, 2016 exports, the fall from 2016 to 2018, and
+    the sum as a share of each (per cent, central values).
 
-    ``attrs["within_bounds"]`` says whether the central sum lies within ``BOUNDS`` of 2016 exports.
+    ``attrs["within_bounds"]`` says whether the central sum lies within ``BOUNDS`` of 2016 exports;
+    ``attrs["ceiling"]`` is 2016 exports re-priced (USD/yr): every export re-priced as the areas are on average, so
+    that no scenario's goods-export revenue can pass it unless some export is counted twice.
     """
     used = assumptions if isinstance(assumptions, Assumptions) else load_assumptions(assumptions)
-    ranges = used.ranges()
+    ranges, central = used.ranges(), used.central()
     rows = []
     for area in used.areas:
         if area.goods_exports:
             name = f"{area.name}.pre_sanction_exports"
             low, value, high = ranges[name]
-            rows.append(_row(area.title, low, value, high, "USD/yr", used[name].year, used[name].source))
-    total = [sum(row[key] for row in rows) for key in ("low", "value", "high")]
+            index = central.get(f"{area.name}.price_index", area.kind.roles["price_index"].default)
+            rows.append(_row(area.title, low, value, high, "USD/yr", used[name].year, used[name].source, value * index))
+    total = [sum(row[key] for row in rows) for key in ("low", "value", "high", "repriced")]
     exports, later = ranges[EXPORTS], ranges[LATER]
     fall = (exports[0] - later[2], exports[1] - later[1], exports[2] - later[0])
-    rows.append(_row("Export areas together", *total, "USD/yr", None, "sum of the rows above"))
-    rows.append(_row("Total exports, 2016", *exports, "USD/yr", used[EXPORTS].year, used[EXPORTS].source))
+    ceiling = exports[1] * total[3] / total[1] if total[1] else exports[1]
+    rows.append(_row("Export areas together", *total[:3], "USD/yr", None, "sum of the rows above", total[3]))
+    rows.append(_row("Total exports, 2016", *exports, "USD/yr", used[EXPORTS].year, used[EXPORTS].source, ceiling))
     rows.append(_row("Fall in exports, 2016-2018", *fall, "USD/yr", used[LATER].year, used[LATER].source))
     for label, denominator in (("2016 exports", exports[1]), ("the fall 2016-2018", fall[1])):
         share = 100.0 * total[1] / denominator
@@ -43,8 +48,27 @@ def history_check(assumptions: Assumptions | str | Path | None = None) -> pd.Dat
     table = pd.DataFrame(rows)
     low, high = BOUNDS
     table.attrs["within_bounds"] = bool(low * exports[1] <= total[1] <= high * exports[1])
+    table.attrs["ceiling"] = ceiling
     return table
 
 
-def _row(item: str, low: float, value: float, high: float, unit: str, year: int | None, source: str) -> dict:
-    return {"item": item, "low": low, "value": value, "high": high, "unit": unit, "year": year, "source": source}
+def _row(
+    item: str,
+    low: float,
+    value: float,
+    high: float,
+    unit: str,
+    year: int | None,
+    source: str,
+    repriced: float = float("nan"),
+) -> dict:
+    return {
+        "item": item,
+        "low": low,
+        "value": value,
+        "high": high,
+        "unit": unit,
+        "year": year,
+        "source": source,
+        "repriced": repriced,
+    }

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pint
+from numpy.typing import ArrayLike
 
 from calc.errors import InputError
 from calc.models import capped_imports, exports, import_bans
@@ -100,7 +101,9 @@ REGISTRY_SPELLING = {"USD M/yr": "MUSD/yr"}
 @dataclass(frozen=True)
 class Variable:
     """A result variable and how to show it: unit, label, group ("money", "fuel", "share"), sign in the net
-    balance (+1 revenue, -1 spending, 0 outside it), whether the printed table shows it, and its area."""
+    balance (+1 revenue, -1 spending, 0 outside it), whether the printed table shows it, and its area.
+    ``unlocked``: the variable measures what relief lets the North buy, before the budget decides how much of it
+    is bought (the value and volume of imports unlocked); every other import variable is what is bought."""
 
     name: str
     unit: str
@@ -111,6 +114,7 @@ class Variable:
     area: str = ""
     format: str = ""
     charted: bool = False
+    unlocked: bool = False
 
     @property
     def _display(self) -> tuple[str, float, str]:
@@ -183,7 +187,7 @@ class Kind:
     lever: str
     accepted: str
     templates: tuple[Template, ...]
-    formula: Callable[[Mapping[str, Any], Lever, np.ndarray, str], dict[str, np.ndarray]]
+    formula: Callable[[Mapping[str, Any], Lever, np.ndarray, str, ArrayLike], dict[str, np.ndarray]]
     #: Labels of the parents the kind's variables sum into, other than Revenue and Expenditure.
     parents: Mapping[str, str] = field(default_factory=dict)
     #: Cap units the lever takes besides a share, each with the parameter that converts it (or ""); the first is
@@ -191,6 +195,9 @@ class Kind:
     cap_units: Mapping[str, str] = field(default_factory=dict)
     #: Roles of which an area gives exactly one (two ways of stating the same quantity).
     one_of: tuple[str, ...] = ()
+    #: Roles of which an area states at least one, zero included: a figure no kind may assume for it (how much of
+    #: the trade evades the ban today).
+    stated: tuple[str, ...] = ()
     #: For a kind whose lever takes caps: a cap in the unit of the flow it caps, and the flow with no cap at all.
     cap_in_flow: Callable[[Mapping[str, Any], Cap, str], np.ndarray] | None = None
     ceiling: Callable[[Mapping[str, Any]], np.ndarray] | None = None
@@ -253,9 +260,17 @@ class Kind:
             return False
         return bool(np.all(self.cap_in_flow(q, lever, area) >= self.ceiling(q)))
 
-    def evaluate(self, q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
-        """The kind's formula for one area whose parameters by role are ``q``."""
-        return self.formula(q, lever, ramp, area)
+    @property
+    def buys(self) -> bool:
+        """Whether areas of this kind spend hard currency (on imports relief unlocks), within the budget."""
+        return any(template.variable.sign < 0 for template in self.templates)
+
+    def evaluate(
+        self, q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str, bought: ArrayLike = 1.0
+    ) -> dict[str, np.ndarray]:
+        """The kind's formula for one area whose parameters by role are ``q``; ``bought`` is the share of the
+        imports it unlocks that the budget lets the North buy (for a kind that buys)."""
+        return self.formula(q, lever, ramp, area, bought)
 
 
 def _not_negative(amount: float, unit: str, field: str, accepted: str) -> float:
@@ -282,7 +297,9 @@ def _export_ceiling(q: Mapping[str, Any]) -> np.ndarray:
     return np.asarray(q["pre_sanction_exports"]) * q["capacity_share"] * q["price_index"]
 
 
-def _export_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
+def _export_formula(
+    q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str, bought: ArrayLike
+) -> dict[str, np.ndarray]:
     if not isinstance(lever, Cap):
         return exports.revenue(q, lever, ramp)
     return exports.revenue(q, 1.0, ramp, cap=_export_cap(q, lever, area))
@@ -299,7 +316,9 @@ def _fuel_ceiling(q: Mapping[str, Any]) -> np.ndarray:
     return np.asarray(q["pre_sanction_imports"])
 
 
-def _capped_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
+def _capped_formula(
+    q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str, bought: ArrayLike
+) -> dict[str, np.ndarray]:
     if lever is None:
         new_cap = q["pre_sanction_imports"]
     elif isinstance(lever, str):  # STATUS_QUO, the only text a lever keeps
@@ -308,12 +327,17 @@ def _capped_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: 
         new_cap = _fuel_cap(q, lever, area)
     else:  # trial caps in bbl/yr (a column of them when seeking a goal)
         new_cap = lever
-    return capped_imports.effects(q, new_cap, ramp)
+    return capped_imports.effects({"legal_imports": q["legal_cap"], **q}, new_cap, ramp, bought)
 
 
-def _ban_formula(q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str) -> dict[str, np.ndarray]:
-    return import_bans.spending(q, lever, ramp)
+def _ban_formula(
+    q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str, bought: ArrayLike
+) -> dict[str, np.ndarray]:
+    return import_bans.spending(q, lever, ramp, bought)
 
+
+#: The value of the imports an area's relief unlocks, before the budget: access, never a loss.
+UNLOCKED = template("unlocked", "Imports Unlocked|{title}", "USD/yr", "{title} unlocked", "money", unlocked=True)
 
 EXPORT_EARNINGS = Kind(
     name="export earnings",
@@ -340,6 +364,7 @@ EXPORT_EARNINGS = Kind(
     accepted="a share from 0 to 1 of the ban lifted, or a cap such as '400.9e6 USD/yr' or '7.5e6 t/yr'",
     templates=(template("revenue", "Revenue|{title}", "USD/yr", "{label}", "money", sign=1, charted=True),),
     formula=_export_formula,
+    stated=("smuggled_exports", "already_smuggled_share"),
     cap_units=MappingProxyType({"USD/yr": "", "t/yr": "unit_value"}),
     cap_in_flow=_export_cap,
     ceiling=_export_ceiling,
@@ -350,6 +375,7 @@ CAPPED_IMPORTS = Kind(
     roles=MappingProxyType(
         {
             "legal_cap": Role(VOLUME),
+            "legal_imports": Role(VOLUME, optional=True),
             "pre_sanction_imports": Role(
                 replace(VOLUME, meaning="an oil volume per year above 0", allow_minimum=False, plausible=(1.0, 100e6))
             ),
@@ -388,7 +414,7 @@ CAPPED_IMPORTS = Kind(
         }
     ),
     lever="cap",
-    accepted="a cap such as '1000000 bbl/yr' or '60000 t/yr' (a bare number is bbl/yr), 'lifted' (None) or "
+    accepted="a cap such as '1000000 bbl/yr' or '60000 t/yr' (a bare number above 1 is bbl/yr), 'lifted' (None) or "
     "'status-quo'",
     templates=(
         template(
@@ -407,6 +433,10 @@ CAPPED_IMPORTS = Kind(
             "fuel",
             charted=True,
         ),
+        template(
+            "added_tonnes", "Fuel|{title}|Additional Legal Imports (Mass)", "t/yr", "added legal {noun} imports", "fuel"
+        ),
+        UNLOCKED,
         template("spending", "Expenditure|Fuel Imports|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),
         template("replaced", "Fuel|{title}|Smuggled Imports Replaced", "bbl/yr", "smuggled {noun} replaced", "fuel"),
         template("tonnes", "Fuel|{title}|Net Additional Supply (Mass)", "t/yr", "net added {noun} supply", "fuel"),
@@ -446,7 +476,10 @@ IMPORT_BANS = Kind(
     ),
     lever="share",
     accepted="a share from 0 to 1 of the ban lifted",
-    templates=(template("spending", "Expenditure|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),),
+    templates=(
+        UNLOCKED,
+        template("spending", "Expenditure|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),
+    ),
     formula=_ban_formula,
     one_of=("observed_imports", "pre_sanction_imports"),
 )
@@ -457,7 +490,8 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
 
 
 def check_roles(kind: Kind, area: str, present: set[str]) -> None:
-    """Refuse an area whose parameters leave out a required role, or give other than one of ``kind.one_of``."""
+    """Refuse an area whose parameters leave out a required role, give other than one of ``kind.one_of``, or state
+    none of ``kind.stated``."""
     missing = [
         role for role, spec in kind.roles.items() if spec.default is None and not spec.optional and role not in present
     ]
@@ -468,3 +502,9 @@ def check_roles(kind: Kind, area: str, present: set[str]) -> None:
     if kind.one_of and len(present & set(kind.one_of)) != 1:
         choices = " and ".join(f"{area}.{role}" for role in kind.one_of)
         raise InputError(f"area {area!r} ({kind.name}): give exactly one of {choices}")
+    if kind.stated and not present & set(kind.stated):
+        choices = " or ".join(f"{area}.{role}" for role in kind.stated)
+        raise InputError(
+            f"area {area!r} ({kind.name}): state {choices}: how much evades the ban today (0, with its source or "
+            "as a judgement, where none is known)"
+        )

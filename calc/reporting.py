@@ -25,7 +25,7 @@ from calc.display import (
     box_table,
     comparison,
     condition_text,
-    lever_notes,
+    notes,
     variable_of,
 )
 from calc.engine import ScenarioSpec, checked_assumptions, run
@@ -215,7 +215,7 @@ def report(
     record = uncertain.attrs["sanctions_relief"]["montecarlo"]
     years = [parameter.year for parameter in used.values()]
     generated = datetime.date.today().isoformat()
-    notes = "".join(f"<li><strong>{escape(s.name)}</strong>: {escape(s.note or 'no note')}</li>" for s in chosen)
+    described = "".join(f"<li><strong>{escape(s.name)}</strong>: {escape(s.note or 'no note')}</li>" for s in chosen)
     body = f"""
 <h1>What easing sanctions would be worth to North Korea</h1>
 <p class="lede">Hard currency and fuel the DPRK would gain if the UN eased the sanctions of 2006-2017, from the
@@ -230,10 +230,10 @@ refers to; fuel in 42-gallon oil barrels (158.987 litres).</p>
 <h2>Scenarios compared</h2>
 <p>{escape(COMPARISON_HEADING)}</p>
 {table_html(comparison(frame))}
-{"".join(f'<p class="small">Note: {escape(note)}.</p>' for note in lever_notes(frame))}
+{"".join(f'<p class="small">Note: {escape(note)}.</p>' for note in notes(frame))}
 {image_html(plot_scenarios(frame), "Annual effect of each scenario: hard currency and refined petroleum")}
 {image_html(plot_path(frame, variable), "Year-by-year path of " + label)}
-<h3>What each scenario represents</h3><ul>{notes}</ul>
+<h3>What each scenario represents</h3><ul>{described}</ul>
 
 <h2>How sure we are</h2>
 <p>{record["n"]:,} joint draws of every assumption with a published range ({escape(record["sampler"])} sampling,

@@ -36,11 +36,22 @@ def sampled_names(assumptions: Assumptions) -> list[str]:
     return [name for name, (low, _, high) in assumptions.ranges().items() if low < high]
 
 
-def inverse_cdf(u: np.ndarray, low: float, mode: float, high: float, distribution: str) -> np.ndarray:
-    """Values at cumulative probabilities ``u``: triangular on low/mode/high, or uniform on low..high."""
-    if distribution == "uniform":
-        return low + u * (high - low)
+def inverse_cdf(
+    u: np.ndarray, low: float, mode: float, high: float, distribution: str, central_weight: float = 0.0
+) -> np.ndarray:
+    """Values at cumulative probabilities ``u``: triangular on low/mode/high, or uniform on low..high. With a
+    ``central_weight`` w the distribution is a mixture that takes exactly the mode with probability w and follows
+    the triangle (or uniform) otherwise: with a = (1 - w) F(mode) the probability below the mode, u < a maps to
+    F^-1(u / (1 - w)), a <= u < a + w to the mode, and the rest to F^-1((u - w) / (1 - w)); draws stay in the order
+    of u (Latin hypercube strata hold)."""
     width = high - low
+    below = (1.0 - central_weight) * (mode - low) / width
+    if central_weight:
+        level = np.where(u < below, u, u - central_weight) / (1.0 - central_weight)
+        values = inverse_cdf(np.clip(level, 0.0, 1.0), low, mode, high, distribution)
+        return np.where((u >= below) & (u < below + central_weight), mode, values)
+    if distribution == "uniform":
+        return low + u * width
     split = (mode - low) / width
     left = low + np.sqrt(u * width * (mode - low))
     right = high - np.sqrt((1.0 - u) * width * (high - mode))
@@ -55,7 +66,8 @@ def sample(assumptions: Assumptions, n: int, seed: int, sampler: str = "random")
     p: dict[str, float | np.ndarray] = assumptions.central()
     for row, name in enumerate(names):
         low, mode, high = ranges[name]
-        p[name] = inverse_cdf(uniforms[row], low, mode, high, assumptions[name].distribution)[:, None]
+        parameter = assumptions[name]
+        p[name] = inverse_cdf(uniforms[row], low, mode, high, parameter.distribution, parameter.central_weight)[:, None]
     return p
 
 
@@ -287,7 +299,9 @@ def sobol(
     ranges = used.ranges()
     p: dict[str, float | np.ndarray] = used.central()
     for index, name in enumerate(names):
-        p[name] = inverse_cdf(uniforms[:, index], *ranges[name], used[name].distribution)[:, None]
+        p[name] = inverse_cdf(uniforms[:, index], *ranges[name], used[name].distribution, used[name].central_weight)[
+            :, None
+        ]
     result = _result_in_year(chosen, p, used, variable, len(uniforms), column)
     if np.ptp(result) == 0:
         indices = dict.fromkeys(("S1", "S1_conf", "ST", "ST_conf"), np.zeros(len(names)))

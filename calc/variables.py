@@ -1,9 +1,12 @@
 """The result variables of a set of areas: each area's own (declared with its kind), and the IAMC hierarchy over
 them, in which every parent is exactly the sum of its children.
 
-``Revenue`` sums every ``Revenue|<area>``; ``Expenditure`` every expenditure, through ``Expenditure|Fuel
-Imports`` for the fuel areas; ``Hard Currency|Net`` = ``Revenue`` - ``Expenditure``. Shares (per cent) sit under
-``Share of ...|`` so that no parent mixes units; supply levels under ``Fuel|<area>|Total Supply|``.
+Three headline measures (README, "Results"): ``Revenue``, the hard currency earned, sums every ``Revenue|<area>``;
+``Imports Unlocked``, the value of what relief lets the North buy, every ``Imports Unlocked|<area>``; and
+``Hard Currency|Net`` = ``Revenue`` - ``Expenditure``, the hard currency left after buying the unlocked imports its
+budget allows, where ``Expenditure`` sums what is bought, through ``Expenditure|Fuel Imports`` for the fuel areas.
+``Budget|...`` records what was wanted and what could be paid for. Shares (per cent) sit under ``Share of ...|``
+so that no parent mixes units; supply levels under ``Fuel|<area>|Total Supply|``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from calc.kinds import Variable
 
 NET = "Hard Currency|Net"
 REVENUE = "Revenue"
+UNLOCKED = "Imports Unlocked"
 EXPENDITURE = "Expenditure"
+#: The trees whose parents are sums of their children, in the order tables show them.
+ROOTS = (REVENUE, UNLOCKED, EXPENDITURE)
 #: The article's six variables: first in every frame, names and meanings fixed.
 FIXED = (
     "Revenue|Metal Exports",
@@ -30,13 +36,26 @@ FIXED = (
     "Expenditure|Luxury Imports",
     NET,
 )
-GDP_SHARE = "Share of GDP|" + NET
+GDP_SHARE = "Share of GDP|"
 EXPORTS_SHARE = "Share of 2016 Exports|"
+#: What the budget rule records: the spending the unlocked imports would take (a difference from the status quo,
+#: like every money variable), and the share of them bought (a level: 100 % where the budget does not bind).
+WANTED = "Budget|Spending Wanted"
+BOUGHT = "Budget|Share Bought"
+BUDGET = (
+    Variable(WANTED, "USD/yr", "Spending the unlocked imports would take", "budget", in_table=False),
+    Variable(BOUGHT, "%", "Share of the unlocked imports the budget buys", "level", format=",.1f"),
+)
 #: Short names the command line and the sensitivity functions accept for the totals.
-SHORT_NAMES = {"net": NET, "revenue": REVENUE, "spending": EXPENDITURE}
-PARENT_LABELS = {REVENUE: "Total revenue", EXPENDITURE: "Total spending"}
+SHORT_NAMES = {"net": NET, "revenue": REVENUE, "earned": REVENUE, "unlocked": UNLOCKED, "spending": EXPENDITURE}
+PARENT_LABELS = {
+    REVENUE: "Hard currency earned",
+    UNLOCKED: "Imports unlocked (value)",
+    EXPENDITURE: "Spent on the imports bought",
+}
+NET_LABEL = "Hard currency left after buying the unlocked imports"
 #: Order of groups in a frame after the fixed six.
-GROUPS = ("money", "fuel", "level", "share")
+GROUPS = ("money", "budget", "fuel", "level", "share")
 
 
 @dataclass(frozen=True)
@@ -70,13 +89,14 @@ class Catalogue:
 
 @cache
 def catalogue(areas: tuple[Area, ...]) -> Catalogue:
-    """The variables of ``areas`` with their parents, the net balance and the shares (built once per set)."""
+    """The variables of ``areas`` with their parents, the net balance, the budget and the shares (built once per
+    set)."""
     own = [variable for area in areas for variable in area.variables]
     labels = PARENT_LABELS | {name: label for area in areas for name, label in area.kind.parents.items()}
-    parents: dict[str, list[str]] = {REVENUE: [], EXPENDITURE: []}
+    parents: dict[str, list[str]] = {root: [] for root in ROOTS}
     for variable in own:
-        if variable.sign:
-            parts = variable.name.split("|")
+        parts = variable.name.split("|")
+        if parts[0] in ROOTS:
             for depth in range(1, len(parts)):
                 parents.setdefault("|".join(parts[:depth]), [])
     names = [variable.name for variable in own] + list(parents)
@@ -86,13 +106,21 @@ def catalogue(areas: tuple[Area, ...]) -> Catalogue:
         (parent, tuple(children)) for parent, children in sorted(parents.items(), key=lambda item: -item[0].count("|"))
     )
     totals = [
-        Variable(parent, "USD/yr", labels.get(parent, parent.rpartition("|")[2]), "money", _sign(parent))
+        Variable(
+            parent,
+            "USD/yr",
+            labels.get(parent, parent.rpartition("|")[2]),
+            "money",
+            _sign(parent),
+            unlocked=parent.split("|")[0] == UNLOCKED,
+        )
         for parent in parents
     ]
-    net = Variable(NET, "USD/yr", "Net hard currency", "money")
+    net = Variable(NET, "USD/yr", NET_LABEL, "money")
     revenues = [variable for variable in [*totals, *own] if variable.sign > 0]
     shares = [
-        Variable(GDP_SHARE, "%", "Net hard currency, share of GDP", "share", format=",.2f"),
+        Variable(GDP_SHARE + REVENUE, "%", "Hard currency earned, share of GDP", "share", format=",.2f"),
+        Variable(GDP_SHARE + UNLOCKED, "%", "Imports unlocked, share of GDP", "share", format=",.2f"),
         *(
             Variable(
                 EXPORTS_SHARE + variable.name,
@@ -105,19 +133,26 @@ def catalogue(areas: tuple[Area, ...]) -> Catalogue:
             for variable in revenues
         ),
     ]
-    everything = {variable.name: variable for variable in [*own, *totals, net, *shares]}
-    money = [name for name, variable in everything.items() if variable.sign]
-    tree = [*_depth_first(money, (REVENUE, EXPENDITURE)), NET]
-    rest = [name for group in GROUPS[1:] for name, variable in everything.items() if variable.group == group]
+    everything = {variable.name: variable for variable in [*own, *totals, net, *BUDGET, *shares]}
+    money = [name for name in everything if name.split("|")[0] in ROOTS]
+    tree = [*_depth_first(money, ROOTS), NET, BOUGHT]
+    rest = [
+        name
+        for group in GROUPS[1:]
+        for name, variable in everything.items()
+        if variable.group == group and name not in tree
+    ]
     order = [name for name in FIXED if name in everything] + tree + rest
+    shown = ("budget", "share")
     return Catalogue(
         variables=MappingProxyType({name: everything[name] for name in dict.fromkeys(order)}),
-        display=tuple(tree + [name for name in rest if everything[name].group == "share"])
-        + tuple(name for name in rest if everything[name].group != "share"),
+        display=tuple(tree + [name for name in rest if everything[name].group in shown])
+        + tuple(name for name in rest if everything[name].group not in shown),
         sums=sums,
         differences=((NET, REVENUE, EXPENDITURE),),
         shares=(
-            (GDP_SHARE, NET, "context.gdp"),
+            (GDP_SHARE + REVENUE, REVENUE, "context.gdp"),
+            (GDP_SHARE + UNLOCKED, UNLOCKED, "context.gdp"),
             *((EXPORTS_SHARE + variable.name, variable.name, "context.total_exports") for variable in revenues),
         ),
     )
@@ -149,7 +184,8 @@ def _depth_first(names: list[str], roots: tuple[str, ...]) -> list[str]:
 
 
 def _sign(name: str) -> int:
-    return 1 if name.split("|")[0] == REVENUE else -1
+    """A parent's sign in the net balance: revenue counts up, what is bought down, what is unlocked not at all."""
+    return {REVENUE: 1, EXPENDITURE: -1}.get(name.split("|")[0], 0)
 
 
 #: The variables of the shipped areas with their units (strings that parse in ``calc.ureg``), in frame order.

@@ -24,22 +24,25 @@ def last(frame, variable, scenario=None):
 @pytest.mark.parametrize(
     ("relief", "variable", "expected"),
     [
-        # 1,190 M x (1 - 370 / 1,190 already smuggled) = 820 M
-        ({"coal": 1}, "Revenue|Coal Exports", 1190e6 - 370e6),
-        # the 2321 cap: min(1,190, 400.9) x (1 - 370 / 1,190)
-        ({"coal": "400.9e6 USD/yr"}, "Revenue|Coal Exports", 400.9e6 * (1 - 370 / 1190)),
-        # 7.5 Mt at 53 USD/t = 397.5 M, below the potential: x (1 - 370 / 1,190)
-        ({"coal": "7.5 Mt/yr"}, "Revenue|Coal Exports", 7.5e6 * 53 * (1 - 370 / 1190)),
-        # half the ban lifted: 1,190 x 0.5 x (1 - 370 / 1,190) = 225 M
-        ({"coal": 0.5}, "Revenue|Coal Exports", 595e6 * (1 - 370 / 1190)),
+        # 1,190 M less the 294 M smuggled today (5.55 Mt a year at 53 USD/t), which legal exports first displace
+        ({"coal": 1}, "Revenue|Coal Exports", 1190e6 - 294e6),
+        # the 2321 cap: min(1,190, 400.9) - 294
+        ({"coal": "400.9e6 USD/yr"}, "Revenue|Coal Exports", 400.9e6 - 294e6),
+        # 7.5 Mt at 53 USD/t = 397.5 M, below the potential: - 294
+        ({"coal": "7.5 Mt/yr"}, "Revenue|Coal Exports", 7.5e6 * 53 - 294e6),
+        # half the ban lifted: 1,190 x 0.5 - 294 = 301 M
+        ({"coal": 0.5}, "Revenue|Coal Exports", 595e6 - 294e6),
         ({"seafood": 1}, "Revenue|Seafood Exports", 295e6),
+        # 75 M of rights, less the 17 M sold today in spite of the ban
+        ({"fishing_rights": 1}, "Revenue|Fishing Rights", 75e6 - 17e6),
         # gross 752 M x 0.5 net foreign exchange
         ({"textiles": 1}, "Revenue|Textile Exports", 376e6),
         ({"other_exports": 1}, "Revenue|Other 2397 Exports", 250e6),
-        # 500 M sent home x (1 - 0.8 already evading)
+        # 500 M sent home less 0.8 x 500 M still sent home in spite of the ban
         ({"workers": 1}, "Revenue|Overseas Workers", 100e6),
-        # 1,200 M x 0.9 blocked
-        ({"capital_goods": 1}, "Expenditure|Capital Goods Imports", 1080e6),
+        # 1,200 M x 0.9 blocked: unlocked (the budget buys 540 M of it: nothing earned, 540 M from other sources)
+        ({"capital_goods": 1}, "Imports Unlocked|Capital Goods Imports", 1080e6),
+        ({"capital_goods": 1}, "Expenditure|Capital Goods Imports", 540e6),
         # the pipeline (3.8 M bbl) is below the cap (4 M): lifting it adds nothing
         ({"crude_oil": None}, "Fuel|Crude Oil|Additional Legal Imports", 0.0),
     ],
@@ -63,12 +66,12 @@ def test_crude_oil_with_a_larger_ceiling_and_hard_currency(figures):
 
 def test_presets_hanoi_and_full_relief(figures):
     frame = calc.run(["hanoi-2019", "full-relief", "coal-2321-cap"], assumptions=figures)
-    # full relief = hanoi + the luxury ban: 640 x 0.1 / 0.9 more spending
+    # full relief = hanoi + the luxury ban: 69.6 x 0.68 / 0.32 = 147.9 M more spending, all of it bought
     difference = last(frame, "Hard Currency|Net", "hanoi-2019") - last(frame, "Hard Currency|Net", "full-relief")
-    assert difference == pytest.approx(640e6 / 9)
+    assert difference == pytest.approx(69.6e6 * 0.68 / 0.32)
     assert last(frame, "Expenditure|Luxury Imports", "hanoi-2019") == 0
-    assert last(frame, "Revenue|Coal Exports", "coal-2321-cap") == pytest.approx(400.9e6 * (1 - 370 / 1190))
-    for name in ("coal-only", "seafood-only", "textiles-only", "other-exports-only", "workers-only"):
+    assert last(frame, "Revenue|Coal Exports", "coal-2321-cap") == pytest.approx(400.9e6 - 294e6)
+    for name in ("coal-only", "seafood-only", "fishing-rights-only", "textiles-only", "other-exports-only"):
         assert name in calc.presets()
     assert {"crude-oil-lifted", "capital-goods-only", "coal-2321-cap", "full-relief"} <= set(calc.presets())
 
@@ -76,7 +79,7 @@ def test_presets_hanoi_and_full_relief(figures):
 def test_article_figures_unchanged(figures):
     frame = calc.run("article-demands", assumptions=figures)
     assert last(frame, "Revenue|Metal Exports") == 220e6
-    assert last(frame, "Hard Currency|Net") == pytest.approx(220e6 - 60e6 - 640e6 / 9)  # 88.9 M
+    assert last(frame, "Hard Currency|Net") == pytest.approx(220e6 - 60e6 - 69.6e6 * 0.68 / 0.32)  # 12.1 M
     # crude unchanged: the fuel parent equals refined petroleum alone
     assert last(frame, "Expenditure|Fuel Imports") == last(frame, "Expenditure|Fuel Imports|Refined Petroleum")
 
@@ -135,6 +138,7 @@ def test_areas_lists_every_measure():
         "luxury",
         "coal",
         "seafood",
+        "fishing_rights",
         "textiles",
         "other_exports",
         "workers",
@@ -172,6 +176,14 @@ low = 1.0
 high = 2.0
 year = 2024
 source = "A test source"
+
+[iron_ore.smuggled_exports]
+value = 0.0
+unit = "USD/yr"
+low = 0.0
+high = 0.0
+year = 2024
+source = "Judgement: none found"
 """
 
 
@@ -295,10 +307,12 @@ def test_relief_in_scenario_files_and_on_the_command_line(write, capsys, tmp_pat
 def test_compare_gives_each_scenario_as_a_share_of_the_reference(figures):
     frame = calc.run(["article-demands", "hanoi-2019"], assumptions=figures)
     shares = calc.compare(frame, reference="hanoi-2019")
-    assert set(shares["unit"]) == {"%"} and "Share of GDP|Hard Currency|Net" not in set(shares["variable"])
-    # revenue 220 / 2,061 M; net (220 - 60 - 71.1) / 821 M
-    assert last(shares, "Revenue", "article-demands") == pytest.approx(100 * 220 / 2061)
-    assert last(shares, "Hard Currency|Net", "article-demands") == pytest.approx(100 * (160e6 - 640e6 / 9) / 821e6)
+    assert set(shares["unit"]) == {"%"} and "Share of GDP|Revenue" not in set(shares["variable"])
+    # revenue 220 / 2,195 M; unlocked (150 + 147.9) / 1,480 M; net (220 - 60 - 147.9) / 955 M
+    assert last(shares, "Revenue", "article-demands") == pytest.approx(100 * 220 / 2195)
+    luxury = 69.6e6 * 0.68 / 0.32
+    assert last(shares, "Imports Unlocked", "article-demands") == pytest.approx(100 * (150e6 + luxury) / 1480e6)
+    assert last(shares, "Hard Currency|Net", "article-demands") == pytest.approx(100 * (160e6 - luxury) / 955e6)
     assert last(shares, "Revenue", "hanoi-2019") == 100
     assert np.isnan(last(shares, "Expenditure|Luxury Imports", "article-demands"))  # hanoi keeps the luxury ban
     with pytest.raises(calc.InputError, match="a ratio of quantiles is not a quantile of the ratio"):
@@ -311,7 +325,7 @@ def test_montecarlo_relative_to_divides_draw_by_draw(figures):
     )
     # with every range collapsed, each quantile is the central share
     revenue = fixed[(fixed["variable"] == "Revenue") & (fixed["scenario"] == "article-demands")]
-    assert revenue["value"].to_numpy() == pytest.approx(100 * 220 / 2061)
+    assert revenue["value"].to_numpy() == pytest.approx(100 * 220 / 2195)
     frame = calc.montecarlo(["article-demands", "hanoi-2019"], n=4000, seed=2, relative_to="hanoi-2019")
     band = frame[(frame["variable"] == "Revenue") & (frame["scenario"] == "article-demands") & (frame["year"] == 2036)]
     low, median, high = band["value"]
@@ -324,7 +338,7 @@ def test_relative_to_on_the_command_line(capsys):
     assert main(["run", "article-demands", "hanoi-2019", "--relative-to", "hanoi-2019"]) == 0
     out = capsys.readouterr().out
     assert "As a share of hanoi-2019, per cent" in out
-    row = next(line for line in out.splitlines() if line.startswith("Total revenue (%)"))
+    row = next(line for line in out.splitlines() if line.startswith("Hard currency earned (%)"))
     frame = calc.compare(calc.run(["article-demands", "hanoi-2019"]), "hanoi-2019")
     assert row.split()[-2:] == [f"{last(frame, 'Revenue', 'article-demands'):,.1f}", "100.0"]
 
@@ -342,7 +356,12 @@ def test_prices_overlay_reprices_the_baskets_from_the_pink_sheet(figures):
     )
     assert prices["metals.price_index"].value == pytest.approx(basket / 464, abs=5e-4)
     assert prices["metals.price_index"].low == pytest.approx(min(ratios.values()), abs=5e-4)
-    assert prices["coal.price_index"].value == pytest.approx(172.8 / 66, abs=5e-4)  # Australian thermal coal
+    # Australian thermal coal, the middle of 2024's monthly range (124.2 to 135.1 USD/t) over 66 USD/t in 2016
+    coal = prices["coal.price_index"]
+    assert (coal.low, coal.value, coal.high) == pytest.approx((124.2 / 66, 129.65 / 66, 135.1 / 66), abs=5e-3)
+    for name, parameter in prices.items():  # every re-priced figure keeps a range
+        if parameter.year == 2024 and name.endswith("price_index"):
+            assert parameter.low < parameter.high, name
     assert prices["seafood.pre_sanction_exports"] == calc.load_assumptions()["seafood.pre_sanction_exports"]
     frame = calc.run("metals-only", assumptions="prices-2024")
     assert last(frame, "Revenue|Metal Exports") == pytest.approx(220e6 * prices["metals.price_index"].value)

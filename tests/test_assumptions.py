@@ -98,7 +98,7 @@ def test_a_copied_folder_loads_the_same_values(shipped, tmp_path):
 def test_central_magnitudes_are_in_model_units(shipped):
     central = shipped.central()
     assert central["petroleum.bbl_per_tonne"] == 7.5
-    assert central["luxury.blocked_share"] == 0.1
+    assert central["luxury.blocked_share"] == 0.68
     assert all(math.isfinite(value) for value in central.values())
 
 

@@ -38,7 +38,7 @@ def test_run_without_arguments_prints_the_main_presets_side_by_side(capsys):
     assert line(out, "Added legal fuel imports (bbl/yr)") == ["0", "1,500,000", f"{lifted:,.0f}", f"{lifted:,.0f}"]
     # 750,000 bbl / 7.5 bbl/t
     assert line(out, "Net added fuel supply (t/yr)")[1] == f"{750_000 / FIGURES['petroleum.bbl_per_tonne']:,.0f}"
-    assert "Total revenue (USD M/yr)" in out and "Coal export revenue (USD M/yr)" in out
+    assert "Hard currency earned (USD M/yr)" in out and "Coal export revenue (USD M/yr)" in out
     assert "Crude" not in out  # no effect in any scenario shown (the pipeline stays below the cap): left out
     assert not re.search(r"\d[eE][+-]?\d", out)  # no scientific notation
 
@@ -49,7 +49,7 @@ def test_run_with_levers_and_overrides(capsys):
     )
     assert code == 0
     assert line(out, "Metal export revenue (USD M/yr)") == [f"{METALS * 1.5:,.1f}"]  # in the steady-state year
-    assert line(out, "Net hard currency, total (USD M)") == [f"{METALS * 1.5 * 1.5:,.1f}"]  # half, then full
+    assert line(out, "Hard currency earned, total (USD M)") == [f"{METALS * 1.5 * 1.5:,.1f}"]  # half, then full
 
 
 def test_levers_alone_define_a_custom_scenario(capsys):

@@ -17,6 +17,10 @@ CORE = [
 ]
 
 
+#: Luxury imports the ban blocks: 69.6e6 observed x 0.68 / (1 - 0.68).
+LUXURY = 69.6e6 * 0.68 / 0.32
+
+
 def values(frame, variable, scenario=None):
     rows = frame[frame["variable"] == variable]
     if scenario is not None:
@@ -54,8 +58,12 @@ def test_article_demands_by_hand(figures):
     assert values(frame, "Fuel|Refined Petroleum|Additional Legal Imports").tolist() == [1.5e6] * 10
     assert values(frame, "Fuel|Refined Petroleum|Net Additional Supply").tolist() == [7.5e5] * 10
     assert values(frame, "Expenditure|Fuel Imports") == pytest.approx([60e6] * 10)
-    assert values(frame, "Expenditure|Luxury Imports") == pytest.approx([640e6 / 9] * 10)
-    assert values(frame, "Hard Currency|Net") == pytest.approx([220e6 - 60e6 - 640e6 / 9] * 10)
+    # 69.6e6 observed x 0.68 / (1 - 0.68) blocked = 147.9e6
+    assert values(frame, "Expenditure|Luxury Imports") == pytest.approx([LUXURY] * 10)
+    assert values(frame, "Hard Currency|Net") == pytest.approx([220e6 - 60e6 - LUXURY] * 10)
+    # unlocked: 1.5e6 bbl x 100 USD/bbl of fuel and the luxury imports, 150e6 + 147.9e6
+    assert values(frame, "Imports Unlocked") == pytest.approx([150e6 + LUXURY] * 10)
+    assert values(frame, "Budget|Share Bought").tolist() == [100.0] * 10
     assert values(frame, "Fuel|Refined Petroleum|Net Additional Supply (Mass)") == pytest.approx([1e5] * 10)
 
 
@@ -79,13 +87,15 @@ def test_every_preset_runs(name):
 def test_presets_side_by_side_keep_their_order(figures):
     frame = calc.run(["hanoi-2019", "status-quo"], assumptions=figures)
     assert list(dict.fromkeys(frame["scenario"])) == ["hanoi-2019", "status-quo"]
-    # revenue: metals 220 + coal 1190 x (1 - 370/1190) = 820 + seafood 295 + textiles 752 x 0.5 = 376 + other 250
-    # + workers 500 x (1 - 0.8) = 100: 2,061 M. Spending: refined petroleum, cap lifted, 4e6 x 100 - 2e6 x 120 =
-    # 160 M; crude 0 (the pipeline, 3.8 M bbl, is below the 4 M cap); capital goods 1,200 x 0.9 = 1,080 M; luxury
-    # kept. Net 2,061 - 1,240 = 821 M USD/yr
-    assert values(frame, "Revenue", "hanoi-2019") == pytest.approx([2061e6] * 10)
+    # revenue: metals 220 + coal 1,190 - 294 smuggled = 896 + seafood 295 + fishing rights 75 - 17 = 58 + textiles
+    # 752 x 0.5 = 376 + other 250 + workers 500 - 0.8 x 500 = 100: 2,195 M. Spending: refined petroleum, cap
+    # lifted, 4e6 x 100 - 2e6 x 120 = 160 M; crude 0 (the pipeline, 3.8 M bbl, is below the 4 M cap); capital goods
+    # 1,200 x 0.9 = 1,080 M; luxury kept. All of it bought (1,240 < 2,195 + 540); net 2,195 - 1,240 = 955 M USD/yr
+    assert values(frame, "Revenue", "hanoi-2019") == pytest.approx([2195e6] * 10)
     assert values(frame, "Expenditure", "hanoi-2019") == pytest.approx([1240e6] * 10)
-    assert values(frame, "Hard Currency|Net", "hanoi-2019") == pytest.approx([821e6] * 10)
+    assert values(frame, "Hard Currency|Net", "hanoi-2019") == pytest.approx([955e6] * 10)
+    # unlocked: 4e6 bbl x 100 USD of fuel and 1,080 M of capital goods
+    assert values(frame, "Imports Unlocked", "hanoi-2019") == pytest.approx([1480e6] * 10)
 
 
 def test_ramp_and_years(figures):
@@ -99,11 +109,12 @@ def test_ramp_and_years(figures):
 @pytest.mark.parametrize(
     ("levers", "variable", "full"),
     [
-        ({"luxury_share": 1.0}, "Expenditure|Luxury Imports", 640e6 * 0.1 / 0.9),
-        ({"relief": {"capital_goods": 1.0}}, "Expenditure|Capital Goods Imports", 1200e6 * 0.9),
+        ({"luxury_share": 1.0}, "Expenditure|Luxury Imports", LUXURY),
+        # unlocked, before the budget, which cuts what is bought from the third year: 540 M to pay with
+        ({"relief": {"capital_goods": 1.0}}, "Imports Unlocked|Capital Goods Imports", 1200e6 * 0.9),
         # 2,000,000 - 500,000 added, less min(2,000,000 smuggled, 0.5 x 1,500,000) replaced
         ({"petroleum_cap": "2000000 bbl/yr"}, "Fuel|Refined Petroleum|Net Additional Supply", 750_000),
-        ({"relief": {"coal": 1.0}}, "Revenue|Coal Exports", 1190e6 - 370e6),
+        ({"relief": {"seafood": 1.0}}, "Revenue|Seafood Exports", 295e6),
     ],
 )
 def test_every_kind_ramps_once(figures, levers, variable, full):
@@ -137,7 +148,7 @@ def test_summary_totals_and_present_value(figures):
     assert revenue["total"] == pytest.approx(550e6) and revenue["total_unit"] == "USD"
     # discount rate 0.05: 110e6 + 220e6 / 1.05 + 220e6 / 1.05**2
     assert revenue["present_value"] == pytest.approx(110e6 + 220e6 / 1.05 + 220e6 / 1.05**2)
-    assert np.isnan(table.loc["Share of GDP|Hard Currency|Net", "total"])
+    assert np.isnan(table.loc["Share of GDP|Revenue", "total"])
     assert np.isnan(table.loc["Fuel|Refined Petroleum|Net Additional Supply", "present_value"])
     assert table.loc["Fuel|Refined Petroleum|Net Additional Supply", "total_unit"] == "bbl"
 
@@ -199,12 +210,36 @@ def test_table_gives_the_command_lines_table_for_each_kind_of_frame(figures):
     frame = calc.run(["article-demands", "hanoi-2019"], assumptions=figures)
     cells = calc.table(frame)
     assert list(cells.columns) == ["article-demands", "hanoi-2019"]
-    assert cells.loc["Net hard currency (USD M/yr)", "article-demands"] == "88.9"  # 220 - 60 - 640 x 0.1 / 0.9
-    assert cells.loc["Total revenue (USD M/yr)", "hanoi-2019"] == "2,061.0"  # 220 + 820 + 295 + 376 + 250 + 100
+    # 220 - 60 - 69.6 x 0.68 / 0.32
+    assert cells.loc["Hard currency left after buying the unlocked imports (USD M/yr)", "article-demands"] == "12.1"
+    # 220 + 896 + 295 + 58 + 376 + 250 + 100
+    assert cells.loc["Hard currency earned (USD M/yr)", "hanoi-2019"] == "2,195.0"
     shares = calc.table(calc.compare(frame, "hanoi-2019"))
-    assert shares.loc["Total revenue (%)", "article-demands"] == "10.7"  # 220 / 2,061
+    assert shares.loc["Hard currency earned (%)", "article-demands"] == "10.0"  # 220 / 2,195
     # with every range collapsed to its value, each quantile is the central result
     collapsed = figures.override({name: calc.ureg.Quantity(p.value, p.unit) for name, p in figures.items()})
     drawn = calc.table(calc.montecarlo("article-demands", n=50, seed=1, assumptions=collapsed))
     assert drawn.loc["Metal export revenue (USD M/yr)", "article-demands"] == "220.0 / 220.0 / 220.0"
     assert drawn.index.name == "last year, p5 / p50 / p95"
+
+
+def test_the_budget_buys_what_earnings_and_other_hard_currency_pay_for(figures):
+    """Capital goods alone: 1,200 x 0.9 = 1,080 M unlocked, nothing earned, 540 M from other sources: half is
+    bought, and the net is -540 M, the other hard currency spent, never less."""
+    frame = calc.run(calc.Scenario(name="machines", relief={"capital_goods": 1}, horizon=1), assumptions=figures)
+    assert values(frame, "Imports Unlocked|Capital Goods Imports") == pytest.approx([1080e6])
+    assert values(frame, "Budget|Spending Wanted") == pytest.approx([1080e6])
+    assert values(frame, "Budget|Share Bought") == pytest.approx([50.0])
+    assert values(frame, "Expenditure|Capital Goods Imports") == pytest.approx([540e6])
+    assert values(frame, "Hard Currency|Net") == pytest.approx([-540e6])
+    # with the textile ban lifted too (376 M earned), 916 M pays for 916 / 1,080 of it, the same share of every
+    # import area; the fuel cap lifted adds 160 M more wanted: 916 / 1,240 of each
+    both = calc.Scenario(name="both", relief={"capital_goods": 1, "textiles": 1}, petroleum_cap=None, horizon=1)
+    frame = calc.run(both, assumptions=figures)
+    share = (376e6 + 540e6) / 1240e6
+    assert values(frame, "Budget|Share Bought") == pytest.approx([100 * share])
+    assert values(frame, "Expenditure|Capital Goods Imports") == pytest.approx([1080e6 * share])
+    assert values(frame, "Expenditure|Fuel Imports|Refined Petroleum") == pytest.approx([160e6 * share])
+    assert values(frame, "Fuel|Refined Petroleum|Net Additional Supply") == pytest.approx([2e6 * share])
+    assert values(frame, "Fuel|Refined Petroleum|Additional Legal Imports") == pytest.approx([4e6])  # unlocked
+    assert values(frame, "Hard Currency|Net") == pytest.approx([376e6 - 916e6])

@@ -100,14 +100,14 @@ def test_the_timing_sent_is_the_timing_run(figures):
     assert [(s.start_year, s.horizon, s.ramp_years) for s in page.scenarios] == [(2030, 5, 2), (2027, 10, 0)]
     answer = results(page)
     # article-demands on FIGURES, in full: metals 220 M; fuel 1.5e6 bbl more at 100 USD less the 0.75e6 bbl of
-    # smuggling it replaces at 120 USD (60 M); luxury 640 M x 0.1 / 0.9
-    full = 220e6 - (1.5e6 * 100 - 0.75e6 * 100 * 1.2) - 640e6 * 0.1 / 0.9
+    # smuggling it replaces at 120 USD (60 M); luxury 69.6 M x 0.68 / 0.32
+    full = 220e6 - (1.5e6 * 100 - 0.75e6 * 100 * 1.2) - 69.6e6 * 0.68 / 0.32
     assert answer["year"] == 2034
     assert answer["net"]["value"] == pytest.approx(full, rel=1e-12)
     cells = table_cells(answer["table"])
     assert cells["Years"] == "2030-2034"
     # a two-year ramp: half in 2030, in full from 2031, so 4.5 years' worth over the five
-    assert cells["Net hard currency, total (USD M)"] == f"{4.5 * full / 1e6:,.1f}"
+    assert cells["Hard currency earned, total (USD M)"] == f"{4.5 * 220:,.1f}"
 
 
 def test_the_seed_sent_is_the_seed_drawn(shipped):

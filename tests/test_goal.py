@@ -85,11 +85,12 @@ def test_unreachable_target_gives_the_reachable_range(figures):
 
 
 def test_the_net_balance_falls_as_luxury_imports_rise(figures):
-    # article-demands lifts the luxury ban whole: luxury spending = 640e6 x 0.1 / 0.9 = 71.1 M of its net 88.9 M.
-    # Half of that spending back leaves net at 88.9 + 35.6 M, reached with half the ban lifted.
+    # article-demands lifts the luxury ban whole: luxury spending = 69.6e6 x 0.68 / 0.32 = 147.9 M of its net
+    # 12.1 M (the budget buys all of it). Half of that spending back leaves net at 12.1 + 74.0 M, reached with half
+    # the ban lifted.
     central = calc.run("article-demands", assumptions=figures)
     net = central[central["variable"] == "Hard Currency|Net"]["value"].iloc[-1]
-    luxury = 640e6 * 0.1 / 0.9
+    luxury = 69.6e6 * 0.68 / 0.32
     share = calc.solve("article-demands", "luxury_share", "net", f"{net + luxury / 2} USD/yr", assumptions=figures)
     assert share == pytest.approx(0.5, rel=1e-9)
 

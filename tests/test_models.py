@@ -18,6 +18,7 @@ EXPORT = {
 }
 FUEL = {
     "legal_cap": 500_000.0,
+    "legal_imports": 500_000.0,
     "pre_sanction_imports": 4e6,
     "illicit_imports": 1e6,
     "displacement_share": 0.5,
@@ -42,8 +43,20 @@ def test_export_revenue_share_and_ramp():
 def test_export_revenue_with_every_factor():
     q = EXPORT | {"capacity_share": 0.8, "price_index": 1.5, "net_foreign_exchange_share": 0.5}
     q |= {"already_smuggled_share": 0.1, "smuggled_exports": 30e6}
-    # 200e6 x 0.8 x 1.5 = 240e6; x 0.5 net = 120e6; evading 0.1 + 30/200 = 0.25: 120e6 x 0.75 = 90e6
-    assert exports.revenue(q, 1.0, ONE)["revenue"][0] == pytest.approx(90e6)
+    # potential 200e6 x 0.8 x 1.5 = 240e6; evading (30e6 + 0.1 x 200e6) x 1.5 = 75e6 at today's prices;
+    # (240e6 - 75e6) x 0.5 net foreign exchange = 82.5e6
+    assert exports.revenue(q, 1.0, ONE)["revenue"][0] == pytest.approx(82.5e6)
+
+
+def test_legal_exports_first_displace_the_amount_smuggled():
+    q = EXPORT | {"pre_sanction_exports": 1000e6, "smuggled_exports": 300e6}
+    # half the ban lifted: 500e6 legal, of which 300e6 only replaces what is smuggled: 200e6 new
+    assert exports.revenue(q, 0.5, ONE)["revenue"][0] == pytest.approx(200e6)
+    # the whole ban lifted: 1,000e6 - 300e6 = 700e6; phased in, 250e6 - 300e6 in the first of four years earns nothing
+    assert exports.revenue(q, 1.0, ramp(4, 4))["revenue"].tolist() == pytest.approx([0.0, 200e6, 450e6, 700e6])
+    # the same amount evades, in a share of the baseline: 0.3 x 1,000e6
+    share = EXPORT | {"pre_sanction_exports": 1000e6, "already_smuggled_share": 0.3}
+    assert exports.revenue(share, 0.5, ONE)["revenue"][0] == pytest.approx(200e6)
 
 
 def test_export_revenue_never_negative_when_smuggling_exceeds_the_baseline():
@@ -92,6 +105,54 @@ def test_capped_imports_status_quo_tonnes_and_hard_currency_share():
     aid = capped_imports.effects(FUEL | {"hard_currency_share": 0.2}, 2_000_000.0, ONE)
     # a fifth of 45e6 is paid in hard currency
     assert aid["spending"][0] == pytest.approx(9e6)
+
+
+def test_fuel_supply_never_passes_pre_sanction_imports():
+    # smuggling 3e6: supply today min(4e6, 5e5 + 3e6) = 3.5e6, 5e5 short of demand. Cap lifted: dL = 3.5e6 and
+    # d x dL = 1.75e6 would be replaced, leaving 1.75e6 more fuel, but only 5e5 more is wanted: dS = 5e5, and the
+    # rest of the legal fuel replaces smuggled fuel, r = 3.5e6 - 5e5 = 3e6 (all of it)
+    fuel = capped_imports.effects(FUEL | {"illicit_imports": 3e6}, 4e6, ONE)
+    assert (fuel["added"][0], fuel["net_supply"][0], fuel["replaced"][0]) == (3.5e6, 5e5, 3e6)
+    assert fuel["supply_share"][0] == pytest.approx(100.0)
+    # spending = 3.5e6 x 80 - 3e6 x 80 x 1.25 = 280e6 - 300e6 = -20e6: legal fuel is cheaper than smuggled
+    assert fuel["spending"][0] == pytest.approx(-20e6)
+    # a draw whose status quo already passes demand (5e5 legal + 5e6 smuggled > 4e6) adds no supply at all
+    glut = capped_imports.effects(FUEL | {"illicit_imports": 5e6}, 4e6, ONE)
+    assert (glut["net_supply"][0], glut["supply_share"][0]) == (0.0, 100.0)
+
+
+def test_legal_imports_below_the_cap_leave_room_under_demand():
+    # notified deliveries of 1e5 under a cap of 5e5: supply today 1e5 + 1e6 = 1.1e6; a cap of 2e6 adds 1.5e6 legal,
+    # 7.5e5 of it net: (1.1e6 + 7.5e5) / 4e6 = 46.25 %
+    fuel = capped_imports.effects(FUEL | {"legal_imports": 1e5}, 2e6, ONE)
+    assert (fuel["added"][0], fuel["net_supply"][0]) == (1.5e6, 7.5e5)
+    assert fuel["supply_share"][0] == pytest.approx(46.25)
+    # left out, the legal imports are the cap
+    assert CAPPED_IMPORTS.evaluate(
+        {k: v for k, v in FUEL.items() if k != "legal_imports"}, Cap(2e6, "bbl/yr"), ONE, "x"
+    )["supply_share"][0] == pytest.approx(56.25)
+
+
+def test_what_is_bought_is_the_budget_share_of_what_is_unlocked():
+    full = capped_imports.effects(FUEL, 2_000_000.0, ONE)
+    half = capped_imports.effects(FUEL, 2_000_000.0, ONE, bought=0.5)
+    # unlocked: the 1.5e6 bbl the new cap allows, worth 1.5e6 x 80 = 120e6, whatever is bought
+    assert (half["added"][0], half["unlocked"][0]) == (full["added"][0], 120e6)
+    for key in ("net_supply", "replaced", "spending", "tonnes"):
+        assert half[key][0] == pytest.approx(full[key][0] / 2), key
+    # supply share: (5e5 + 1e6 + 7.5e5 / 2) / 4e6 = 46.875 %
+    assert half["supply_share"][0] == pytest.approx(46.875)
+    ban = import_bans.spending({"pre_sanction_imports": 1e9, "blocked_share": 0.8}, 1.0, ONE, bought=0.25)
+    assert (ban["unlocked"][0], ban["spending"][0]) == pytest.approx((800e6, 200e6))
+
+
+def test_bought_share_is_all_within_the_budget_and_a_proportional_cut_beyond_it():
+    # earned 300, other sources 200: 500 to pay with. Wanting 400: all bought; 1,000: half; nothing earned and no
+    # other source, 100 wanted: none
+    shares = balance.bought_share(
+        np.array([300.0, 300.0, 0.0]), np.array([400.0, 1000.0, 100.0]), np.array([200, 200, 0])
+    )
+    assert shares.tolist() == [1.0, 0.5, 0.0]
 
 
 def test_tightening_raises_smuggling():

@@ -63,7 +63,9 @@ def test_path_chart_lines_are_dark_enough_to_see():
 
 def test_short_variable_names_work_where_help_advertises_them(capsys):
     assert main(["sensitivity", "metals-only", "--variable", "net"]) == 0
-    assert capsys.readouterr().out.startswith("Net hard currency (USD M/yr), metals-only")
+    assert capsys.readouterr().out.startswith(
+        "Hard currency left after buying the unlocked imports (USD M/yr), metals-only"
+    )
     assert calc.tornado("metals-only", "revenue").equals(calc.tornado("metals-only", "Revenue"))
 
 

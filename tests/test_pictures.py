@@ -102,7 +102,7 @@ def test_an_added_area_has_a_look_of_its_own(write, tmp_path):
     ore = calc.Scenario(name="ore", relief={"iron_ore": 0.5})
     money, _ = calc.plot_scenarios(calc.run(["full-relief", ore], assumptions=mine)).axes
     looks = _series(money)
-    assert len(looks) == 11 and len(set(looks.values())) == 11  # the eleventh area too looks like no other
+    assert len(looks) == 12 and len(set(looks.values())) == 12  # the twelfth area too looks like no other
     assert looks["Iron ore export revenue"] == (looks["Metal export revenue"][0], "..")  # the colours come round
 
 
@@ -137,23 +137,26 @@ def test_scenarios_chart_labels_its_bars_and_the_net_as_the_table_prints_them(fr
     last = frame[frame["year"] == 2036].pivot_table(index="variable", columns="scenario", values="value") / 1e6
     for position, name in enumerate(["article-demands", "status-quo", "hanoi-2019"]):
         net, revenue, spending = last.loc[["Hard Currency|Net", "Revenue", "Expenditure"], name]
-        assert placed[(position, round(net, 6))] == table.loc["Net hard currency (USD M/yr)", name]
+        assert (
+            placed[(position, round(net, 6))]
+            == table.loc["Hard currency left after buying the unlocked imports (USD M/yr)", name]
+        )
         if revenue:
-            assert placed[(position, round(revenue, 6))] == table.loc["Total revenue (USD M/yr)", name]
-            assert placed[(position, round(-spending, 6))] == table.loc["Total spending (USD M/yr)", name]
+            assert placed[(position, round(revenue, 6))] == table.loc["Hard currency earned (USD M/yr)", name]
+            assert placed[(position, round(-spending, 6))] == table.loc["Spent on the imports bought (USD M/yr)", name]
     assert [text for (x, _), text in placed.items() if x == 1] == ["0.0"]  # the status quo: its net alone
-    # hanoi-2019 alone: the axis spans 2,061 M up and 1,240 M down; each segment at least 5 % of that (165 M)
-    # holds its value, and overseas workers (100 M) and refined petroleum (160 M) are too thin to
+    # hanoi-2019 alone: the axis spans 2,195 M up and 1,240 M down; each segment at least 5 % of that (172 M)
+    # holds its value, and fishing rights (58 M), overseas workers (100 M) and refined petroleum (160 M) are too thin
     money, _ = calc.plot_scenarios(calc.run("hanoi-2019")).axes
-    segments = ["220.0", "820.0", "295.0", "376.0", "250.0", "1,080.0"]  # metals to other exports; capital goods
+    segments = ["220.0", "896.0", "295.0", "376.0", "250.0", "1,080.0"]  # metals to other exports; capital goods
     assert sorted(text.get_text() for text in money.texts if text.get_text()) == sorted(
-        [*segments, "2,061.0", "1,240.0", "821.0"]
+        [*segments, "2,195.0", "1,240.0", "955.0"]
     )
     assert all(table.loc[row, "hanoi-2019"] in segments for row in table.index if "Coal" in row or "Capital" in row)
-    # the three demands: metals 220 M (its stack's only segment, so the total says it), luxury 71.1 M, fuel 60 M
+    # the three demands: metals 220 M (its stack's only segment, so the total says it), luxury 147.9 M, fuel 60 M
     money, fuel = calc.plot_scenarios(calc.run("article-demands")).axes
     assert sorted(text.get_text() for text in money.texts if text.get_text()) == sorted(
-        ["220.0", "131.1", "71.1", "60.0", "88.9"]
+        ["220.0", "207.9", "147.9", "60.0", "12.1"]
     )
     # fuel in the axis's thousands of barrels: 1.5 M bbl/yr more allowed, half of it displacing smuggled fuel
     assert sorted(text.get_text() for text in fuel.texts if text.get_text()) == ["1,500", "750"]

@@ -84,10 +84,12 @@ def test_collapsed_ranges_give_the_deterministic_result(shipped):
         assert at_level["variable"].tolist() == deterministic["variable"].tolist()
 
 
-def test_ramp_years_follow_the_ramp():
+def test_ramp_years_follow_the_ramp(shipped):
     scenario = calc.Scenario(name="ramp", metals_share=1.0, ramp_years=4, horizon=6)
-    median = level(calc.montecarlo(scenario, n=20_000, seed=2), "Revenue|Metal Exports", 0.5)
-    # metals revenue is linear in the ramp: the median scales with 1/4, 2/4, 3/4, 1, 1, 1
+    none_smuggled = shipped.override({"metals.already_smuggled_share": 0.0})
+    median = level(calc.montecarlo(scenario, n=20_000, seed=2, assumptions=none_smuggled), "Revenue|Metal Exports", 0.5)
+    # with nothing smuggled to displace, metals revenue is linear in the ramp: the median scales with 1/4, 2/4, 3/4,
+    # 1, 1, 1
     np.testing.assert_allclose(median, median[-1] * np.array([0.25, 0.5, 0.75, 1, 1, 1]), rtol=1e-12)
 
 
@@ -99,6 +101,22 @@ def test_inverse_cdf_of_the_triangle():
     # median of the right branch: 464 - sqrt(0.5 x 279 x 244)
     assert values[2] == pytest.approx(464 - np.sqrt(0.5 * 279 * 244))
     assert uncertainty.inverse_cdf(np.array([0.25]), 0.0, 0.5, 2.0, "uniform")[0] == 0.5
+
+
+def test_a_central_weight_puts_that_much_probability_on_the_central_value():
+    # low 0, mode 1, high 2, weight 0.5: a = 0.5 x F(1) = 0.25 below the mode, the mode from u = 0.25 to 0.75;
+    # u = 0.1 -> F^-1(0.2) = sqrt(0.2 x 2 x 1); u = 0.9 -> F^-1(0.8) = 2 - sqrt(0.2 x 2 x 1)
+    u = np.array([0.1, 0.25, 0.5, 0.7499, 0.9])
+    values = uncertainty.inverse_cdf(u, 0.0, 1.0, 2.0, "triangular", central_weight=0.5)
+    np.testing.assert_allclose(values, [0.4**0.5, 1.0, 1.0, 1.0, 2 - 0.4**0.5])
+
+
+def test_lifting_the_crude_cap_adds_nothing_in_the_median_draw():
+    # the pipeline stays at 3.8 M bbl in 60 % of draws (crude_oil.pre_sanction_imports, central_weight 0.6), below
+    # the 4 M bbl cap; beyond it only if the refinery restarts
+    frame = calc.montecarlo("crude-oil-lifted", n=20_000, seed=3)
+    added = level(frame, "Fuel|Crude Oil|Additional Legal Imports", 0.5)
+    assert (added == 0).all() and (level(frame, "Fuel|Crude Oil|Additional Legal Imports", 0.95) > 0).all()
 
 
 def test_sample_means_match_the_distributions(shipped):
@@ -151,12 +169,13 @@ def test_raw_draws_match_the_quantiles(tmp_path):
     assert np.median(net) == pytest.approx(level(frame, "Hard Currency|Net", 0.5)[3], rel=1e-12)
     exports = draws[draws["variable"] == "Assumption|metals.pre_sanction_exports"]
     revenue = draws[(draws["variable"] == "Revenue|Metal Exports") & (draws["year"] == 2027)]
-    # draw by draw: revenue = exports x capacity x price index x (1 - smuggled); all four written for each draw
+    # draw by draw: revenue = exports x price index x (capacity - smuggled share), what exceeds the trade
+    # smuggled today; all four written for each draw
     factors = [
         draws[draws["variable"] == f"Assumption|metals.{name}"]["value"].to_numpy()
         for name in ("capacity_share", "price_index", "already_smuggled_share")
     ]
-    expected = exports["value"].to_numpy() * factors[0] * factors[1] * (1 - factors[2])
+    expected = exports["value"].to_numpy() * factors[1] * np.maximum(0.0, factors[0] - factors[2])
     np.testing.assert_allclose(revenue["value"].to_numpy(), expected, rtol=1e-12)
 
 
@@ -234,23 +253,26 @@ def test_no_seed_draws_one_and_records_it():
     pd.testing.assert_frame_equal(frame, calc.montecarlo("article-demands", n=100, seed=seed))
 
 
+NONE_SMUGGLED = calc.load_assumptions().override({"metals.already_smuggled_share": 0.0})
+
+
 @settings(deadline=None, max_examples=40)
 @given(
-    metals=st.floats(0, 1),
-    luxury=st.floats(0, 1),
+    metals=st.floats(0, 1, allow_subnormal=False),
+    luxury=st.floats(0, 1, allow_subnormal=False),
     ramp_years=st.integers(0, 5),
     horizon=st.integers(1, 6),
     seed=st.integers(0, 2**32),
 )
 def test_quantiles_scale_with_the_lever_and_the_ramp(metals, luxury, ramp_years, horizon, seed):
-    """Revenue and luxury spending are linear in share x ramp, and a positive factor keeps the order of the draws,
-    so every quantile of a scenario is share x ramp(k) times the quantile of the fully eased scenario on the same
-    draws (same seed)."""
+    """With nothing smuggled to displace, metal revenue is linear in share x ramp, and so are the luxury imports
+    unlocked; a positive factor keeps the order of the draws, so every quantile of a scenario is share x ramp(k)
+    times the quantile of the fully eased scenario on the same draws (same seed)."""
     scenario = calc.Scenario(name="h", metals_share=metals, luxury_share=luxury, ramp_years=ramp_years, horizon=horizon)
     full = calc.Scenario(name="full", metals_share=1, luxury_share=1, horizon=horizon)
-    frame = calc.montecarlo([scenario, full], n=200, seed=seed)
+    frame = calc.montecarlo([scenario, full], n=200, seed=seed, assumptions=NONE_SMUGGLED)
     ramp = np.minimum(1.0, (np.arange(horizon) + 1.0) / ramp_years) if ramp_years else np.ones(horizon)
-    for variable, share in (("Revenue|Metal Exports", metals), ("Expenditure|Luxury Imports", luxury)):
+    for variable, share in (("Revenue|Metal Exports", metals), ("Imports Unlocked|Luxury Imports", luxury)):
         for q in (0.05, 0.5, 0.95):
             mine = level(frame[frame["scenario"] == "h"], variable, q)
             reference = level(frame[frame["scenario"] == "full"], variable, q)

@@ -1,4 +1,5 @@
-"""The balance: parents as sums of their children, the net as a difference, and shares of a denominator."""
+"""The balance: what the North can afford of the imports relief unlocks, parents as sums of their children, the
+net as a difference, and shares of a denominator."""
 
 from __future__ import annotations
 
@@ -6,6 +7,20 @@ from collections.abc import Mapping, MutableMapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+
+def bought_share(revenue: ArrayLike, wanted: ArrayLike, other: ArrayLike) -> np.ndarray:
+    """Share s of the unlocked imports the North can pay for: all of them while the spending they want, W, stays
+    within the new earnings R plus the hard currency it could divert from other sources, O; beyond that
+    s = (R + O) / W, the same share of every import area (a proportional cut; README, "The model").
+
+    >>> bought_share(np.array([100.0, 100.0]), np.array([150.0, 400.0]), 100.0).tolist()
+    [1.0, 0.5]
+    """
+    available = np.asarray(revenue) + other
+    wanted = np.asarray(wanted)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # the branch np.where does not take
+        return np.where(wanted > available, np.maximum(available, 0.0) / wanted, 1.0)
 
 
 def complete(

@@ -9,32 +9,48 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 
-def effects(q: Mapping[str, ArrayLike], new_cap: ArrayLike, ramp: np.ndarray) -> dict[str, np.ndarray]:
-    """Effects of moving the legal cap from C0 to ``new_cap`` (C1, bbl/yr; pass D for "cap lifted").
+def effects(
+    q: Mapping[str, ArrayLike], new_cap: ArrayLike, ramp: np.ndarray, bought: ArrayLike = 1.0
+) -> dict[str, np.ndarray]:
+    """Effects of moving the legal cap from C0 to ``new_cap`` (C1, bbl/yr; pass D for "cap lifted"), of which the
+    North buys share ``bought`` (s, what its budget allows: see ``calc.models.balance.bought_share``).
 
-    With D the pre-sanction imports (no cap lets imports exceed them; for crude, the pipeline), I0 the smuggled
-    volume, d the share of added legal volume that replaces smuggling, P the price, pi the smuggling premium and
-    h the share paid in hard currency (README, "The model"):
-      added    dL = (min(C1, D) - min(C0, D)) x ramp
-      replaced r  = min(I0, d x dL)    (a tightening, dL < 0, gives r = d x dL < 0: smuggling rises)
-      net supply dS = dL - r;  spending = (dL x P - r x P x (1 + pi)) x h;  tonnes = dS / (bbl per tonne)
-      supply share = (min(C0, D) + I0 + dS) / D
+    With D the pre-sanction imports (the demand ceiling: no cap lets imports exceed them, nor does supply; for
+    crude, the pipeline), L0 the legal imports today (at most the cap), I0 the smuggled volume, d the share of
+    added legal volume that replaces smuggling, P the price, pi the smuggling premium and h the share paid in hard
+    currency (README, "The model"):
+      supply today S0 = min(D, L0 + I0)
+      added legal  dL = (min(C1, D) - min(C0, D)) x ramp
+      net supply   dS = min(dL - min(I0, d x dL), D - S0)   (a tightening, dL < 0, gives dS = (1 - d) x dL)
+      replaced     r  = dL - dS   (legal fuel beyond what demand takes displaces smuggled fuel instead)
+      spending = (dL x P - r x P x (1 + pi)) x h;  unlocked (value of the added legal imports) = dL x P
+      supply share = (S0 + dS) / D;  tonnes = volume / (bbl per tonne)
+    The added legal volume and its value are what relief unlocks; what is bought (net supply, smuggled fuel
+    replaced, spending, and the change in the supply share) is s times the bundle.
+
+    >>> q = {"legal_cap": 5e5, "legal_imports": 5e5, "pre_sanction_imports": 4.5e6, "illicit_imports": 2e6,
+    ...      "displacement_share": 0.5, "price": 100.0, "smuggling_premium": 0.2, "hard_currency_share": 1.0,
+    ...      "bbl_per_tonne": 7.5}
+    >>> result = effects(q, 2e6, np.ones(1))
+    >>> float(result["added"][0]), float(result["net_supply"][0]), float(result["spending"][0])
+    (1500000.0, 750000.0, 60000000.0)
     """
     demand = np.asarray(q["pre_sanction_imports"])
     illicit = np.asarray(q["illicit_imports"])
     price = np.asarray(q["price"])
-    status_quo_legal = np.minimum(q["legal_cap"], demand)
-    added = (np.minimum(new_cap, demand) - status_quo_legal) * ramp
-    replaced = np.minimum(illicit, q["displacement_share"] * added)
-    net = added - replaced
-    spending = (added * price - replaced * price * (1.0 + np.asarray(q["smuggling_premium"]))) * q[
-        "hard_currency_share"
-    ]
+    cap_today = np.minimum(q["legal_cap"], demand)
+    supply_today = np.minimum(demand, np.minimum(q["legal_imports"], cap_today) + illicit)
+    added = (np.minimum(new_cap, demand) - cap_today) * ramp
+    net = np.minimum(added - np.minimum(illicit, q["displacement_share"] * added), demand - supply_today)
+    replaced = added - net
+    premium = 1.0 + np.asarray(q["smuggling_premium"])
     return {
         "added": added,
-        "replaced": replaced,
-        "net_supply": net,
-        "spending": spending,
-        "tonnes": net / q["bbl_per_tonne"],
-        "supply_share": 100.0 * (status_quo_legal + illicit + net) / demand,
+        "added_tonnes": added / q["bbl_per_tonne"],
+        "unlocked": added * price,
+        "replaced": replaced * bought,
+        "net_supply": net * bought,
+        "spending": (added * price - replaced * price * premium) * q["hard_currency_share"] * bought,
+        "tonnes": net * bought / q["bbl_per_tonne"],
+        "supply_share": 100.0 * (supply_today + net * bought) / demand,
     }

@@ -11,17 +11,21 @@ from numpy.typing import ArrayLike
 def revenue(q: Mapping[str, ArrayLike], share: ArrayLike, ramp: np.ndarray, cap: ArrayLike | None = None) -> dict:
     """Additional revenue in USD/yr, as ``{"revenue": array}``.
 
-    potential = pre-sanction exports x capacity share x price index; gross = share x potential, or with a cap
-    (USD/yr) min(potential, cap); revenue = gross x net foreign-exchange share x (1 - evading) x ramp, where the
-    share already evading the ban is min(1, already smuggled share + smuggled exports / pre-sanction exports):
-    exports that only legalise trade already smuggled earn nothing new (README, "The model").
+    potential = pre-sanction exports x capacity share x price index; legal exports = share x potential (or, with a
+    cap in USD/yr, min(potential, cap)) x ramp. Trade that evades the ban today goes on earning whatever happens, so
+    legal exports first displace it and only what exceeds it is new:
+      evading = (smuggled exports + already smuggled share x pre-sanction exports) x price index
+      revenue = max(0, legal exports - evading) x net foreign-exchange share
+    Smuggled exports are stated on the basis of the pre-sanction exports (their volume at the pre-sanction unit
+    value), so the price index re-prices both alike (README, "The model").
+
+    >>> float(revenue({"pre_sanction_exports": 1000.0, "capacity_share": 1.0, "price_index": 1.0,
+    ...     "net_foreign_exchange_share": 0.5, "already_smuggled_share": 0.0, "smuggled_exports": 300.0},
+    ...     0.5, np.ones(1))["revenue"][0])
+    100.0
     """
     pre = np.asarray(q["pre_sanction_exports"])
     potential = pre * q["capacity_share"] * q["price_index"]
-    gross = share * potential if cap is None else np.minimum(potential, cap)
-    smuggled = np.asarray(q["smuggled_exports"])
-    # a zero baseline earns nothing whatever it evades: its ratio is left at 0; a vast one saturates at 1
-    with np.errstate(over="ignore"):
-        ratio = np.divide(smuggled, pre, out=np.zeros(np.broadcast_shapes(smuggled.shape, pre.shape)), where=pre > 0)
-    evading = np.minimum(1.0, q["already_smuggled_share"] + ratio)
-    return {"revenue": gross * q["net_foreign_exchange_share"] * (1.0 - evading) * ramp}
+    legal = (share * potential if cap is None else np.minimum(potential, cap)) * ramp
+    evading = (np.asarray(q["smuggled_exports"]) + q["already_smuggled_share"] * pre) * q["price_index"]
+    return {"revenue": np.maximum(0.0, legal - evading) * q["net_foreign_exchange_share"]}

@@ -9,13 +9,20 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 
-def spending(q: Mapping[str, ArrayLike], share: ArrayLike, ramp: np.ndarray) -> dict[str, np.ndarray]:
-    """Additional imports in USD/yr, as ``{"spending": array}``: share lifted x D x b x ramp.
+def spending(
+    q: Mapping[str, ArrayLike], share: ArrayLike, ramp: np.ndarray, bought: ArrayLike = 1.0
+) -> dict[str, np.ndarray]:
+    """Additional imports in USD/yr: unlocked = share lifted x D x b x ramp, of which the North buys share
+    ``bought`` (what its budget allows), as ``{"unlocked": array, "spending": array}``.
 
     The ban blocks share b of demand D. An area gives D directly (``pre_sanction_imports``) or the imports still
     observed under the ban, the unblocked rest, so that D = observed / (1 - b) and the blocked imports are
     observed x b / (1 - b) (README, "The model").
+
+    >>> float(spending({"observed_imports": 90.0, "blocked_share": 0.1}, 1.0, np.ones(1))["spending"][0])
+    10.0
     """
     blocked = np.asarray(q["blocked_share"])
     demand = q["pre_sanction_imports"] if "pre_sanction_imports" in q else q["observed_imports"] / (1.0 - blocked)
-    return {"spending": share * np.asarray(demand) * blocked * ramp}
+    unlocked = share * np.asarray(demand) * blocked * ramp
+    return {"unlocked": unlocked, "spending": unlocked * bought}
