@@ -28,6 +28,7 @@ _PUBLIC = {
     "table": "calc.display",
     "compare": "calc.tables",
     "history_check": "calc.history",
+    "resolutions": "calc.bites",
     "montecarlo": "calc.uncertainty",
     "tornado": "calc.uncertainty",
     "sobol": "calc.uncertainty",

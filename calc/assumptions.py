@@ -18,6 +18,7 @@ from calc.area import DECLARATIONS, Area, read_areas, shipped_areas
 from calc.errors import InputError
 from calc.files import read_toml, shipped_folder
 from calc.kinds import MONEY, SHARE, Spec, check_roles
+from calc.resolution import RESOLUTIONS
 from calc.units import check_unit, parse_quantity, parse_with_unit, ureg
 
 if TYPE_CHECKING:
@@ -329,7 +330,13 @@ def _tables(path: Path, known: Mapping[str, Spec]) -> Iterator[tuple[str, dict[s
 def _files(path: Path) -> list[Path]:
     """The parameter files of a folder (not its area declarations), or the one file ``path``."""
     if path.is_dir():
-        files = sorted(file for file in path.glob("*.toml") if file.name != DECLARATIONS)
+        copy, shipped = path / RESOLUTIONS, shipped_folder() / RESOLUTIONS
+        if copy.is_file() and copy.resolve() != shipped.resolve() and copy.read_bytes() != shipped.read_bytes():
+            raise InputError(
+                f"{copy}: differs from the shipped resolutions, and an assumption folder cannot change them (the "
+                "calculator reads assumptions/resolutions.toml only); remove the file or restore the shipped copy"
+            )
+        files = sorted(file for file in path.glob("*.toml") if file.name not in (DECLARATIONS, RESOLUTIONS))
         if not files and not (path / DECLARATIONS).is_file():
             raise InputError(f"{path}: the folder holds no .toml assumption files")
         return files

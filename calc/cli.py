@@ -208,6 +208,14 @@ def _parser() -> argparse.ArgumentParser:
             "2018 (KOTRA).",
         ),
         (
+            "resolutions",
+            _resolutions,
+            "each UN resolution's bite, beside the estimate published at adoption",
+            "What lifting each resolution would give the North in the steady state (hard currency earned, legal "
+            "fuel unlocked), alone and as adopted (after every later one), net and gross, beside the revenue cut "
+            "published when it passed.",
+        ),
+        (
             "assumptions",
             _assumptions,
             "list the assumptions with their ranges and sources",
@@ -249,6 +257,14 @@ def _scenario_command(commands, name: str, handler, help: str, description: str,
         default=[],
         help="ease another area, e.g. --relief coal=1, --relief 'coal=400.9e6 USD/yr', --relief crude_oil=lifted "
         "(repeatable; 'sanctions-relief areas' lists them)",
+    )
+    levers.add_argument(
+        "--lift",
+        metavar="RESOLUTION",
+        action="append",
+        default=[],
+        help="lift a UN resolution: each area goes to the strictest state the resolutions still in force impose "
+        "(repeatable, or a comma list: --lift 2371,2397; 'sanctions-relief resolutions' lists them)",
     )
     levers.add_argument("--start-year", metavar="YEAR", help="first year (default 2027)")
     levers.add_argument("--horizon", metavar="YEARS", help="number of years (default 10)")
@@ -318,6 +334,7 @@ def _scenarios(args: argparse.Namespace) -> list:
 
     levers = {name: getattr(args, name) for name in LEVER_OPTIONS if getattr(args, name) is not None}
     relief = _relief(args.relief)
+    lift = [item.strip() for items in args.lift for item in items.split(",") if item.strip()]
     if len(args.name) > 1:
         raise InputError(
             f"--name: given {len(args.name)} times; one command line defines one scenario of its own: write several "
@@ -325,13 +342,18 @@ def _scenarios(args: argparse.Namespace) -> list:
         )
     name = args.name[0] if args.name else None
     if not args.scenarios:
-        if levers or name or relief:
-            return [Scenario(name=name or "custom", relief=relief, **levers)]
+        if levers or name or relief or lift:
+            return [Scenario(name=name or "custom", relief=relief, lift=lift, **levers)]
         return resolve(list(DEFAULT_SCENARIOS))
     scenarios = resolve(args.scenarios)
     if name and len(scenarios) > 1:
         raise InputError("--name: names one scenario; more than one was given")
-    changed = [replace(scenario, relief={**scenario.relief, **relief}, **levers) for scenario in scenarios]
+    changed = []
+    for scenario in scenarios:  # from what the scenario sets, so that a lift added reaches the areas it leaves alone
+        given = scenario.to_dict()
+        relief_given = {**given.pop("relief"), **relief}
+        lifted = [*given.pop("lift"), *lift]
+        changed.append(Scenario(**{**given, **levers, "relief": relief_given, "lift": lifted}))
     return [replace(new, name=name or _renamed(old, new)) for old, new in zip(scenarios, changed, strict=True)]
 
 
@@ -343,7 +365,8 @@ def _renamed(old, new) -> str:
 
     before, after = old.to_dict(), new.to_dict()
     left_alone = {area.name: plain_lever(area.kind.status_quo) for area in shipped_areas()}
-    changed = sorted(key for key in after if key != "relief" and after[key] != before[key])
+    keys = dict.fromkeys([*before, *after])
+    changed = sorted(key for key in keys if key != "relief" and after.get(key) != before.get(key))
     changed += sorted(
         f"relief {area}"
         for area, lever in after["relief"].items()
@@ -663,12 +686,11 @@ def _presets(args: argparse.Namespace) -> int:
 
     for name in presets():
         scenario = preset(name)
-        levers = scenario.to_dict()
-        relief = "".join(f"  {area}={lever}" for area, lever in levers["relief"].items())
-        print(
-            f"{name}\n  metals_share={levers['metals_share']:g}  petroleum_cap={levers['petroleum_cap']}  "
-            f"luxury_share={levers['luxury_share']:g}{relief}\n  {scenario.note}\n"
-        )
+        data = scenario.to_dict()
+        given = [f"lift={','.join(data['lift'])}"] if data["lift"] else []
+        given += [f"{key}={data[key]}" for key in ("metals_share", "petroleum_cap", "luxury_share") if key in data]
+        given += [f"{area}={lever}" for area, lever in data["relief"].items()]
+        print(f"{name}\n  {'  '.join(given) or 'nothing eased'}\n  {scenario.note}\n")
     return 0
 
 
@@ -680,6 +702,31 @@ def _areas(args: argparse.Namespace) -> int:
             f"{row.name}: {row.title} ({row.kind}; resolutions {row.resolutions})\n  lever: {row.lever}, "
             f"{row.accepted}\n  {row.note}\n"
         )
+    return 0
+
+
+def _resolutions(args: argparse.Namespace) -> int:
+    from calc.bites import resolutions
+
+    table = resolutions(_load_assumptions(args))
+    money = ["revenue_alone", "revenue_peeled", "revenue_alone_gross", "revenue_peeled_gross", "official_revenue"]
+    shown = table[["resolution", "adopted"]].copy()
+    headings = ["alone", "as adopted", "gross alone", "gross as adopted", "official"]
+    for column, heading in zip(money, headings, strict=True):
+        shown[heading] = [f"{value / 1e6:,.1f}" if value == value else "" for value in table[column]]
+    ratio = table["revenue_peeled_gross"] / table["official_revenue"]
+    shown["gross / official"] = [f"{value:.2f}" if value == value else "" for value in ratio]
+    shown["fuel alone"] = [f"{value:,.0f}" for value in table["fuel_alone"]]
+    shown["fuel as adopted"] = [f"{value:,.0f}" for value in table["fuel_peeled"]]
+    print(
+        "Hard currency earned (USD M/yr) and legal fuel unlocked (bbl/yr) in the steady state, lifting each "
+        "resolution alone and as adopted\n(after every later one); gross: before evasion and net foreign exchange, "
+        "the basis of the estimates published at adoption.\n"
+    )
+    print(shown.to_string(index=False))
+    for row in table.itertuples():
+        official = f"\n  published at adoption: {row.official_source}" if row.official_source else ""
+        print(f"\n{row.resolution} ({row.adopted}): {row.measures}{official}")
     return 0
 
 

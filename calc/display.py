@@ -14,6 +14,7 @@ from calc.engine import roles
 from calc.history import history_check
 from calc.kinds import DISPLAY, Cap, Variable
 from calc.record import recorded
+from calc.scenario import plain_lever
 from calc.tables import summary
 from calc.variables import REVENUE, Catalogue, catalogue
 
@@ -57,6 +58,13 @@ def notes(frame: pd.DataFrame) -> list[str]:
                 f"({ceiling / 1e6:,.1f} M): some exports are counted twice (see 'sanctions-relief history')"
             )
     for scenario in scenarios:
+        lifted = scenario.lifted()
+        for name in scenario.overridden():
+            given = plain_lever(scenario.levers(assumptions.areas)[name])
+            lines.append(
+                f"{scenario.name}: the lever given for {name} ({given}) overrides what lifting "
+                f"{', '.join(scenario.lift)} gives it ({plain_lever(lifted[name])})"
+            )
         levers = scenario.levers(assumptions.areas)
         for area in assumptions.areas:
             lever, q = levers[area.name], roles(area, central)

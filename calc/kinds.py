@@ -260,6 +260,22 @@ class Kind:
             return False
         return bool(np.all(self.cap_in_flow(q, lever, area) >= self.ceiling(q)))
 
+    def more_open(self, lever: Lever, than: Lever) -> bool:
+        """Whether ``lever`` certainly lets more trade through than ``than``: a larger share, a higher cap in the
+        same unit, no cap at all against any, any cap against a closed ban, a whole ban lifted against any cap.
+        False where the two cannot be compared without an area's parameters (a cap against the status quo)."""
+        if lever == than or than is None:
+            return False
+        if lever is None:
+            return True
+        if isinstance(lever, float) and isinstance(than, float):
+            return lever > than
+        if isinstance(lever, Cap) and isinstance(than, Cap):
+            return lever.unit == than.unit and lever.amount > than.amount
+        if isinstance(lever, Cap) and isinstance(than, float):
+            return than == 0.0 and lever.amount > 0
+        return isinstance(lever, float) and isinstance(than, Cap) and lever == 1.0
+
     @property
     def buys(self) -> bool:
         """Whether areas of this kind spend hard currency (on imports relief unlocks), within the budget."""

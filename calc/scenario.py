@@ -24,6 +24,10 @@ from calc.area import Area, shipped_areas
 from calc.errors import InputError
 from calc.files import read_toml, shipped_folder
 from calc.kinds import LIFTED, STATUS_QUO, Cap, Lever
+from calc.resolution import shipped_law
+
+#: A lever left out: the status quo, or what ``lift`` gives the area.
+UNSET: Any = type("Unset", (), {"__repr__": lambda self: "UNSET"})()
 
 MAX_HORIZON = 200
 MAX_NAME = 80
@@ -42,10 +46,11 @@ class Scenario:
     """
 
     name: str = "custom"
-    metals_share: float = 0.0
-    petroleum_cap: Any = STATUS_QUO
-    luxury_share: float = 0.0
+    metals_share: Any = UNSET
+    petroleum_cap: Any = UNSET
+    luxury_share: Any = UNSET
     relief: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    lift: Sequence[str] = ()
     start_year: int = 2027
     horizon: int = 10
     ramp_years: int = 0
@@ -56,13 +61,34 @@ class Scenario:
         set_(self, "name", _text(self.name, "name", MAX_NAME, single_line=True))
         set_(self, "note", _text(self.note, f"scenario {self.name!r}: note", 4000, single_line=False))
         where = f"scenario {self.name!r}"
+        set_(self, "lift", shipped_law().checked(self.lift, f"{where}: lift") if self.lift else ())
+        lifted = self.lifted()
         areas = {area.keyword: area for area in shipped_areas() if area.keyword}
         for keyword, area in areas.items():
-            set_(self, keyword, area.kind.lever_value(getattr(self, keyword), f"{where}: {keyword}"))
-        set_(self, "relief", MappingProxyType(_relief(self.relief, where, shipped_areas(), checked_only=False)))
+            value = getattr(self, keyword)
+            value = lifted.get(area.name, area.kind.status_quo) if value is UNSET else value
+            set_(self, keyword, area.kind.lever_value(value, f"{where}: {keyword}"))
+        given = _relief(self.relief, where, shipped_areas(), checked_only=False)
+        opened = {
+            area.name: lifted[area.name]
+            for area in shipped_areas()
+            if not area.keyword and lifted.get(area.name, area.kind.status_quo) != area.kind.status_quo
+        }
+        set_(self, "relief", MappingProxyType(opened | given))
         set_(self, "start_year", whole_number(self.start_year, f"{where}: start_year", 1900, 2200))
         set_(self, "horizon", whole_number(self.horizon, f"{where}: horizon", 1, MAX_HORIZON))
         set_(self, "ramp_years", whole_number(self.ramp_years, f"{where}: ramp_years", 0, MAX_HORIZON))
+
+    def lifted(self) -> dict[str, Lever]:
+        """The lever ``lift`` gives each area some resolution reaches (empty when nothing is lifted)."""
+        return shipped_law().levers(self.lift) if self.lift else {}
+
+    def overridden(self) -> list[str]:
+        """The areas whose lever was given explicitly and differs from what ``lift`` gives them: the explicit lever
+        wins (README, "Relief by resolution")."""
+        lifted = self.lifted()
+        mine = self.levers(shipped_areas())
+        return [name for name, lever in lifted.items() if name in mine and mine[name] != lever]
 
     @property
     def years(self) -> range:
@@ -89,11 +115,22 @@ class Scenario:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The levers as plain data (caps as "N bbl/yr", "lifted" or "status-quo"), as a scenario file has them."""
+        """The scenario as plain data, as a scenario file has it (caps as "N bbl/yr", "lifted"): the resolutions
+        lifted, and each area's lever where it is not what ``lift`` (or, lifting nothing, the status quo) gives it;
+        ``Scenario(**scenario.to_dict())`` is the same scenario."""
+        lifted = self.lifted()
         data = {item.name: getattr(self, item.name) for item in fields(self)}
-        for keyword in (area.keyword for area in shipped_areas() if area.keyword):
-            data[keyword] = plain_lever(data[keyword])
-        data["relief"] = {name: plain_lever(lever) for name, lever in self.relief.items()}
+        for area in shipped_areas():
+            if area.keyword and data[area.keyword] == lifted.get(area.name, area.kind.status_quo):
+                del data[area.keyword]  # left out: the status quo, or what lift gives it
+            elif area.keyword:
+                data[area.keyword] = plain_lever(data[area.keyword])
+        data["relief"] = {
+            name: plain_lever(lever)
+            for name, lever in self.relief.items()
+            if name not in lifted or lifted[name] != lever
+        }
+        data["lift"] = list(self.lift)
         return data
 
 

@@ -112,8 +112,8 @@ def _scenarios(scenarios: Sequence[Mapping], areas: Mapping) -> pd.DataFrame:
         for key, value in scenario.items():
             if key == "relief":
                 row.update({f"relief.{name}": value.get(name) for name in order})
-            else:
-                row[key] = value
+            else:  # a list (the resolutions lifted) as one text cell
+                row[key] = ", ".join(map(str, value)) if isinstance(value, list) else value
         rows.append(row)
     return pd.DataFrame(rows)
 

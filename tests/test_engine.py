@@ -180,9 +180,9 @@ def test_run_records_what_produced_it():
     frame = calc.run("hanoi-2019")
     recorded = frame.attrs["sanctions_relief"]
     assert recorded["version"] == calc.__version__
-    assert recorded["scenarios"][0]["petroleum_cap"] == "lifted"
-    assert recorded["scenarios"][0]["relief"]["crude_oil"] == "lifted"
-    assert recorded["scenarios"][0]["relief"]["coal"] == 1.0
+    # as the preset file has it: the five resolutions lifted, no lever of its own
+    assert recorded["scenarios"][0]["lift"] == ["2270", "2321", "2371", "2375", "2397"]
+    assert recorded["scenarios"][0]["relief"] == {} and "petroleum_cap" not in recorded["scenarios"][0]
     assert list(recorded["areas"]) == [area for area in calc.areas()["name"]]
     assert {record["name"] for record in recorded["assumptions"]} == set(calc.load_assumptions())
 

@@ -1,0 +1,89 @@
+"""Each resolution's bite: what lifting it would give the North, alone and as it was adopted, beside the revenue
+cut the Security Council members published when it passed (``calc.resolutions``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from calc.assumptions import Assumptions
+from calc.engine import checked_assumptions, run
+from calc.resolution import shipped_law
+from calc.scenario import Scenario
+from calc.variables import REVENUE
+
+COLUMNS = (
+    "resolution",
+    "adopted",
+    "measures",
+    "revenue_alone",
+    "revenue_peeled",
+    "revenue_alone_gross",
+    "revenue_peeled_gross",
+    "fuel_alone",
+    "fuel_peeled",
+    "official_revenue",
+    "official_source",
+)
+LEGAL_FUEL = "|Additional Legal Imports"
+
+
+def gross(assumptions: Assumptions) -> Assumptions:
+    """``assumptions`` with nothing evading the export bans and all export earnings counted as foreign exchange:
+    the basis of the estimates published at adoption (made before evasion, on gross export values)."""
+    changes = {}
+    for area in assumptions.areas:
+        if "smuggled_exports" in area.kind.roles:
+            changes |= {f"{area.name}.smuggled_exports": "0 USD/yr", f"{area.name}.already_smuggled_share": 0.0}
+            changes[f"{area.name}.net_foreign_exchange_share"] = 1.0
+    return assumptions.override(changes, origin="gross: before evasion and net foreign exchange")
+
+
+def resolutions(assumptions: Assumptions | str | Path | None = None) -> pd.DataFrame:
+    """One row per resolution with a trade measure, in order of adoption: its measures, the hard currency earned
+    (USD/yr) and the legal fuel unlocked (bbl/yr, refined and crude) in the steady state when it alone is lifted
+    (``_alone``) and when it is lifted after every later resolution (``_peeled``: what it added when it was
+    adopted), net and gross (``_gross``: before the deductions for evasion and net foreign exchange, the basis of
+    the official estimates), and the revenue cut published at adoption (``official_revenue``, NaN where none was)
+    with its source."""
+    used = checked_assumptions(assumptions)
+    law = shipped_law()
+    names = law.accepted()
+    scenarios = {}
+    for index, name in enumerate(names):
+        later = names[index + 1 :]
+        for key, lift in (("alone", [name]), ("peeled", [name, *later]), ("later", later)):
+            scenarios[(name, key)] = Scenario(name=f"{name} {key}", lift=lift, horizon=1)
+    measured = {}
+    for basis, assumption_set in (("", used), ("_gross", gross(used))):
+        frame = run(list(scenarios.values()), assumptions=assumption_set)
+        earned = frame[frame["variable"] == REVENUE].set_index("scenario")["value"]
+        fuel = frame[frame["variable"].str.endswith(LEGAL_FUEL)].groupby("scenario")["value"].sum()
+        for (name, key), scenario in scenarios.items():
+            measured[(name, key, "revenue" + basis)] = earned[scenario.name]
+            measured[(name, key, "fuel" + basis)] = fuel[scenario.name]
+    rows = []
+    for name in names:
+        resolution = law.resolutions[name]
+
+        def added(what: str, name: str = name) -> float:
+            return measured[(name, "peeled", what)] - measured[(name, "later", what)]
+
+        rows.append(
+            {
+                "resolution": name,
+                "adopted": resolution.adopted.isoformat(),
+                "measures": resolution.described,
+                "revenue_alone": measured[(name, "alone", "revenue")],
+                "revenue_peeled": added("revenue"),
+                "revenue_alone_gross": measured[(name, "alone", "revenue_gross")],
+                "revenue_peeled_gross": added("revenue_gross"),
+                "fuel_alone": measured[(name, "alone", "fuel")],
+                "fuel_peeled": added("fuel"),
+                "official_revenue": np.nan if resolution.official_revenue is None else resolution.official_revenue,
+                "official_source": resolution.official_source,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(COLUMNS))
