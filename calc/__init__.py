@@ -28,6 +28,7 @@ _PUBLIC = {
     "table": "calc.display",
     "compare": "calc.tables",
     "history_check": "calc.history",
+    "context": "calc.context",
     "resolutions": "calc.bites",
     "montecarlo": "calc.uncertainty",
     "tornado": "calc.uncertainty",

@@ -50,6 +50,8 @@ CONTEXT: Mapping[str, Spec] = MappingProxyType(
     }
 )
 OVERLAYS = "overlays"
+#: The shipped set as a world: the sanctions as written (and enforced as they were up to 2019).
+AS_WRITTEN = "as-written"
 #: The year given to a kind's neutral value (1.0 for a price index, 0 for a share smuggled, ...) where an area leaves
 #: a parameter out: the pre-sanction valuation year of the baselines.
 NEUTRAL_YEAR = 2016
@@ -101,7 +103,12 @@ class Parameter:
 class Assumptions(Mapping[str, Parameter]):
     """An immutable, validated set of every parameter the models need, with the areas it declares."""
 
-    def __init__(self, parameters: Mapping[str, Parameter], areas: Sequence[Area] | None = None):
+    def __init__(
+        self, parameters: Mapping[str, Parameter], areas: Sequence[Area] | None = None, name: str = AS_WRITTEN
+    ):
+        #: The world this set describes, as results name it: "as-written" for the shipped set, else the overlay,
+        #: file or folder it was loaded from.
+        self.name = name
         self.areas: tuple[Area, ...] = shipped_areas() if areas is None else tuple(areas)
         self.specs: Mapping[str, Spec] = MappingProxyType(specs(self.areas))
         unknown = sorted(set(parameters) - set(self.specs))
@@ -135,11 +142,15 @@ class Assumptions(Mapping[str, Parameter]):
         return len(self._parameters)
 
     def __repr__(self) -> str:
-        return f"<Assumptions: {len(self)} parameters>"
+        return f"<Assumptions {self.name!r}: {len(self)} parameters>"
 
     @classmethod
     def from_records(
-        cls, records: Sequence[Mapping[str, Any]], origin: str = "records", areas: Sequence[Area] | None = None
+        cls,
+        records: Sequence[Mapping[str, Any]],
+        origin: str = "records",
+        areas: Sequence[Area] | None = None,
+        name: str = AS_WRITTEN,
     ) -> Assumptions:
         """A set from rows as ``to_frame().to_dict("records")`` gives them (as an export's metadata holds them)."""
         known = specs(shipped_areas() if areas is None else areas)
@@ -150,7 +161,7 @@ class Assumptions(Mapping[str, Parameter]):
                 raise InputError(f"{origin}: {_unknown(name, known)}")
             table = {key: item for key, item in record.items() if key != "name" and item not in ("", None)}
             parameters[record["name"]] = _parameter(record["name"], table, f"{origin}: {record['name']}", known)
-        return cls(parameters, areas)
+        return cls(parameters, areas, name)
 
     def value(self, name: str) -> pint.Quantity:
         """The central value of ``name`` as a pint Quantity in its declared unit."""
@@ -202,7 +213,7 @@ class Assumptions(Mapping[str, Parameter]):
         for name, change in changes.items():
             table = dict(change) if isinstance(change, Mapping) else {"value": change}
             updated[name] = _overridden(self._base(name), table, origin, self.specs)
-        return Assumptions(updated, self.areas)
+        return Assumptions(updated, self.areas, self.name)
 
     def _base(self, name: str) -> Parameter:
         """The parameter ``name``; for one its area leaves out, the kind's neutral value, so that it can be set."""
@@ -358,8 +369,8 @@ def _located(path: str | Path) -> Path:
         if overlay.is_file():
             return overlay
         raise InputError(
-            f"assumptions: {path!r} is neither a file or folder nor a shipped overlay; "
-            f"overlays: {', '.join(overlays())}"
+            f"assumptions: {path!r} is neither a file or folder nor a shipped world; "
+            f"worlds: {', '.join([AS_WRITTEN, *overlays()])}"
         )
     return candidate
 
@@ -384,10 +395,13 @@ def load_assumptions(path: str | Path | None = None) -> Assumptions:
     may also hold an ``areas.toml`` declaring areas of its own, with their parameters in files beside it.
     """
     base = _shipped()
-    if path is None:
+    if path is None or (isinstance(path, str) and path.strip() == AS_WRITTEN):
         return base
     if not isinstance(path, (str, Path)) or not str(path).strip():
         raise InputError(f"assumptions path: expected a file or folder path, got {path!r}")
+    if isinstance(path, str) and "+" in path:
+        return _layered([layer.strip() for layer in path.split("+")], path.strip())
+    world = str(path).strip()
     path = _located(path)
     areas = base.areas
     if path.is_dir() and (path / DECLARATIONS).is_file():
@@ -404,7 +418,29 @@ def load_assumptions(path: str | Path | None = None) -> Assumptions:
                 parameters[name] = _overridden(base[name], table, str(file), known)
             else:
                 parameters[name] = _parameter(name, table, field, known)
-    return Assumptions(parameters, areas)
+    return Assumptions(parameters, areas, world)
+
+
+def _layered(layers: list[str], name: str) -> Assumptions:
+    """Overlays laid one over another (``prices-2024+enforced-2025``). Two that set one parameter differently are
+    refused: neither can be said to be meant, and the order of a command line is no reason to prefer one."""
+    base = _shipped()
+    if any(not layer for layer in layers):
+        raise InputError(f"assumptions: {name!r} has an empty part; join overlays as 'prices-2024+enforced-2025'")
+    parameters, areas, setters = dict(base), {area.name: area for area in base.areas}, {}
+    for layer in layers:
+        loaded = load_assumptions(layer)
+        areas |= {area.name: area for area in loaded.areas if area.name not in areas}
+        for parameter, record in loaded.items():
+            if parameter in base and base[parameter] == record:
+                continue
+            if parameter in setters and parameters[parameter] != record:
+                raise InputError(
+                    f"assumptions: {parameter} is set by both {setters[parameter]!r} and {layer!r}, differently; "
+                    "leave one of them out, or set it once in a file of your own laid over both"
+                )
+            parameters[parameter], setters[parameter] = record, layer
+    return Assumptions(parameters, tuple(areas.values()), name)
 
 
 #: The parameters of the shipped areas with the units the models compute in; the names are part of the public

@@ -192,6 +192,13 @@ def _parser() -> argparse.ArgumentParser:
 
     presets = commands.add_parser("presets", help="list the preset scenarios", description="List the presets.")
     presets.set_defaults(command=_presets)
+    context = commands.add_parser(
+        "context",
+        help="what the North earns outside the sanctions (cyber theft, arms for Russia): context, not relief",
+        description="Published figures of what the DPRK earns outside the sanctions, to set beside relief; never "
+        "added to it.",
+    )
+    context.set_defaults(command=_context)
 
     for name, handler, help, description in (
         (
@@ -303,7 +310,9 @@ def _assumption_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--assumptions",
         metavar="PATH",
-        help="TOML file or folder laid over the shipped assumptions, or a shipped overlay by name (prices-2024)",
+        help="TOML file or folder laid over the shipped assumptions, or a shipped overlay by name (prices-2024, "
+        "enforced-2025; as-written is the shipped set); 'a+b' lays b over a; run, montecarlo and report take "
+        "several worlds side by side: 'as-written,enforced-2025'",
     )
     group.add_argument(
         "--set",
@@ -314,17 +323,25 @@ def _assumption_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _load_assumptions(args: argparse.Namespace):
-    from calc.assumptions import load_assumptions
+def _load_assumptions(args: argparse.Namespace, several: bool = False):
+    """The assumptions of ``--assumptions`` with ``--set`` applied: one set, or with ``several`` a list of the
+    worlds named (``--assumptions as-written,enforced-2025``), each changed alike."""
+    from calc.engine import worlds
 
-    assumptions = load_assumptions(args.assumptions)
+    sets = worlds(args.assumptions)
+    if len(sets) > 1 and not several:
+        raise InputError(
+            f"--assumptions: {args.command.__name__.strip('_')} takes one world at a time; name one, e.g. "
+            "--assumptions enforced-2025 (run, montecarlo and report set several side by side)"
+        )
     changes = {}
     for item in args.set:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise InputError(f"--set {item!r}: expected NAME=VALUE, e.g. --set 'petroleum.price=120 USD/bbl'")
         changes[name.strip()] = value.strip()
-    return assumptions.override(changes, origin="--set") if changes else assumptions
+    sets = [used.override(changes, origin="--set") if changes else used for used in sets]
+    return sets if several else sets[0]
 
 
 def _scenarios(args: argparse.Namespace) -> list:
@@ -399,7 +416,7 @@ def _relief(items: list[str]) -> dict[str, str]:
 def _run(args: argparse.Namespace) -> int:
     from calc.engine import run
 
-    frame = run(_scenarios(args), assumptions=_load_assumptions(args))
+    frame = run(_scenarios(args), assumptions=_load_assumptions(args, several=True))
     if args.relative_to:
         from calc.tables import compare
 
@@ -441,8 +458,8 @@ def _montecarlo(args: argparse.Namespace) -> int:
     from calc.uncertainty import draws_file_size, montecarlo
 
     levels = [_float(level, "--quantiles") for level in args.quantiles.split(",")]
-    scenarios, assumptions, n = _scenarios(args), _load_assumptions(args), _int(args.draws, "--draws")
-    if args.draws_out and (size := draws_file_size(scenarios, n, assumptions)) > LARGE_FILE:
+    scenarios, assumptions, n = _scenarios(args), _load_assumptions(args, several=True), _int(args.draws, "--draws")
+    if args.draws_out and (size := draws_file_size(scenarios, n, assumptions[0])) > LARGE_FILE:
         print(f"montecarlo: --draws-out will write about {size / 1e6:,.1f} MB to {args.draws_out}", file=sys.stderr)
     frame = montecarlo(
         scenarios,
@@ -702,6 +719,17 @@ def _areas(args: argparse.Namespace) -> int:
             f"{row.name}: {row.title} ({row.kind}; resolutions {row.resolutions})\n  lever: {row.lever}, "
             f"{row.accepted}\n  {row.note}\n"
         )
+    return 0
+
+
+def _context(args: argparse.Namespace) -> int:
+    from calc.context import context
+
+    print("Context, not relief: what the DPRK earns outside the sanctions (never added to any result).\n")
+    for row in context().itertuples():
+        unit = "USD bn a year" if row.unit == "USD/yr" else "USD bn in all"
+        span = f"{row.low / 1e9:,.2f}" if row.low == row.high else f"{row.low / 1e9:,.2f} to {row.high / 1e9:,.2f}"
+        print(f"{row.item}, {row.period}: {span} {unit}\n  {row.source}")
     return 0
 
 

@@ -13,7 +13,7 @@ from calc.area import Area, declare, shipped_areas
 from calc.engine import roles
 from calc.history import history_check
 from calc.kinds import DISPLAY, Cap, Variable
-from calc.record import recorded
+from calc.record import recorded, worlds_of
 from calc.scenario import plain_lever
 from calc.tables import summary
 from calc.variables import REVENUE, Catalogue, catalogue
@@ -26,9 +26,19 @@ COMPARISON_HEADING = (
 
 
 def recorded_areas(frame: pd.DataFrame) -> tuple[Area, ...]:
-    """The areas a frame was run with (recorded in it), else the shipped areas."""
-    recorded = frame.attrs.get("sanctions_relief", {}).get("areas")
+    """The areas a frame was run with (recorded in it; its first world's where it holds several), else the
+    shipped areas."""
+    recorded = worlds_of(frame.attrs.get("sanctions_relief", {}))[0].get("areas")
     return declare(recorded, "recorded areas") if isinstance(recorded, Mapping) else shipped_areas()
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each scenario named with its world where it holds several worlds ("hanoi-2019
+    [enforced-2025]"), so that tables and charts keep them apart; a frame of one world as it is."""
+    if "model" not in frame.columns or frame["model"].nunique() <= 1:
+        return frame
+    world = frame["model"].str.extract(r"\((.*)\)$")[0].fillna(frame["model"])
+    return frame.assign(scenario=frame["scenario"] + " [" + world + "]")
 
 
 def described(frame: pd.DataFrame) -> Catalogue:
@@ -41,9 +51,16 @@ def notes(frame: pd.DataFrame) -> list[str]:
     each cap that does not bind (at or above what the area traded with no measure), which gives exactly the result
     of lifting the measure; and each scenario whose goods-export revenue passes 2016 exports re-priced (the
     ceiling of ``calc.history_check``), which only exports counted twice can do."""
-    record = frame.attrs.get("sanctions_relief", {})
-    if "scenarios" not in record:
-        return []
+    frame = labelled(frame)
+    lines = []
+    for world in worlds_of(frame.attrs.get("sanctions_relief", {})):
+        if "scenarios" in world:
+            lines += _notes(frame, world)
+    return lines
+
+
+def _notes(frame: pd.DataFrame, record: Mapping) -> list[str]:
+    """The notes of one world's record (see ``notes``)."""
     assumptions, scenarios = recorded(record)
     central = assumptions.central()
     lines = []
@@ -115,7 +132,8 @@ def shown_variables(frame: pd.DataFrame) -> list[Variable]:
 
 def comparison(frame: pd.DataFrame) -> pd.DataFrame:
     """The last-year yearly effect of each scenario side by side (text cells), with the total and present value of
-    the hard currency earned, and the years covered."""
+    the hard currency earned, and the years covered; scenarios of several worlds are named with their world."""
+    frame = labelled(frame)
     table = summary(frame)
     columns = list(dict.fromkeys(table["scenario"]))
     steady = table.pivot(index="variable", columns="scenario", values="steady_state")
@@ -136,6 +154,7 @@ def comparison(frame: pd.DataFrame) -> pd.DataFrame:
 def relative(frame: pd.DataFrame) -> pd.DataFrame:
     """A frame from ``calc.compare`` (or a Monte Carlo one with ``relative_to``) as a table of last-year shares
     in per cent, scenarios side by side (quantiles as p5 / p50 / p95 cells)."""
+    frame = labelled(frame)
     last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
     shown = [variable for variable in shown_variables(frame) if variable.group == "money"]
     columns = list(dict.fromkeys(last["scenario"]))
@@ -152,6 +171,7 @@ def relative(frame: pd.DataFrame) -> pd.DataFrame:
 def quantiles(frame: pd.DataFrame) -> list[tuple[str, int, pd.DataFrame]]:
     """Per scenario of a Monte Carlo frame: its name, its last year, and the quantiles of every variable shown in
     that year (text cells; columns p5, p50, ...)."""
+    frame = labelled(frame)
     last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
     shown = shown_variables(frame)
     blocks = []
@@ -169,7 +189,7 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
     gets totals and present values too; a share of another scenario (``calc.compare``, or ``calc.montecarlo``
     with ``relative_to``) its shares in per cent; a Monte Carlo frame its quantiles, one cell "p5 / p50 / p95"."""
     record = frame.attrs.get("sanctions_relief", {})
-    if record.get("relative_to") or record.get("montecarlo", {}).get("relative_to"):
+    if record.get("relative_to") or worlds_of(record)[0].get("montecarlo", {}).get("relative_to"):
         return relative(frame)
     if "quantile" not in frame.columns:
         return comparison(frame)
@@ -180,7 +200,7 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def montecarlo_heading(frame: pd.DataFrame) -> str:
-    record = frame.attrs.get("sanctions_relief", {}).get("montecarlo", {})
+    record = worlds_of(frame.attrs.get("sanctions_relief", {}))[0].get("montecarlo", {})
     return (
         f"Monte Carlo: {record.get('n', 0):,} draws ({record.get('sampler', '?')}, seed {record.get('seed', '?')}); "
         "quantiles of the effect in the last year shown."

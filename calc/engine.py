@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 from calc.area import Area
 from calc.assumptions import Assumptions, load_assumptions
 from calc.errors import InputError
-from calc.frame import long_frame
+from calc.frame import in_worlds, long_frame
 from calc.kinds import Variable
 from calc.models import ramp
 from calc.models.balance import bought_share, complete
@@ -98,16 +98,43 @@ def checked_assumptions(assumptions: Assumptions | str | Path | None) -> Assumpt
     return assumptions
 
 
-def run(scenarios: ScenarioSpec, assumptions: Assumptions | str | Path | None = None) -> pd.DataFrame:
+#: What ``run`` and ``montecarlo`` take as assumptions: one set (None: the shipped one), or several worlds.
+AssumptionSpec = Assumptions | str | Path | Sequence[Assumptions | str | Path] | None
+
+
+def worlds(assumptions: AssumptionSpec) -> list[Assumptions]:
+    """The assumption sets to run side by side: a list of sets, names or paths, or one text naming several
+    separated by commas (``"as-written,enforced-2025"``); anything else is one set."""
+    if isinstance(assumptions, str) and "," in assumptions:
+        items: list = [item.strip() for item in assumptions.split(",")]
+    elif isinstance(assumptions, (list, tuple)):
+        items = list(assumptions)
+    else:
+        return [checked_assumptions(assumptions)]
+    if not items or any(item == "" for item in items):
+        raise InputError(f"assumptions: {assumptions!r}: name each world, e.g. 'as-written,enforced-2025'")
+    sets = [checked_assumptions(item) for item in items]
+    names = [used.name for used in sets]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise InputError(f"assumptions: the world(s) {', '.join(map(repr, twice))} appear more than once")
+    return sets
+
+
+def run(scenarios: ScenarioSpec, assumptions: AssumptionSpec = None) -> pd.DataFrame:
     """Yearly effects of each scenario against the status quo, as one long frame.
 
     Columns ``model, scenario, region, variable, unit, year, value``; one row per value, scenarios in the
     order given, variables in the order of ``calc.VARIABLES`` (the article's six first).
     ``frame.attrs["sanctions_relief"]`` records the areas, assumptions and scenarios used (``export_csv`` writes
-    it beside the CSV).
+    it beside the CSV). Several worlds (``assumptions=["as-written", "enforced-2025"]``) run side by side, each
+    named in the ``model`` column ("sanctions-relief (enforced-2025)") and recorded apart.
     """
     chosen = resolve(scenarios)
-    used = checked_assumptions(assumptions)
+    return in_worlds([_run(chosen, used) for used in worlds(assumptions)])
+
+
+def _run(chosen: list[Scenario], used: Assumptions) -> pd.DataFrame:
     p = used.central()
     units = catalogue(used.areas).units()
     blocks = []

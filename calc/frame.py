@@ -51,6 +51,30 @@ class ResultFrame(pd.DataFrame):
         )
 
 
+def world_model(world: str) -> str:
+    """The ``model`` of results run in ``world`` beside others: "sanctions-relief (enforced-2025)"."""
+    return f"{MODEL} ({world})"
+
+
+def in_worlds(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of the same scenarios run in different worlds as one: each world named in ``model``, and the run's
+    record holding each world's record under ``worlds``. One frame is returned as it is."""
+    if len(frames) == 1:
+        return frames[0]
+    records = [frame.attrs["sanctions_relief"] for frame in frames]
+    combined = ResultFrame(
+        pd.concat(
+            [frame.assign(model=world_model(record["world"])) for frame, record in zip(frames, records, strict=True)],
+            ignore_index=True,
+        )
+    )
+    combined["model"] = combined["model"].astype("str")
+    combined.attrs["sanctions_relief"] = Record(
+        {"calculator": MODEL, "version": records[0]["version"], "worlds": records}
+    )
+    return combined
+
+
 def long_frame(blocks: Sequence[tuple[str, str, str, np.ndarray, np.ndarray]]) -> ResultFrame:
     """The long frame from (scenario, variable, unit, years, values) blocks."""
     sizes = [len(block[3]) for block in blocks]

@@ -12,7 +12,7 @@ from typing import Any
 
 from calc import __version__
 from calc.area import declare, records
-from calc.assumptions import Assumptions
+from calc.assumptions import AS_WRITTEN, Assumptions
 from calc.errors import InputError
 from calc.frame import MODEL, Record
 from calc.scenario import Scenario
@@ -24,12 +24,19 @@ def metadata(assumptions: Assumptions, scenarios: Sequence[Scenario], **extra: A
         {
             "calculator": MODEL,
             "version": __version__,
+            "world": assumptions.name,
             "areas": records(assumptions.areas),
             "assumptions": assumptions.to_frame().to_dict(orient="records"),
             "scenarios": [scenario.to_dict() for scenario in scenarios],
             **extra,
         }
     )
+
+
+def worlds_of(record: Mapping) -> list[Mapping]:
+    """The record of each world a frame was run in: the record itself, or those under ``worlds``."""
+    worlds = record.get("worlds") if isinstance(record, Mapping) else None
+    return list(worlds) if isinstance(worlds, list) else [record]
 
 
 def recorded(record: Mapping) -> tuple[Assumptions, list[Scenario]]:
@@ -40,7 +47,12 @@ def recorded(record: Mapping) -> tuple[Assumptions, list[Scenario]]:
     if areas is not None and not isinstance(areas, Mapping):
         raise InputError("recorded areas: expected a table of area declarations")
     declared = declare(areas, "recorded areas") if areas is not None else None
-    assumptions = Assumptions.from_records(record["assumptions"], origin="recorded assumptions", areas=declared)
+    world = record.get("world", AS_WRITTEN)
+    if not isinstance(world, str):
+        raise InputError(f"recorded world: expected its name, got {world!r}")
+    assumptions = Assumptions.from_records(
+        record["assumptions"], origin="recorded assumptions", areas=declared, name=world
+    )
     try:
         scenarios = [Scenario(**levers) for levers in record["scenarios"]]
     except TypeError as error:

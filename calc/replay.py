@@ -11,7 +11,8 @@ import pandas as pd
 from calc.engine import run
 from calc.errors import InputError
 from calc.export import read_csv
-from calc.record import recorded
+from calc.frame import in_worlds
+from calc.record import recorded, worlds_of
 from calc.uncertainty import montecarlo
 
 MONTECARLO_KEYS = ("n", "seed", "sampler", "quantiles")
@@ -25,6 +26,13 @@ def rerun(source: pd.DataFrame | Mapping | str | Path) -> pd.DataFrame:
     if isinstance(source, (str, Path)):
         source = read_csv(source)
     record = source.attrs.get("sanctions_relief") if isinstance(source, pd.DataFrame) else source
+    if not isinstance(record, Mapping):
+        raise InputError("rerun: no record of assumptions and scenarios found (is the .datapackage.json beside it?)")
+    return in_worlds([_rerun(world) for world in worlds_of(record)])
+
+
+def _rerun(record: Mapping) -> pd.DataFrame:
+    """One world's run again, from its record."""
     assumptions, scenarios = recorded(record)
     if "montecarlo" not in record:
         return run(scenarios, assumptions=assumptions)

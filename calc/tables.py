@@ -11,6 +11,7 @@ import pandas as pd
 from calc.assumptions import load_assumptions
 from calc.errors import InputError
 from calc.frame import COLUMNS, Record
+from calc.record import worlds_of
 from calc.units import to_unit, ureg
 
 CURRENCY = ureg.Unit("USD").dimensionality
@@ -55,7 +56,7 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
     rate = _discount_rate(frame) if discount_rate is None else float(discount_rate)
     if not 0.0 <= rate <= 1.0:
         raise InputError(f"summary: discount_rate {rate!r} is out of range; accepted: a rate from 0 to 1")
-    keys = ["scenario", "variable", "unit", *(["quantile"] if "quantile" in frame.columns else [])]
+    keys = ["model", "scenario", "variable", "unit", *(["quantile"] if "quantile" in frame.columns else [])]
     groups = frame.groupby(keys, sort=False)
     k = frame["year"] - groups["year"].transform("min")
     discounted = frame["value"] / (1.0 + rate) ** k
@@ -75,7 +76,7 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
 
 
 def _discount_rate(frame: pd.DataFrame) -> float:
-    recorded = frame.attrs.get("sanctions_relief", {}).get("assumptions", [])
+    recorded = worlds_of(frame.attrs.get("sanctions_relief", {}))[0].get("assumptions", [])
     for record in recorded:
         if record["name"] == "context.discount_rate":
             return to_unit(record["value"], record["unit"], "dimensionless")
@@ -99,8 +100,9 @@ def compare(frame: pd.DataFrame, reference: str) -> pd.DataFrame:
     if reference not in names:
         raise InputError(f"relative_to: {reference!r} is not among the scenarios; name it too ({', '.join(names)})")
     flows = frame[frame["unit"] != "%"]
-    base = flows[flows["scenario"] == reference].set_index(["variable", "year"])["value"]
-    keyed = flows.set_index(["variable", "year"]).index
+    keys = ["model", "variable", "year"]  # the reference of each world
+    base = flows[flows["scenario"] == reference].set_index(keys)["value"]
+    keyed = flows.set_index(keys).index
     shares = percent_of(flows["value"].to_numpy(), base.reindex(keyed).to_numpy())
     result = flows.assign(unit="%", value=shares).reset_index(drop=True)
     result.attrs["sanctions_relief"] = Record({**frame.attrs.get("sanctions_relief", {}), "relative_to": reference})

@@ -11,15 +11,16 @@ import os
 from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from calc.assumptions import Assumptions
-from calc.engine import ScenarioSpec, checked_assumptions, scenario_results
+from calc.engine import AssumptionSpec, ScenarioSpec, checked_assumptions, scenario_results, worlds
 from calc.errors import InputError
 from calc.export import Progress, target_path, write_draws
-from calc.frame import MODEL, REGION, long_frame
+from calc.frame import MODEL, REGION, in_worlds, long_frame
 from calc.models import ramp
 from calc.record import metadata
 from calc.scenario import Scenario, resolve
@@ -90,7 +91,7 @@ def montecarlo(
     scenarios: ScenarioSpec,
     n: int = 10_000,
     seed: int | None = None,
-    assumptions: Assumptions | str | Path | None = None,
+    assumptions: AssumptionSpec = None,
     quantiles: Sequence[float] = DEFAULT_QUANTILES,
     sampler: str = "random",
     draws_out: str | Path | None = None,
@@ -107,16 +108,40 @@ def montecarlo(
 
     ``relative_to`` names one of the scenarios: every result is then divided, draw by draw, by that scenario's
     result in the same year, and the quantiles are those of the share (per cent; NaN where the reference is 0).
+    Several worlds (``assumptions=["as-written", "enforced-2025"]``) are drawn with the same seed and set side by
+    side as ``calc.run`` sets them.
     """
     chosen = resolve(scenarios)
-    used = checked_assumptions(assumptions)
-    n = draw_count(n, used)
+    sets = worlds(assumptions)
+    n = draw_count(n, sets[0])
     levels = _quantile_levels(quantiles)
     if sampler not in SAMPLERS:
         raise InputError(f"sampler: {sampler!r} is not known; accepted: {', '.join(SAMPLERS)}")
     seed = checked_seed(seed)
     draws_path = None if draws_out is None else target_path(draws_out)
-    p = sample(used, n, seed, sampler)
+    if draws_path is not None and len(sets) > 1:
+        raise InputError("draws_out: writes the draws of one world at a time; run each world on its own")
+    frames = []
+    for used in sets:
+        p = sample(used, n, seed, sampler)
+        settings = {"n": n, "seed": seed, "sampler": sampler, "quantiles": list(levels)}
+        frames.append(_montecarlo(chosen, used, p, settings, progress, relative_to))
+        if draws_path is not None:
+            write_draws(draws_path, chosen, p, n, used, frames[-1].attrs["sanctions_relief"], progress)
+    return in_worlds(frames)
+
+
+def _montecarlo(
+    chosen: list[Scenario],
+    used: Assumptions,
+    p: Mapping[str, float | np.ndarray],
+    settings: Mapping[str, Any],
+    progress: Progress | None,
+    relative_to: str | None,
+) -> pd.DataFrame:
+    """The quantiles of one world's draws ``p`` (see ``montecarlo``), recorded with ``settings`` (n, seed, sampler,
+    quantiles)."""
+    n, levels = settings["n"], np.asarray(settings["quantiles"])
     units = catalogue(used.areas).units()
     reference = None if relative_to is None else _reference(chosen, relative_to, p, used)
     if reference is not None:
@@ -137,12 +162,10 @@ def montecarlo(
             progress(done, len(chosen))
     frame = long_frame([block[:5] for block in blocks])
     frame.insert(6, "quantile", np.repeat([block[5] for block in blocks], [len(block[3]) for block in blocks]))
-    record = {"n": n, "seed": seed, "sampler": sampler, "quantiles": list(levels), "sampled": sampled_names(used)}
+    record = {**settings, "sampled": sampled_names(used)}
     if relative_to is not None:
         record["relative_to"] = relative_to
     frame.attrs["sanctions_relief"] = metadata(used, chosen, montecarlo=record)
-    if draws_path is not None:
-        write_draws(draws_path, chosen, p, n, used, frame.attrs["sanctions_relief"], progress)
     return frame
 
 
