@@ -18,6 +18,8 @@ _PUBLIC = {
     "Parameter": "calc.assumptions",
     "load_assumptions": "calc.assumptions",
     "Scenario": "calc.scenario",
+    "Package": "calc.scenario",
+    "Step": "calc.scenario",
     "load_scenarios": "calc.scenario",
     "presets": "calc.scenario",
     "preset": "calc.scenario",

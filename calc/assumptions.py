@@ -44,6 +44,7 @@ CONTEXT: Mapping[str, Spec] = MappingProxyType(
         ),
         "context.exports_2018": MONEY,
         "context.other_hard_currency": MONEY,
+        "context.snapback_hazard": replace(SHARE, maximum=1.0, allow_maximum=False),
         "context.discount_rate": replace(
             SHARE, plausible=(0.0, 0.2), basis="US OMB Circular A-4 uses 2 % (2023) and 7 % (2003); 5 is 500 %"
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,15 +15,17 @@ from calc.assumptions import Assumptions, load_assumptions
 from calc.errors import InputError
 from calc.frame import in_worlds, long_frame
 from calc.kinds import Variable
-from calc.models import ramp
+from calc.models import ramp, ramp_at
 from calc.models.balance import bought_share, complete
 from calc.record import metadata
-from calc.scenario import Scenario, resolve
+from calc.scenario import Plan, Scenario, resolve
 from calc.variables import BOUGHT, WANTED, catalogue
 
 ScenarioSpec = Scenario | str | Path | Sequence[Scenario | str | Path]
 #: The hard currency the North could divert from other sources to the imports relief unlocks (the budget rule).
 OTHER_HARD_CURRENCY = "context.other_hard_currency"
+#: The random stream of the snapback draws, apart from the parameters' (numpy SeedSequence entropy: [seed, this]).
+SNAPBACK_STREAM = 0x5AB
 
 
 def roles(area: Area, p: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
@@ -46,16 +49,25 @@ def scenario_results(
 ) -> dict[str, np.ndarray]:
     """Every variable for one scenario: arrays over years (or draws x years when ``p`` holds columns of draws).
 
-    Every area is evaluated with all it unlocks bought; where the spending that wants is more than the hard
-    currency there is to pay with (``bought_share``), the areas that buy are evaluated again buying that share.
     ``ramp_values`` replaces the scenario's yearly ramp, e.g. by only its distinct values. ``levers`` replaces
     some areas' levers (by area name), e.g. by a column of trial values when seeking a goal.
     """
     if ramp_values is None:
         ramp_values = ramp(scenario.horizon, scenario.ramp_years)
-    levers = scenario.levers(areas) | dict(levers or {})
+    chosen = scenario.levers(areas) | dict(levers or {})
+    return evaluate(chosen, dict.fromkeys((area.name for area in areas), ramp_values), p, areas)
+
+
+def evaluate(
+    levers: Mapping[str, Any], ramps: Mapping[str, np.ndarray], p: Mapping[str, ArrayLike], areas: tuple[Area, ...]
+) -> dict[str, np.ndarray]:
+    """Every variable for one lever per area, each area with its own ramp (a column per value of it).
+
+    Every area is evaluated with all it unlocks bought; where the spending that wants is more than the hard
+    currency there is to pay with (``bought_share``), the areas that buy are evaluated again buying that share.
+    """
     results = {
-        area.name: area.kind.evaluate(roles(area, p), levers[area.name], ramp_values, area.name) for area in areas
+        area.name: area.kind.evaluate(roles(area, p), levers[area.name], ramps[area.name], area.name) for area in areas
     }
     revenue = _total(areas, results, lambda variable: variable.sign > 0)
     wanted = _total(areas, results, lambda variable: variable.sign < 0)
@@ -64,7 +76,7 @@ def scenario_results(
         for area in areas:
             if area.kind.buys:
                 results[area.name] = area.kind.evaluate(
-                    roles(area, p), levers[area.name], ramp_values, area.name, bought
+                    roles(area, p), levers[area.name], ramps[area.name], area.name, bought
                 )
     values: dict[str, np.ndarray] = {WANTED: wanted, BOUGHT: 100.0 * bought}
     for area in areas:
@@ -73,6 +85,40 @@ def scenario_results(
     variables = catalogue(areas)
     complete(values, variables.sums, variables.differences, variables.shares, p)
     return values
+
+
+def yearly(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]) -> dict[str, np.ndarray]:
+    """Every variable of a scenario or package in every year of its horizon, relief in force throughout: arrays
+    of shape (horizon,), or (draws, horizon) when ``p`` holds columns of draws. A package is evaluated once per
+    stretch of years with the same levers, each area ramped from the year its step began."""
+    rows = max((np.shape(value)[0] for value in p.values() if np.ndim(value) == 2), default=1)
+    out: dict[str, np.ndarray] = {}
+    for segment in plan.segments(areas):
+        years = np.asarray(segment.years)
+        ramps = {area.name: ramp_at(years - segment.since[area.name], plan.ramp_years) for area in areas}
+        for variable, values in evaluate(segment.levers, ramps, p, areas).items():
+            target = out.setdefault(variable, np.zeros((rows, plan.horizon)))
+            target[:, years] = np.broadcast_to(values, (rows, len(years)))
+    return out if rows > 1 else {variable: values[0] for variable, values in out.items()}
+
+
+def status_quo(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]) -> dict[str, np.ndarray]:
+    """Every variable with nothing eased, in one year: zero for every effect, today's level for every level (what
+    a snapped-back package returns to)."""
+    levers = {area.name: area.kind.status_quo for area in areas}
+    return evaluate(levers, {area.name: np.ones(1) for area in areas}, p, areas)
+
+
+def expected(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]) -> dict[str, np.ndarray]:
+    """``yearly``, weighted by the probability that relief is still in force in each year (1 throughout for a
+    scenario; (1 - h)^k for a package with a snapback hazard h): expected values, the status quo's where relief
+    has snapped back."""
+    values = yearly(plan, p, areas)
+    kept = plan.in_force(p)
+    if np.all(kept == 1.0):
+        return values
+    before = status_quo(plan, p, areas)
+    return {variable: kept * result + (1.0 - kept) * before[variable] for variable, result in values.items()}
 
 
 def _total(areas: tuple[Area, ...], results: Mapping, chosen: Callable[[Variable], bool]) -> np.ndarray:
@@ -96,6 +142,25 @@ def checked_assumptions(assumptions: Assumptions | str | Path | None) -> Assumpt
             f"assumptions: expected the result of calc.load_assumptions() or a path, got {type(assumptions).__name__}"
         )
     return assumptions
+
+
+def snapback_draws(seed: int, n: int) -> np.ndarray:
+    """One uniform draw per Monte Carlo draw for the year its relief snaps back, from a stream of its own (so that
+    adding a package changes no other draw)."""
+    return np.random.default_rng([seed, SNAPBACK_STREAM]).random((n, 1))
+
+
+def drawn(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...], u: np.ndarray) -> dict[str, np.ndarray]:
+    """Every variable of a scenario or package in every year, draw by draw (draws x years). With a snapback hazard,
+    the relief of a draw whose uniform ``u`` is at or above (1 - h)^k has ended by year k, for good: in force in
+    year k with probability (1 - h)^k, and from then on the draw takes the status quo's values."""
+    values = yearly(plan, p, areas)
+    kept = plan.in_force(p)
+    if np.all(kept == 1.0):
+        return values
+    gone = u >= kept
+    before = status_quo(plan, p, areas)
+    return {variable: np.where(gone, before[variable], result) for variable, result in values.items()}
 
 
 #: What ``run`` and ``montecarlo`` take as assumptions: one set (None: the shipped one), or several worlds.
@@ -139,7 +204,7 @@ def _run(chosen: list[Scenario], used: Assumptions) -> pd.DataFrame:
     units = catalogue(used.areas).units()
     blocks = []
     for scenario in chosen:
-        results = scenario_results(scenario, p, used.areas)
+        results = expected(scenario, p, used.areas)
         years = np.asarray(scenario.years, dtype=np.int64)
         for variable, unit in units.items():
             values = np.broadcast_to(results[variable], years.shape).astype(np.float64)

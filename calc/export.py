@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,19 +26,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from calc.assumptions import Assumptions
-from calc.engine import scenario_results
 from calc.errors import InputError
-from calc.frame import COLUMNS, MODEL, REGION, Record, ResultFrame
-from calc.scenario import Scenario
-from calc.variables import catalogue
+from calc.frame import COLUMNS, Record, ResultFrame
 
 TEXT_COLUMNS = ("model", "scenario", "region", "variable", "unit")
 #: Columns a Monte Carlo export adds before ``value``: a quantile level, or the index of a raw draw.
 EXTRA_COLUMNS = {"quantile": pa.float64(), "draw": pa.int64()}
 FORMATS = ("csv", "csv-wide")
 CHUNK_ROWS = 1 << 20
-DRAW_CHUNK = 20_000
 BOM = "\ufeff".encode()
 Progress = Callable[[int, int], None]
 FORMULA_START = "=+-@\t\r'"
@@ -175,70 +169,6 @@ def _wide(frame: pd.DataFrame) -> pd.DataFrame:
     wide = frame.pivot_table(index=keys, columns="year", values="value", sort=False, aggfunc="first")
     wide.columns = [str(year) for year in wide.columns]
     return wide.reset_index()
-
-
-def write_draws(
-    path: Path,
-    chosen: Sequence[Scenario],
-    p: Mapping[str, float | np.ndarray],
-    n: int,
-    used: Assumptions,
-    provenance: dict,
-    progress: Progress | None = None,
-) -> Path:
-    """Every raw Monte Carlo draw to ``path`` (long layout with a ``draw`` column), streamed in chunks."""
-    return write_tables(path, _draw_tables(chosen, p, n, used, progress), provenance)
-
-
-def _draw_tables(
-    chosen: Sequence[Scenario],
-    p: Mapping[str, float | np.ndarray],
-    n: int,
-    used: Assumptions,
-    progress: Progress | None,
-) -> Iterator[pa.Table]:
-    """Raw draws as arrow tables of at most ``DRAW_CHUNK`` draws each: for each draw, the sampled parameters
-    (variables ``Assumption|<name>``, at the first year) and every result for every year."""
-    sampled = [name for name, value in p.items() if np.ndim(value)]
-    units = catalogue(used.areas).units()
-    names = [f"Assumption|{name}" for name in sampled] + list(units)
-    unit_texts = [used.specs[name].unit for name in sampled] + list(units.values())
-    total = len(chosen) * math.ceil(n / DRAW_CHUNK)
-    done = 0
-    for scenario in chosen:
-        years = np.asarray(scenario.years, dtype=np.int64)
-        count = len(years)
-        row_name = np.concatenate([np.arange(len(sampled)), np.repeat(np.arange(len(sampled), len(names)), count)])
-        row_year = np.concatenate([np.full(len(sampled), years[0]), np.tile(years, len(units))])
-        per_draw = len(row_name)
-        for start in range(0, n, DRAW_CHUNK):
-            stop = min(n, start + DRAW_CHUNK)
-            size = stop - start
-            part = {name: value[start:stop] if np.ndim(value) else value for name, value in p.items()}
-            results = scenario_results(scenario, part, used.areas)
-            values = np.empty((size, per_draw))
-            for column, name in enumerate(sampled):
-                values[:, column] = part[name][:, 0]
-            for index, variable in enumerate(units):
-                first = len(sampled) + index * count
-                values[:, first : first + count] = np.broadcast_to(results[variable], (size, count))
-            codes = np.tile(row_name, size)
-            same = np.zeros(size * per_draw, dtype=np.int32)
-            yield pa.table(
-                {
-                    "model": coded_text([MODEL], same),
-                    "scenario": coded_text([scenario.name], same),
-                    "region": coded_text([REGION], same),
-                    "variable": coded_text(names, codes),
-                    "unit": coded_text(unit_texts, codes),
-                    "year": np.tile(row_year, size),
-                    "draw": np.repeat(np.arange(start, stop, dtype=np.int64), per_draw),
-                    "value": values.ravel(),
-                }
-            )
-            done += 1
-            if progress:
-                progress(done, total)
 
 
 def write_tables(path: Path, tables: Iterable[pa.Table], provenance: dict, bom: bool = False) -> Path:

@@ -15,10 +15,10 @@ from calc.area import declare, records
 from calc.assumptions import AS_WRITTEN, Assumptions
 from calc.errors import InputError
 from calc.frame import MODEL, Record
-from calc.scenario import Scenario
+from calc.scenario import Plan, plan_from
 
 
-def metadata(assumptions: Assumptions, scenarios: Sequence[Scenario], **extra: Any) -> Record:
+def metadata(assumptions: Assumptions, scenarios: Sequence[Plan], **extra: Any) -> Record:
     """The record of a run: calculator version, areas, assumption records, scenario levers (and any ``extra``)."""
     return Record(
         {
@@ -39,7 +39,7 @@ def worlds_of(record: Mapping) -> list[Mapping]:
     return list(worlds) if isinstance(worlds, list) else [record]
 
 
-def recorded(record: Mapping) -> tuple[Assumptions, list[Scenario]]:
+def recorded(record: Mapping) -> tuple[Assumptions, list[Plan]]:
     """The assumptions and scenarios a record names, checked like any input."""
     if not isinstance(record, Mapping) or not {"assumptions", "scenarios"} <= set(record):
         raise InputError("rerun: no record of assumptions and scenarios found (is the .datapackage.json beside it?)")
@@ -54,7 +54,7 @@ def recorded(record: Mapping) -> tuple[Assumptions, list[Scenario]]:
         record["assumptions"], origin="recorded assumptions", areas=declared, name=world
     )
     try:
-        scenarios = [Scenario(**levers) for levers in record["scenarios"]]
+        scenarios = [plan_from(levers) for levers in record["scenarios"]]
     except TypeError as error:
         raise InputError(f"recorded scenarios: {error}") from None
     return assumptions, scenarios

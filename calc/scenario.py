@@ -18,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pint
 
 from calc.area import Area, shipped_areas
@@ -35,8 +36,52 @@ MAX_NAME = 80
 DEFAULT_SCENARIOS = ("status-quo", "article-demands", "hanoi-2019", "full-relief")
 
 
+class Timed:
+    """What scenarios and packages share: a name, a note, and a horizon of years from ``start_year``."""
+
+    name: str
+    note: str
+    start_year: int
+    horizon: int
+    ramp_years: int
+
+    def _check_timing(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "name", _text(self.name, "name", MAX_NAME, single_line=True))
+        where = f"{type(self).__name__.lower()} {self.name!r}"
+        set_(self, "note", _text(self.note, f"{where}: note", 4000, single_line=False))
+        set_(self, "start_year", whole_number(self.start_year, f"{where}: start_year", 1900, 2200))
+        set_(self, "horizon", whole_number(self.horizon, f"{where}: horizon", 1, MAX_HORIZON))
+        set_(self, "ramp_years", whole_number(self.ramp_years, f"{where}: ramp_years", 0, MAX_HORIZON))
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.start_year + self.horizon)
+
+    def year_index(self, year: int | None) -> int:
+        """The position of ``year`` in the horizon; None is the last year (the steady state)."""
+        if year is None:
+            return self.horizon - 1
+        if isinstance(year, bool) or year not in self.years:
+            raise InputError(
+                f"year: {year!r} is outside {type(self).__name__.lower()} {self.name!r}; accepted: "
+                f"{self.years[0]} to {self.years[-1]}"
+            )
+        return self.years.index(year)
+
+
 @dataclass(frozen=True)
-class Scenario:
+class Segment:
+    """Years of a scenario or package (positions in its horizon) with one lever per area, and for each area the
+    position of the year its relief began, from which it ramps."""
+
+    years: tuple[int, ...]
+    levers: Mapping[str, Lever]
+    since: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Scenario(Timed):
     """A relief package. Every effect is measured against the status quo of the assumptions it runs with.
 
     ``petroleum_cap`` takes a Quantity, a string with units, or a number (or numeric string) above 1 in bbl/yr;
@@ -58,8 +103,7 @@ class Scenario:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "name", _text(self.name, "name", MAX_NAME, single_line=True))
-        set_(self, "note", _text(self.note, f"scenario {self.name!r}: note", 4000, single_line=False))
+        self._check_timing()
         where = f"scenario {self.name!r}"
         set_(self, "lift", shipped_law().checked(self.lift, f"{where}: lift") if self.lift else ())
         lifted = self.lifted()
@@ -75,9 +119,6 @@ class Scenario:
             if not area.keyword and lifted.get(area.name, area.kind.status_quo) != area.kind.status_quo
         }
         set_(self, "relief", MappingProxyType(opened | given))
-        set_(self, "start_year", whole_number(self.start_year, f"{where}: start_year", 1900, 2200))
-        set_(self, "horizon", whole_number(self.horizon, f"{where}: horizon", 1, MAX_HORIZON))
-        set_(self, "ramp_years", whole_number(self.ramp_years, f"{where}: ramp_years", 0, MAX_HORIZON))
 
     def lifted(self) -> dict[str, Lever]:
         """The lever ``lift`` gives each area some resolution reaches (empty when nothing is lifted)."""
@@ -90,19 +131,16 @@ class Scenario:
         mine = self.levers(shipped_areas())
         return [name for name, lever in lifted.items() if name in mine and mine[name] != lever]
 
-    @property
-    def years(self) -> range:
-        return range(self.start_year, self.start_year + self.horizon)
+    #: One lever per area over the whole horizon, never snapping back: the year matters through the ramp alone.
+    uniform = True
 
-    def year_index(self, year: int | None) -> int:
-        """The position of ``year`` in the horizon; None is the last year (the steady state)."""
-        if year is None:
-            return self.horizon - 1
-        if isinstance(year, bool) or year not in self.years:
-            raise InputError(
-                f"year: {year!r} is outside scenario {self.name!r}; accepted: {self.years[0]} to {self.years[-1]}"
-            )
-        return self.years.index(year)
+    def segments(self, areas: Sequence[Area]) -> list[Segment]:
+        """The scenario's levers over its whole horizon, ramped from its first year: one segment."""
+        return [Segment(tuple(range(self.horizon)), self.levers(areas), dict.fromkeys((a.name for a in areas), 0))]
+
+    def in_force(self, p: Mapping[str, Any]) -> np.ndarray:
+        """The probability that the relief is in force in each year: 1 throughout (a scenario never snaps back)."""
+        return np.ones(self.horizon)
 
     def levers(self, areas: Sequence[Area]) -> dict[str, Lever]:
         """Every area's lever, by area name, checked against ``areas`` (those of the assumptions it runs with);
@@ -135,6 +173,202 @@ class Scenario:
 
 
 LEVERS = tuple(field.name for field in fields(Scenario))
+KEYWORDS = ("metals_share", "petroleum_cap", "luxury_share")
+#: The hazard of a package that takes it from the assumptions (and so samples it in Monte Carlo runs).
+HAZARD = "context.snapback_hazard"
+ASSUMED = "assumed"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a package: from ``year`` until ``until`` (inclusive; None: the end of the horizon) it eases
+    what it names, with a Scenario's levers: ``relief``, ``lift``, and the article's three keywords (None: not
+    named by this step; ``petroleum_cap="lifted"`` lifts the cap)."""
+
+    year: int
+    until: int | None = None
+    relief: Mapping[str, Any] | None = None
+    lift: Sequence[str] | None = None
+    metals_share: Any = None
+    petroleum_cap: Any = None
+    luxury_share: Any = None
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "year", whole_number(self.year, "year", 1900, 2200))
+        if self.until is not None:
+            set_(self, "until", whole_number(self.until, "until", 1900, 2200))
+            if self.until < self.year:
+                raise InputError(f"until: {self.until} is before the step's year {self.year}; accepted: a later year")
+        given = {keyword: getattr(self, keyword) for keyword in KEYWORDS if getattr(self, keyword) is not None}
+        where = f"step {self.year}"
+        try:
+            eased = Scenario(name=where, relief=self.relief or {}, lift=self.lift or (), **given)
+        except InputError as error:
+            raise InputError(str(error).replace(f"scenario {where!r}", where)) from None
+        set_(self, "relief", MappingProxyType(dict(eased.to_dict()["relief"])))
+        set_(self, "lift", eased.lift)
+        for keyword in given:
+            set_(self, keyword, getattr(eased, keyword))
+        if not given and not self.relief and not self.lift:
+            raise InputError(f"{where}: eases nothing; name a lever (relief, lift, metals_share, ...)")
+
+    def named(self, areas: Sequence[Area]) -> dict[str, Lever]:
+        """The levers this step sets explicitly, by area name."""
+        keywords = {area.keyword: area.name for area in areas if area.keyword}
+        given = {
+            keywords[keyword]: getattr(self, keyword) for keyword in KEYWORDS if getattr(self, keyword) is not None
+        }
+        relief = _relief(self.relief, f"step {self.year}", areas, checked_only=True)
+        return given | relief
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"year": self.year}
+        if self.until is not None:
+            data["until"] = self.until
+        data |= {
+            keyword: plain_lever(getattr(self, keyword)) for keyword in KEYWORDS if getattr(self, keyword) is not None
+        }
+        if self.relief:
+            data["relief"] = {name: plain_lever(lever) for name, lever in self.relief.items()}
+        if self.lift:
+            data["lift"] = list(self.lift)
+        return data
+
+
+@dataclass(frozen=True)
+class Package(Timed):
+    """Relief in steps: each eases what it names from its year, until its ``until`` (README, "Packages"). In a year,
+    each area takes the lever of the most recent step in force that names it, itself or through the resolutions it
+    lifts (the strictest state those still in force impose), and ramps from that step's year.
+
+    ``snapback_hazard`` h: each year the relief may end for good with probability h, so that it is in force in
+    year k (0 in the first) with probability (1 - h)^k. A share from 0 up to 1, or "assumed" for the assumptions'
+    ``context.snapback_hazard`` (a judgement with a range, sampled in Monte Carlo runs).
+    """
+
+    name: str
+    steps: Sequence[Step] = ()
+    start_year: int = 2027
+    horizon: int = 10
+    ramp_years: int = 0
+    snapback_hazard: float | str = 0.0
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        self._check_timing()
+        where = f"package {self.name!r}"
+        if isinstance(self.steps, (str, Mapping)) or not isinstance(self.steps, Sequence) or not self.steps:
+            raise InputError(f"{where}: steps: expected a list of steps, such as [Step(2027, relief={{'coal': 1}})]")
+        steps = []
+        for index, step in enumerate(self.steps):
+            field = f"{where}: step {index + 1}"
+            try:
+                steps.append(step if isinstance(step, Step) else Step(**_step_table(step, field)))
+            except InputError as error:
+                raise InputError(f"{field}: {error}") from None
+            if steps[-1].year not in self.years or (steps[-1].until or self.years[-1]) not in self.years:
+                raise InputError(
+                    f"{field}: {steps[-1].year}-{steps[-1].until or ''} is outside the package's years; accepted: "
+                    f"{self.years[0]} to {self.years[-1]}"
+                )
+        object.__setattr__(self, "steps", tuple(steps))
+        self._check_same_year(where)
+        hazard = self.snapback_hazard
+        if hazard != ASSUMED:
+            hazard = _number(hazard, f"{where}: snapback_hazard")
+            if not 0.0 <= hazard < 1.0:
+                raise InputError(
+                    f"{where}: snapback_hazard: {hazard:g} is out of range; accepted: a yearly probability from 0 up "
+                    "to but not including 1, or 'assumed' (the assumptions' context.snapback_hazard)"
+                )
+        object.__setattr__(self, "snapback_hazard", hazard)
+
+    def _check_same_year(self, where: str) -> None:
+        """Refuse two steps of one year that set one area differently: neither is the more recent."""
+        areas = shipped_areas()
+        for index, step in enumerate(self.steps):
+            for other in self.steps[index + 1 :]:
+                if other.year != step.year:
+                    continue
+                mine, theirs = step.named(areas), other.named(areas)
+                clash = [name for name in mine if name in theirs and mine[name] != theirs[name]]
+                if clash:
+                    raise InputError(
+                        f"{where}: two steps of {step.year} set {clash[0]} differently ({plain_lever(mine[clash[0]])}"
+                        f" and {plain_lever(theirs[clash[0]])}); give one lever per area and year"
+                    )
+
+    #: Levers that change from step to step, and may snap back: every year is evaluated.
+    uniform = False
+
+    def in_force(self, p: Mapping[str, Any]) -> np.ndarray:
+        """The probability that the relief is in force in each year, (1 - h)^k: a row, or a column of draws x
+        years when the hazard is drawn."""
+        hazard = p[HAZARD] if self.snapback_hazard == ASSUMED else self.snapback_hazard
+        return (1.0 - np.asarray(hazard)) ** np.arange(self.horizon)
+
+    def segments(self, areas: Sequence[Area]) -> list[Segment]:
+        """Years grouped by the levers in force and the years each area's relief began."""
+        law = shipped_law()
+        named = [step.named(areas) for step in self.steps]
+        reached = [
+            {measure.area for name in step.lift for measure in law.resolutions[name].measures} for step in self.steps
+        ]
+        grouped: dict[tuple, list[int]] = {}
+        for k, year in enumerate(self.years):
+            active = [i for i, step in enumerate(self.steps) if step.year <= year <= (step.until or self.years[-1])]
+            lifted = law.levers(tuple(sorted({name for i in active for name in self.steps[i].lift})))
+            levers, since = {}, {}
+            for area in areas:
+                levers[area.name], since[area.name] = area.kind.status_quo, 0
+                for i in sorted(active, key=lambda i: self.steps[i].year):  # the most recent naming the area wins
+                    if area.name in named[i] or area.name in reached[i]:
+                        levers[area.name] = named[i].get(area.name, lifted.get(area.name))
+                        since[area.name] = self.steps[i].year - self.start_year
+            key = tuple((name, levers[name], since[name]) for name in levers)
+            grouped.setdefault(key, []).append(k)
+        return [
+            Segment(tuple(years), {name: lever for name, lever, _ in key}, {name: at for name, _, at in key})
+            for key, years in grouped.items()
+        ]
+
+    def levers(self, areas: Sequence[Area]) -> dict[str, Lever]:
+        """The levers in force in the package's last year (as far as it goes), by area name."""
+        return self.segments(areas)[-1].levers
+
+    def to_dict(self) -> dict[str, Any]:
+        """The package as plain data, as a scenario file has it (``[[name.steps]]`` tables)."""
+        return {
+            "name": self.name,
+            "steps": [step.to_dict() for step in self.steps],
+            "start_year": self.start_year,
+            "horizon": self.horizon,
+            "ramp_years": self.ramp_years,
+            "snapback_hazard": self.snapback_hazard,
+            "note": self.note,
+        }
+
+
+Plan = Scenario | Package
+STEP_KEYS = tuple(field.name for field in fields(Step))
+PACKAGE_KEYS = tuple(field.name for field in fields(Package))
+
+
+def _step_table(table: object, field: str) -> dict[str, Any]:
+    if not isinstance(table, Mapping):
+        raise InputError(f"{field}: expected a table with year and levers, such as {{ year = 2027, relief = ... }}")
+    unknown = sorted(set(table) - set(STEP_KEYS))
+    if unknown:
+        raise InputError(f"{field}: unknown key(s) {', '.join(map(repr, unknown))}; accepted: {', '.join(STEP_KEYS)}")
+    if "year" not in table:
+        raise InputError(f"{field}: year: missing; the year the step begins")
+    return dict(table)
+
+
+def plan_from(data: Mapping[str, Any]) -> Plan:
+    """A scenario or a package from its plain data (``to_dict``, a scenario file's table): a package has steps."""
+    return Package(**data) if "steps" in data else Scenario(**data)
 
 
 def plain_lever(lever: Any) -> Any:
@@ -209,21 +443,24 @@ def whole_number(value: object, field: str, low: int, high: int) -> int:
     return number
 
 
-def load_scenarios(path: str | Path) -> list[Scenario]:
-    """The scenarios of a TOML file: one table per scenario, named by the scenario, holding its levers."""
+def load_scenarios(path: str | Path) -> list[Plan]:
+    """The scenarios and packages of a TOML file: one table per scenario, named by the scenario, holding its
+    levers; a package holds ``[[name.steps]]`` tables instead (README, "Packages")."""
     path = Path(path)
     scenarios = []
     for name, table in read_toml(path).items():
         if not isinstance(table, dict):
             raise InputError(f"{path}: {name!r} must be a table of levers such as [{name}] metals_share = 0.5")
-        unknown = sorted(set(table) - set(LEVERS) - {"name"})
+        accepted = PACKAGE_KEYS if "steps" in table else LEVERS
+        unknown = sorted(set(table) - set(accepted) - {"name"})
         if unknown:
+            what = "package" if "steps" in table else "scenario"
             raise InputError(
-                f"{path}: scenario {name!r}: unknown key(s) {', '.join(map(repr, unknown))}; "
-                f"accepted: {', '.join(LEVERS[1:])}"
+                f"{path}: {what} {name!r}: unknown key(s) {', '.join(map(repr, unknown))}; "
+                f"accepted: {', '.join(key for key in accepted if key != 'name')}"
             )
         try:
-            scenarios.append(Scenario(**{"name": name, **table}))
+            scenarios.append(plan_from({"name": name, **table}))
         except InputError as error:
             raise InputError(f"{path}: {error}") from None
     if not scenarios:
@@ -232,7 +469,7 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
 
 
 @cache
-def _presets() -> dict[str, Scenario]:
+def _presets() -> dict[str, Plan]:
     return {scenario.name: scenario for scenario in load_scenarios(shipped_folder() / "scenarios" / "presets.toml")}
 
 
@@ -254,14 +491,15 @@ def first_eased(scenarios: list[Scenario]) -> Scenario:
     return next((scenario for scenario in scenarios if scenario.name != STATUS_QUO), scenarios[0])
 
 
-def resolve(scenarios: Scenario | str | Path | list[Scenario | str | Path] | tuple) -> list[Scenario]:
-    """Scenarios from a Scenario, a preset name, a path to a scenario TOML file, or a list of those."""
+def resolve(scenarios: Plan | str | Path | list[Plan | str | Path] | tuple) -> list[Plan]:
+    """Scenarios (and packages) from a Scenario or Package, a preset name, a path to a scenario TOML file, or a
+    list of those."""
     items = list(scenarios) if isinstance(scenarios, (list, tuple)) else [scenarios]
     if not items:
         raise InputError("scenarios: give at least one scenario or preset name")
     resolved: list[Scenario] = []
     for item in items:
-        if isinstance(item, Scenario):
+        if isinstance(item, (Scenario, Package)):
             resolved.append(item)
         elif isinstance(item, Path) or (isinstance(item, str) and item.endswith(".toml")):
             resolved.extend(load_scenarios(item))

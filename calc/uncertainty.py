@@ -7,29 +7,41 @@ once per distinct ramp value and then spread over the years: with no ramp, once 
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from calc.assumptions import Assumptions
-from calc.engine import AssumptionSpec, ScenarioSpec, checked_assumptions, scenario_results, worlds
+from calc.engine import (
+    AssumptionSpec,
+    ScenarioSpec,
+    checked_assumptions,
+    drawn,
+    scenario_results,
+    snapback_draws,
+    worlds,
+)
 from calc.errors import InputError
-from calc.export import Progress, target_path, write_draws
+from calc.export import Progress, coded_text, target_path, write_tables
 from calc.frame import MODEL, REGION, in_worlds, long_frame
 from calc.models import ramp
 from calc.record import metadata
-from calc.scenario import Scenario, resolve
+from calc.scenario import Plan, Scenario, resolve
 from calc.tables import percent_of
 from calc.variables import NET, catalogue
 
 SAMPLERS = ("random", "lhs")
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
 MAX_DRAWS = 50_000_000
+#: Draws evaluated and written at a time when every raw draw is written.
+DRAW_CHUNK = 20_000
 
 
 def sampled_names(assumptions: Assumptions) -> list[str]:
@@ -125,9 +137,10 @@ def montecarlo(
     for used in sets:
         p = sample(used, n, seed, sampler)
         settings = {"n": n, "seed": seed, "sampler": sampler, "quantiles": list(levels)}
-        frames.append(_montecarlo(chosen, used, p, settings, progress, relative_to))
+        u = snapback_draws(seed, n)
+        frames.append(_montecarlo(chosen, used, p, u, settings, progress, relative_to))
         if draws_path is not None:
-            write_draws(draws_path, chosen, p, n, used, frames[-1].attrs["sanctions_relief"], progress)
+            write_draws(draws_path, chosen, p, u, used, frames[-1].attrs["sanctions_relief"], progress)
     return in_worlds(frames)
 
 
@@ -135,6 +148,7 @@ def _montecarlo(
     chosen: list[Scenario],
     used: Assumptions,
     p: Mapping[str, float | np.ndarray],
+    u: np.ndarray,
     settings: Mapping[str, Any],
     progress: Progress | None,
     relative_to: str | None,
@@ -143,17 +157,19 @@ def _montecarlo(
     quantiles)."""
     n, levels = settings["n"], np.asarray(settings["quantiles"])
     units = catalogue(used.areas).units()
-    reference = None if relative_to is None else _reference(chosen, relative_to, p, used)
+    reference = None if relative_to is None else _reference(chosen, relative_to, p, used, u)
     if reference is not None:
         units = {variable: "%" for variable, unit in units.items() if unit != "%"}
     blocks = []
     for done, scenario in enumerate(chosen, start=1):
-        if reference is None:
+        if reference is None and scenario.uniform:  # the year matters through the ramp alone
             distinct, position = np.unique(ramp(scenario.horizon, scenario.ramp_years), return_inverse=True)
             results = scenario_results(scenario, p, used.areas, distinct)
         else:
             position = np.arange(scenario.horizon)
-            results = _shares(scenario_results(scenario, p, used.areas), reference, units, n, scenario.horizon)
+            results = drawn(scenario, p, used.areas, u)
+            if reference is not None:
+                results = _shares(results, reference, units, n, scenario.horizon)
         years = np.asarray(scenario.years, dtype=np.int64)
         for variable, unit in units.items():
             for level, values in zip(levels, _quantiles(results[variable], n, levels), strict=True):
@@ -167,6 +183,72 @@ def _montecarlo(
         record["relative_to"] = relative_to
     frame.attrs["sanctions_relief"] = metadata(used, chosen, montecarlo=record)
     return frame
+
+
+def write_draws(
+    path: Path,
+    chosen: Sequence[Plan],
+    p: Mapping[str, float | np.ndarray],
+    u: np.ndarray,
+    used: Assumptions,
+    provenance: dict,
+    progress: Progress | None = None,
+) -> Path:
+    """Every raw Monte Carlo draw to ``path`` (long layout with a ``draw`` column), streamed in chunks."""
+    return write_tables(path, _draw_tables(chosen, p, u, used, progress), provenance)
+
+
+def _draw_tables(
+    chosen: Sequence[Plan],
+    p: Mapping[str, float | np.ndarray],
+    u: np.ndarray,
+    used: Assumptions,
+    progress: Progress | None,
+) -> Iterator[pa.Table]:
+    """Raw draws as arrow tables of at most ``DRAW_CHUNK`` draws each: for each draw, the sampled parameters
+    (variables ``Assumption|<name>``, at the first year) and every result for every year (with the snapback of
+    each draw, ``u``, for a package)."""
+    n = len(u)
+    sampled = [name for name, value in p.items() if np.ndim(value)]
+    units = catalogue(used.areas).units()
+    names = [f"Assumption|{name}" for name in sampled] + list(units)
+    unit_texts = [used.specs[name].unit for name in sampled] + list(units.values())
+    total = len(chosen) * math.ceil(n / DRAW_CHUNK)
+    done = 0
+    for scenario in chosen:
+        years = np.asarray(scenario.years, dtype=np.int64)
+        count = len(years)
+        row_name = np.concatenate([np.arange(len(sampled)), np.repeat(np.arange(len(sampled), len(names)), count)])
+        row_year = np.concatenate([np.full(len(sampled), years[0]), np.tile(years, len(units))])
+        per_draw = len(row_name)
+        for start in range(0, n, DRAW_CHUNK):
+            stop = min(n, start + DRAW_CHUNK)
+            size = stop - start
+            part = {name: value[start:stop] if np.ndim(value) else value for name, value in p.items()}
+            results = drawn(scenario, part, used.areas, u[start:stop])
+            values = np.empty((size, per_draw))
+            for column, name in enumerate(sampled):
+                values[:, column] = part[name][:, 0]
+            for index, variable in enumerate(units):
+                first = len(sampled) + index * count
+                values[:, first : first + count] = np.broadcast_to(results[variable], (size, count))
+            codes = np.tile(row_name, size)
+            same = np.zeros(size * per_draw, dtype=np.int32)
+            yield pa.table(
+                {
+                    "model": coded_text([MODEL], same),
+                    "scenario": coded_text([scenario.name], same),
+                    "region": coded_text([REGION], same),
+                    "variable": coded_text(names, codes),
+                    "unit": coded_text(unit_texts, codes),
+                    "year": np.tile(row_year, size),
+                    "draw": np.repeat(np.arange(start, stop, dtype=np.int64), per_draw),
+                    "value": values.ravel(),
+                }
+            )
+            done += 1
+            if progress:
+                progress(done, total)
 
 
 def draws_file_size(scenarios: ScenarioSpec, n: int, assumptions: Assumptions | str | Path | None = None) -> int:
@@ -184,7 +266,9 @@ def draws_file_size(scenarios: ScenarioSpec, n: int, assumptions: Assumptions | 
     return total
 
 
-def _reference(chosen: Sequence[Scenario], name: str, p: Mapping, used: Assumptions) -> dict[str, np.ndarray]:
+def _reference(
+    chosen: Sequence[Plan], name: str, p: Mapping, used: Assumptions, u: np.ndarray
+) -> dict[str, np.ndarray]:
     """Every result of the reference scenario, year by year, for dividing the others by."""
     by_name = {scenario.name: scenario for scenario in chosen}
     if name not in by_name:
@@ -196,7 +280,7 @@ def _reference(chosen: Sequence[Scenario], name: str, p: Mapping, used: Assumpti
                 f"relative_to: scenario {scenario.name!r} covers {scenario.years[0]}-{scenario.years[-1]}, "
                 f"{name!r} {reference.years[0]}-{reference.years[-1]}; compare scenarios over the same years"
             )
-    return scenario_results(reference, p, used.areas)
+    return drawn(reference, p, used.areas, u)
 
 
 def _shares(

@@ -18,6 +18,7 @@ FIGURES = {
     "context.exports_2018": 0.243e9,
     "context.discount_rate": 0.05,
     "context.other_hard_currency": 540e6,
+    "context.snapback_hazard": 0.1,
     "metals.pre_sanction_exports": 220e6,
     "metals.price_index": 1.0,
     "metals.capacity_share": 1.0,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from test_areas import check_aggregates
 
 import calc
-from calc import export
+from calc import export, uncertainty
 from calc.assumptions import PARAMETERS
 from calc.cli import main
 
@@ -495,7 +495,7 @@ def test_failed_draws_export_leaves_nothing(tmp_path, monkeypatch):
         yield from ()
         raise MemoryError("simulated")
 
-    monkeypatch.setattr(export, "_draw_tables", broken)
+    monkeypatch.setattr(uncertainty, "_draw_tables", broken)
     with pytest.raises(MemoryError):
         calc.montecarlo("article-demands", n=10, seed=1, draws_out=tmp_path / "draws.csv")
     assert list(tmp_path.iterdir()) == []

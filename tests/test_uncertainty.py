@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import calc
-from calc import export, uncertainty
+from calc import uncertainty
 
 from conftest import in_units, require
 
@@ -280,7 +280,7 @@ def test_quantiles_scale_with_the_lever_and_the_ramp(metals, luxury, ramp_years,
 
 
 def test_progress_is_reported_per_scenario_and_per_chunk_of_draws(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "DRAW_CHUNK", 40)
+    monkeypatch.setattr(uncertainty, "DRAW_CHUNK", 40)
     calls = []
     calc.montecarlo(
         ["article-demands", "hanoi-2019"],

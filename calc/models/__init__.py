@@ -13,6 +13,11 @@ import numpy as np
 
 def ramp(horizon: int, ramp_years: int) -> np.ndarray:
     """Share of the full effect in year k = 0 .. horizon-1: 1 if ramp_years = 0, else min(1, (k+1)/ramp_years)."""
+    return ramp_at(np.arange(horizon), ramp_years)
+
+
+def ramp_at(k: np.ndarray, ramp_years: int) -> np.ndarray:
+    """Share of the full effect k years after relief began (k = 0 in its first year), as ``ramp``."""
     if ramp_years == 0:
-        return np.ones(horizon)
-    return np.minimum(1.0, (np.arange(horizon) + 1.0) / ramp_years)
+        return np.ones(np.shape(k))
+    return np.minimum(1.0, (np.asarray(k) + 1.0) / ramp_years)
