@@ -15,7 +15,8 @@ from calc import InputError, __version__
 NET = "Hard Currency|Net"
 #: Files larger than this (bytes) are announced before they are written.
 LARGE_FILE = 100e6
-LEVER_OPTIONS = ("metals_share", "petroleum_cap", "luxury_share", "start_year", "horizon", "ramp_years")
+TIMING_OPTIONS = ("start_year", "horizon", "ramp_years")
+LEVER_OPTIONS = ("metals_share", "petroleum_cap", "luxury_share", *TIMING_OPTIONS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -347,7 +348,7 @@ def _load_assumptions(args: argparse.Namespace, several: bool = False):
 def _scenarios(args: argparse.Namespace) -> list:
     from dataclasses import replace
 
-    from calc.scenario import DEFAULT_SCENARIOS, Scenario, resolve
+    from calc.scenario import DEFAULT_SCENARIOS, Scenario, plan_from, resolve
 
     levers = {name: getattr(args, name) for name in LEVER_OPTIONS if getattr(args, name) is not None}
     relief = _relief(args.relief)
@@ -365,9 +366,19 @@ def _scenarios(args: argparse.Namespace) -> list:
     scenarios = resolve(args.scenarios)
     if name and len(scenarios) > 1:
         raise InputError("--name: names one scenario; more than one was given")
+    timing = {key: value for key, value in levers.items() if key in TIMING_OPTIONS}
+    eased = sorted({*levers, *relief} - set(timing)) + (["lift"] if lift else [])
     changed = []
     for scenario in scenarios:  # from what the scenario sets, so that a lift added reaches the areas it leaves alone
         given = scenario.to_dict()
+        if "steps" in given and eased:
+            raise InputError(
+                f"{', '.join(eased)}: package {scenario.name!r} eases in steps; change its steps in a scenario file "
+                "(only --start-year, --horizon and --ramp-years apply to a package)"
+            )
+        if "steps" in given:
+            changed.append(plan_from({**given, **timing}))
+            continue
         relief_given = {**given.pop("relief"), **relief}
         lifted = [*given.pop("lift"), *lift]
         changed.append(Scenario(**{**given, **levers, "relief": relief_given, "lift": lifted}))
@@ -383,11 +394,11 @@ def _renamed(old, new) -> str:
     before, after = old.to_dict(), new.to_dict()
     left_alone = {area.name: plain_lever(area.kind.status_quo) for area in shipped_areas()}
     keys = dict.fromkeys([*before, *after])
-    changed = sorted(key for key in keys if key != "relief" and after.get(key) != before.get(key))
+    changed = sorted(key for key in keys if key not in ("relief", "steps") and after.get(key) != before.get(key))
     changed += sorted(
         f"relief {area}"
-        for area, lever in after["relief"].items()
-        if lever != before["relief"].get(area, left_alone.get(area, 0.0))
+        for area, lever in after.get("relief", {}).items()
+        if lever != before.get("relief", {}).get(area, left_alone.get(area, 0.0))
     )
     if not changed:
         return old.name
@@ -703,12 +714,22 @@ def _presets(args: argparse.Namespace) -> int:
 
     for name in presets():
         scenario = preset(name)
-        data = scenario.to_dict()
-        given = [f"lift={','.join(data['lift'])}"] if data["lift"] else []
-        given += [f"{key}={data[key]}" for key in ("metals_share", "petroleum_cap", "luxury_share") if key in data]
-        given += [f"{area}={lever}" for area, lever in data["relief"].items()]
-        print(f"{name}\n  {'  '.join(given) or 'nothing eased'}\n  {scenario.note}\n")
+        print(f"{name}\n  {_eased(scenario.to_dict())}\n  {scenario.note}\n")
     return 0
+
+
+def _eased(data: dict) -> str:
+    """What a scenario (or a package, step by step) eases, as one line: "lift=2371  coal=1.0"."""
+    if "steps" in data:
+        steps = [
+            f"{step['year']}-{step.get('until', '')}: {_eased({'lift': [], 'relief': {}, **step})}"
+            for step in data["steps"]
+        ]
+        return f"snapback hazard {data['snapback_hazard']}; steps: " + "; ".join(steps)
+    given = [f"lift={','.join(data['lift'])}"] if data["lift"] else []
+    given += [f"{key}={data[key]}" for key in ("metals_share", "petroleum_cap", "luxury_share") if key in data]
+    given += [f"{area}={lever}" for area, lever in data["relief"].items()]
+    return "  ".join(given) or "nothing eased"
 
 
 def _areas(args: argparse.Namespace) -> int:

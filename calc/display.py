@@ -15,8 +15,11 @@ from calc.history import history_check
 from calc.kinds import DISPLAY, Cap, Variable
 from calc.record import recorded, worlds_of
 from calc.scenario import plain_lever
-from calc.tables import summary
-from calc.variables import REVENUE, Catalogue, catalogue
+from calc.tables import recorded_discount_rate, summary
+from calc.variables import BOUGHT, IN_FORCE, REVENUE, Catalogue, catalogue
+
+#: Shares that are 100 % unless something cuts them; a table shows them only where something does.
+ALWAYS_FULL = (BOUGHT, IN_FORCE)
 
 SOURCE_LINE = "Baselines: Stangarone, KEI 2021, and the sources of each area; ranges: see assumptions"
 COMPARISON_HEADING = (
@@ -82,9 +85,13 @@ def _notes(frame: pd.DataFrame, record: Mapping) -> list[str]:
                 f"{scenario.name}: the lever given for {name} ({given}) overrides what lifting "
                 f"{', '.join(scenario.lift)} gives it ({plain_lever(lifted[name])})"
             )
-        levers = scenario.levers(assumptions.areas)
-        for area in assumptions.areas:
-            lever, q = levers[area.name], roles(area, central)
+        levers = {
+            (area, segment.levers[area.name])
+            for segment in scenario.segments(assumptions.areas)
+            for area in assumptions.areas
+        }
+        for area, lever in sorted(levers, key=lambda item: (assumptions.areas.index(item[0]), str(item[1]))):
+            q = roles(area, central)
             where = f"{scenario.name}: the {area.title.lower()} cap of {lever}"
             if isinstance(lever, Cap) and lever.unit == "t/yr" and "bbl_per_tonne" in q:
                 factor = q["bbl_per_tonne"]
@@ -112,9 +119,11 @@ def variable_of(frame: pd.DataFrame, name: str) -> Variable:
 
 def shown_variables(frame: pd.DataFrame) -> list[Variable]:
     """The variables a table of ``frame`` shows, in display order: every total, and each area's variables where
-    the area has an effect in some scenario of the frame (a supply level only where its area changes supply)."""
+    the area has an effect in some scenario of the frame (a supply level only where its area changes supply); a
+    share of 100 % that is 100 % throughout (all unlocked imports bought, relief never snapping back) is left out."""
     catalogue = described(frame)
     largest = frame.assign(size=frame["value"].abs()).groupby("variable")["size"].max()
+    smallest = frame.groupby("variable")["value"].min()
     active = {
         variable.area
         for name, variable in catalogue.variables.items()
@@ -127,6 +136,7 @@ def shown_variables(frame: pd.DataFrame) -> list[Variable]:
         if name in present
         and catalogue.variables[name].in_table
         and (not catalogue.variables[name].area or catalogue.variables[name].area in active)
+        and not (name in ALWAYS_FULL and smallest.get(name, 100.0) >= 100.0)
     ]
 
 
@@ -147,8 +157,28 @@ def comparison(frame: pd.DataFrame) -> pd.DataFrame:
     rows["Hard currency earned, present value (USD M)"] = [
         money.shown(earned["present_value"][name]) for name in columns
     ]
+    if (frame.loc[frame["variable"] == IN_FORCE, "value"] < 100.0).any():
+        rows["Hard currency earned, present value lost to snapback (%)"] = [
+            f"{value:,.1f}" for value in _at_risk(frame, table, columns)
+        ]
     rows["Years"] = [f"{years['min'][name]}-{years['max'][name]}" for name in columns]
     return pd.DataFrame(rows, index=columns).T
+
+
+def _at_risk(frame: pd.DataFrame, table: pd.DataFrame, columns: list[str]) -> list[float]:
+    """For each scenario, the share (per cent) of the present value of the hard currency earned that snapback puts
+    at risk: 1 - expected present value / present value if the relief held, year by year the expected value
+    divided by the chance it is in force."""
+    rate = recorded_discount_rate(frame)
+    shares = []
+    for name in columns:
+        mine = frame[frame["scenario"] == name]
+        earned = mine[mine["variable"] == REVENUE].set_index("year")["value"]
+        kept = mine[mine["variable"] == IN_FORCE].set_index("year")["value"] / 100.0
+        discount = (1.0 + rate) ** -(earned.index - earned.index.min())
+        held = (earned / kept.where(kept > 0) * discount).sum()
+        shares.append(100.0 * (1.0 - (earned * discount).sum() / held) if held else 0.0)
+    return shares
 
 
 def relative(frame: pd.DataFrame) -> pd.DataFrame:

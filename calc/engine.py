@@ -19,7 +19,7 @@ from calc.models import ramp, ramp_at
 from calc.models.balance import bought_share, complete
 from calc.record import metadata
 from calc.scenario import Plan, Scenario, resolve
-from calc.variables import BOUGHT, WANTED, catalogue
+from calc.variables import BOUGHT, IN_FORCE, WANTED, catalogue
 
 ScenarioSpec = Scenario | str | Path | Sequence[Scenario | str | Path]
 #: The hard currency the North could divert from other sources to the imports relief unlocks (the budget rule).
@@ -78,7 +78,8 @@ def evaluate(
                 results[area.name] = area.kind.evaluate(
                     roles(area, p), levers[area.name], ramps[area.name], area.name, bought
                 )
-    values: dict[str, np.ndarray] = {WANTED: wanted, BOUGHT: 100.0 * bought}
+    in_force = np.full(np.broadcast_shapes(np.shape(revenue), np.shape(bought)), 100.0)
+    values: dict[str, np.ndarray] = {WANTED: wanted, BOUGHT: 100.0 * bought, IN_FORCE: in_force}
     for area in areas:
         for template, variable in zip(area.kind.templates, area.variables, strict=True):
             values[variable.name] = results[area.name][template.key]
@@ -117,7 +118,7 @@ def expected(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]) ->
     kept = plan.in_force(p)
     if np.all(kept == 1.0):
         return values
-    before = status_quo(plan, p, areas)
+    before = status_quo(plan, p, areas) | {IN_FORCE: 0.0}
     return {variable: kept * result + (1.0 - kept) * before[variable] for variable, result in values.items()}
 
 
@@ -159,7 +160,7 @@ def drawn(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...], u: np
     if np.all(kept == 1.0):
         return values
     gone = u >= kept
-    before = status_quo(plan, p, areas)
+    before = status_quo(plan, p, areas) | {IN_FORCE: 0.0}
     return {variable: np.where(gone, before[variable], result) for variable, result in values.items()}
 
 

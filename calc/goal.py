@@ -6,6 +6,7 @@ the two ends of the lever's range, and scipy's ``brentq`` finds the lever value 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,17 @@ import pint
 
 from calc.area import Area
 from calc.assumptions import Assumptions
-from calc.engine import checked_assumptions, scenario_results
+from calc.engine import checked_assumptions, expected, scenario_results
 from calc.errors import InputError
+from calc.kinds import Variable
 from calc.record import metadata
-from calc.scenario import Scenario, resolve
-from calc.units import parse_with_unit, ureg
+from calc.scenario import Plan, resolve
+from calc.tables import is_flow
+from calc.units import parse_with_unit, quantity_unit, ureg
 from calc.variables import catalogue
+
+#: The lever of a package's snapback hazard: "what hazard makes this package worth less than X?".
+HAZARD_LEVER = "snapback_hazard"
 
 
 def lever_area(name: str, areas: tuple[Area, ...]) -> Area:
@@ -41,7 +47,7 @@ def lever_range(area: Area, p: dict) -> tuple[float, float]:
 
 
 def solve(
-    scenario: Scenario | str | Path,
+    scenario: Plan | str | Path,
     lever: str,
     variable: str,
     target: object,
@@ -51,9 +57,11 @@ def solve(
     """The value of ``lever`` at which ``variable`` reaches ``target`` in ``year``, the scenario's other levers
     as they are.
 
-    ``lever`` is one of the article's keywords (``metals_share``, ``petroleum_cap``, ``luxury_share``) or any
-    area's name (``coal``, ``crude_oil``, ...). ``target`` is a quantity with units, checked against the
-    variable's. ``year`` defaults to the last year of the horizon (the steady state). Returns a share (float)
+    ``lever`` is one of the article's keywords (``metals_share``, ``petroleum_cap``, ``luxury_share``), any
+    area's name (``coal``, ``crude_oil``, ...), or for a package ``snapback_hazard`` ("what hazard makes this
+    package worth less than X?"). ``target`` is a quantity with units, checked against the variable's: per year
+    ("110e6 USD/yr", in ``year``) or, for a flow, over the whole horizon ("5e9 USD", the total). ``year`` defaults
+    to the last year of the horizon (the steady state). Returns a share (float)
     for a share lever, a Quantity in bbl/yr for a cap. Where the result is flat over part of the lever's range,
     any value there reaches the target and one of them is returned. A target the lever cannot reach is an
     InputError that gives the reachable range.
@@ -62,7 +70,7 @@ def solve(
 
 
 def solution(
-    scenario: Scenario | str | Path,
+    scenario: Plan | str | Path,
     lever: str,
     variable: str,
     target: object,
@@ -91,7 +99,7 @@ def solution(
 
 
 def _seek(
-    scenario: Scenario | str | Path,
+    scenario: Plan | str | Path,
     lever: str,
     variable: str,
     target: object,
@@ -108,42 +116,71 @@ def _seek(
         raise InputError("scenario: solve takes one scenario")
     chosen = chosen[0]
     used = checked_assumptions(assumptions)
-    area = lever_area(lever, used.areas)
     declared = catalogue(used.areas).variable(variable)
-    name = declared.name
-    wanted = parse_with_unit(target, declared.unit, "target")
+    wanted, total = _target(target, declared)
     column = chosen.year_index(year)
     p = used.central()
-    low, high = lever_range(area, p)
+    if lever == HAZARD_LEVER:
+        if "snapback_hazard" not in chosen.to_dict():
+            raise InputError(
+                f"lever: snapback_hazard is a package's; {chosen.name!r} is a scenario, which never snaps back"
+            )
+        low, high, shown = 0.0, 1.0 - 1e-9, f"{lever} from 0 to 1"
 
-    def result(values: np.ndarray) -> np.ndarray:
-        trial = np.asarray(values, dtype=np.float64).reshape(-1, 1)
-        results = scenario_results(chosen, p, used.areas, levers={area.name: trial})
-        return np.broadcast_to(results[name], (len(trial), chosen.horizon))[:, column]
+        def result(values: np.ndarray) -> np.ndarray:
+            return np.array(
+                [expected(replace(chosen, snapback_hazard=float(h)), p, used.areas)[declared.name] for h in values]
+            )
+    else:
+        area = lever_area(lever, used.areas)
+        low, high = lever_range(area, p)
+        shown = f"{lever} from {_shown_lever(area, low)} to {_shown_lever(area, high)}"
 
-    at_low, at_high = result(np.array([low, high]))
+        def result(values: np.ndarray) -> np.ndarray:
+            trial = np.asarray(values, dtype=np.float64).reshape(-1, 1)
+            results = scenario_results(chosen, p, used.areas, levers={area.name: trial})
+            return np.broadcast_to(results[declared.name], (len(trial), chosen.horizon))
+
+    def picked(values: np.ndarray) -> np.ndarray:
+        years = result(values)
+        return years.sum(axis=1) if total else years[:, column]
+
+    at_low, at_high = picked(np.array([low, high]))
     if not min(at_low, at_high) <= wanted <= max(at_low, at_high):
         ends = sorted((at_low, at_high))
+        unit = declared.display_unit.removesuffix("/yr") if total else declared.display_unit
+        when = f"over {chosen.years[0]}-{chosen.years[-1]}" if total else f"in {chosen.years[column]}"
         raise InputError(
-            f"target: {declared.shown(wanted)} {declared.display_unit} is out of reach; moving {lever} from "
-            f"{_shown_lever(area, low)} to {_shown_lever(area, high)} in {chosen.name!r} gives {name} between "
-            f"{declared.shown(ends[0])} and {declared.shown(ends[1])} {declared.display_unit} in "
-            f"{chosen.years[column]}"
+            f"target: {declared.shown(wanted)} {unit} is out of reach; moving {shown} in {chosen.name!r} gives "
+            f"{declared.name} between {declared.shown(ends[0])} and {declared.shown(ends[1])} {unit} {when}"
         )
     if wanted == at_low:
         value = low
     elif wanted == at_high:
         value = high
     else:
-        value = brentq(lambda x: result(np.array([x]))[0] - wanted, low, high, xtol=1e-12 * max(1.0, high))
+        value = brentq(lambda x: picked(np.array([x]))[0] - wanted, low, high, xtol=1e-12 * max(1.0, high))
     return {
-        "solved": float(value) if area.kind.lever == "share" else ureg.Quantity(float(value), "bbl/yr"),
+        "solved": float(value)
+        if lever == HAZARD_LEVER or area.kind.lever == "share"
+        else ureg.Quantity(float(value), "bbl/yr"),
         "scenario": chosen,
         "assumptions": used,
         "variable": declared,
         "target": wanted,
-        "year": chosen.years[column],
+        "year": "total" if total else chosen.years[column],
     }
+
+
+def _target(target: object, declared: Variable) -> tuple[float, bool]:
+    """The target in the variable's unit, and whether it is a total over the horizon: a flow's target may be given
+    per year ("110e6 USD/yr") or as an amount over the whole horizon ("5e9 USD")."""
+    unit = quantity_unit(target, "target")
+    per_year = ureg.Unit(declared.unit)
+    if unit is not None and not unit.is_compatible_with(per_year) and is_flow(declared.unit):
+        over = str(per_year * ureg.Unit("yr"))
+        return parse_with_unit(target, over, "target"), True
+    return parse_with_unit(target, declared.unit, "target"), False
 
 
 def _shown_lever(area: Area, value: float) -> str:

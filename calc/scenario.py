@@ -208,8 +208,8 @@ class Step:
             raise InputError(str(error).replace(f"scenario {where!r}", where)) from None
         set_(self, "relief", MappingProxyType(dict(eased.to_dict()["relief"])))
         set_(self, "lift", eased.lift)
-        for keyword in given:
-            set_(self, keyword, getattr(eased, keyword))
+        for keyword in given:  # a lifted cap is kept as "lifted": None is "not named by this step"
+            set_(self, keyword, LIFTED if getattr(eased, keyword) is None else getattr(eased, keyword))
         if not given and not self.relief and not self.lift:
             raise InputError(f"{where}: eases nothing; name a lever (relief, lift, metals_share, ...)")
 
@@ -217,7 +217,9 @@ class Step:
         """The levers this step sets explicitly, by area name."""
         keywords = {area.keyword: area.name for area in areas if area.keyword}
         given = {
-            keywords[keyword]: getattr(self, keyword) for keyword in KEYWORDS if getattr(self, keyword) is not None
+            keywords[keyword]: None if getattr(self, keyword) == LIFTED else getattr(self, keyword)
+            for keyword in KEYWORDS
+            if getattr(self, keyword) is not None
         }
         relief = _relief(self.relief, f"step {self.year}", areas, checked_only=True)
         return given | relief
@@ -301,6 +303,14 @@ class Package(Timed):
 
     #: Levers that change from step to step, and may snap back: every year is evaluated.
     uniform = False
+
+    def lifted(self) -> dict[str, Lever]:
+        """Nothing: a package lifts resolutions step by step (see ``segments``)."""
+        return {}
+
+    def overridden(self) -> list[str]:
+        """None: in a package the most recent step naming an area sets its lever."""
+        return []
 
     def in_force(self, p: Mapping[str, Any]) -> np.ndarray:
         """The probability that the relief is in force in each year, (1 - h)^k: a row, or a column of draws x

@@ -53,7 +53,7 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
     (the shipped set's if none are recorded).
     """
     _checked(frame, "summary")
-    rate = _discount_rate(frame) if discount_rate is None else float(discount_rate)
+    rate = recorded_discount_rate(frame) if discount_rate is None else float(discount_rate)
     if not 0.0 <= rate <= 1.0:
         raise InputError(f"summary: discount_rate {rate!r} is out of range; accepted: a rate from 0 to 1")
     keys = ["model", "scenario", "variable", "unit", *(["quantile"] if "quantile" in frame.columns else [])]
@@ -75,7 +75,8 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
     return table
 
 
-def _discount_rate(frame: pd.DataFrame) -> float:
+def recorded_discount_rate(frame: pd.DataFrame) -> float:
+    """The discount rate of the assumptions a frame was run with (its first world's), else the shipped set's."""
     recorded = worlds_of(frame.attrs.get("sanctions_relief", {}))[0].get("assumptions", [])
     for record in recorded:
         if record["name"] == "context.discount_rate":

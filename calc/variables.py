@@ -42,9 +42,13 @@ EXPORTS_SHARE = "Share of 2016 Exports|"
 #: like every money variable), and the share of them bought (a level: 100 % where the budget does not bind).
 WANTED = "Budget|Spending Wanted"
 BOUGHT = "Budget|Share Bought"
+#: The chance that a package's relief is still in force (a level: 100 % for a scenario, which never snaps back;
+#: 0 or 100 in each Monte Carlo draw).
+IN_FORCE = "Snapback|Share In Force"
 BUDGET = (
     Variable(WANTED, "USD/yr", "Spending the unlocked imports would take", "budget", in_table=False),
     Variable(BOUGHT, "%", "Share of the unlocked imports the budget buys", "level", format=",.1f"),
+    Variable(IN_FORCE, "%", "Chance the relief is still in force (snapback)", "level", format=",.1f"),
 )
 #: Short names the command line and the sensitivity functions accept for the totals.
 SHORT_NAMES = {"net": NET, "revenue": REVENUE, "earned": REVENUE, "unlocked": UNLOCKED, "spending": EXPENDITURE}
@@ -135,7 +139,7 @@ def catalogue(areas: tuple[Area, ...]) -> Catalogue:
     ]
     everything = {variable.name: variable for variable in [*own, *totals, net, *BUDGET, *shares]}
     money = [name for name in everything if name.split("|")[0] in ROOTS]
-    tree = [*_depth_first(money, ROOTS), NET, BOUGHT]
+    tree = [*_depth_first(money, ROOTS), NET, BOUGHT, IN_FORCE]
     rest = [
         name
         for group in GROUPS[1:]

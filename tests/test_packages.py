@@ -6,6 +6,7 @@ import pytest
 
 import calc
 from calc import Package, Step
+from calc.cli import main
 
 
 def series(frame, variable, scenario=None):
@@ -118,3 +119,83 @@ def test_bad_packages_are_refused_naming_the_step_and_field(make, message):
     with pytest.raises(calc.InputError) as caught:
         make()
     assert message in str(caught.value)
+
+
+def test_packages_in_scenario_files_and_on_the_command_line(write, capsys, tmp_path):
+    path = write(
+        "deal.toml",
+        """
+        [deal]
+        snapback_hazard = 0.2
+        note = "coal and textiles for two years, metals after"
+
+        [[deal.steps]]
+        year = 2027
+        until = 2028
+        relief = { coal = 1, textiles = 1 }
+
+        [[deal.steps]]
+        year = 2029
+        metals_share = 1
+        """,
+    )
+    (deal,) = calc.load_scenarios(path)
+    assert isinstance(deal, Package) and [step.year for step in deal.steps] == [2027, 2029]
+    assert calc.Package(**deal.to_dict()) == deal
+    out = tmp_path / "deal.csv"
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    pd.testing.assert_frame_equal(calc.rerun(out), calc.run(deal))
+    package = calc.read_csv(out).attrs["sanctions_relief"]["scenarios"][0]
+    assert package["steps"][0] == {"year": 2027, "until": 2028, "relief": {"coal": 1.0, "textiles": 1.0}}
+    assert main(["run", str(path), "--relief", "coal=0.5"]) == 2
+    assert "package 'deal' eases in steps" in capsys.readouterr().err
+    with pytest.raises(calc.InputError, match=r"bad\.toml: package .deal.: unknown key\(s\) .snapback."):
+        calc.load_scenarios(
+            write("bad.toml", "[deal]\nsnapback = 0.2\n[[deal.steps]]\nyear = 2027\nmetals_share = 1\n")
+        )
+
+
+def test_the_table_gives_the_present_value_lost_to_snapback(figures):
+    """Metals alone (220 M), hazard 0.2, five years at 5 %: expected present value sum of 220 x (0.8 / 1.05)^k,
+    against 220 x sum of 1 / 1.05^k had it held."""
+    package = Package("risky", [Step(2027, metals_share=1)], horizon=5, snapback_hazard=0.2)
+    cells = calc.table(calc.run(package, assumptions=figures))
+    k = np.arange(5)
+    held, kept = (220 / 1.05**k).sum(), (220 * (0.8 / 1.05) ** k).sum()
+    assert cells.loc["Hard currency earned, present value (USD M)", "risky"] == f"{kept:,.1f}"
+    assert (
+        cells.loc["Hard currency earned, present value lost to snapback (%)", "risky"]
+        == f"{100 * (1 - kept / held):.1f}"
+    )
+    assert cells.loc["Chance the relief is still in force (snapback) (%)", "risky"] == f"{100 * 0.8**4:.1f}"
+
+
+def test_solve_finds_the_hazard_that_makes_a_package_worth_a_target(figures):
+    package = Package("risky", [Step(2027, metals_share=1)], horizon=5)
+    # 220 M a year x (1 + q + q^2 + q^3 + q^4) = 660 M over five years: q = 1 - h solves q + q^2 + q^3 + q^4 = 2
+    hazard = calc.solve(package, "snapback_hazard", "revenue", "660e6 USD", assumptions=figures)
+    q = 1 - hazard
+    assert q + q**2 + q**3 + q**4 == pytest.approx(2.0, abs=1e-9)
+    with pytest.raises(calc.InputError, match="snapback_hazard is a package's"):
+        calc.solve("metals-only", "snapback_hazard", "revenue", "660e6 USD")
+    # a share lever against a total over the horizon too: half the metals ban lifted earns 110 M x 10 years
+    assert calc.solve("metals-only", "metals_share", "revenue", "1.1e9 USD", assumptions=figures) == pytest.approx(0.5)
+
+
+def test_the_presets_include_packages():
+    us = calc.preset("us-idea-2019")
+    assert [(step.year, step.until) for step in us.steps] == [(2027, 2028), (2029, None)]
+    assert us.snapback_hazard == "assumed" and calc.preset("jcpoa-sequence").horizon == 15
+    frame = calc.run("jcpoa-sequence")
+    earned = frame[frame["variable"] == "Revenue|Coal Exports"]["value"].to_numpy()
+    assert (earned[:5] == 0).all() and (earned[5:] > 0).all()  # coal last, from 2032
+
+
+def test_a_step_lifts_a_cap(figures):
+    package = Package(
+        "fuel", [Step(2027, petroleum_cap="2000000 bbl/yr"), Step(2029, petroleum_cap="lifted")], horizon=3
+    )
+    added = series(calc.run(package, assumptions=figures), "Fuel|Refined Petroleum|Additional Legal Imports")
+    # 2,000,000 - 500,000; then up to the 4,500,000 imported in 2016
+    np.testing.assert_allclose(added, [1.5e6, 1.5e6, 4e6])
+    assert package.steps[1].to_dict() == {"year": 2029, "petroleum_cap": "lifted"}
