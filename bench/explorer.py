@@ -1,4 +1,4 @@
-"""The explorer page: time from a lever change (or a preset button) to the updated net figure in headless
+"""The explorer page: time from a lever change (or a preset button) to the updated figures in headless
 Chromium, against ``calc.run`` of the same scenarios in the same process. Medians of ``--repeat`` changes, each
 measured in the page (``performance.now()`` from the input event to the figure's update), with the charts
 allowed to finish drawing between changes; and a lever change made while the charts of the one before draw (in
@@ -17,15 +17,16 @@ import calc
 from calc.explorer import start
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync", "--no-first-run"]
-#: In the page: change a control, then wait for the net figure to show the answer; milliseconds elapsed.
+#: In the page: change a control, then wait for the figures to show the answer (the headline figure, the hard
+#: currency earned, is filled last); milliseconds elapsed.
 CHANGE = """async ([selector, value, kind]) => {
-  const net = document.getElementById('net');
-  const before = net.dataset.sequence;
+  const earned = document.getElementById('earned');
+  const before = earned.dataset.sequence;
   const updated = new Promise((resolve) => {
     const watch = new MutationObserver(() => {
-      if (net.dataset.sequence !== before) { watch.disconnect(); resolve(); }
+      if (earned.dataset.sequence !== before) { watch.disconnect(); resolve(); }
     });
-    watch.observe(net, { attributes: true });
+    watch.observe(earned, { attributes: true });
   });
   const started = performance.now();
   const control = document.querySelector(selector);

@@ -2,14 +2,15 @@
 the public API and returns a matplotlib Figure, which notebooks display and ``save_figure`` writes.
 
 Colours carry identities the same way in every chart: each area has a colour of its own, from its place among the
-declared areas (its revenue, spending and fuel alike), and each scenario a colour, line and marker of its own, from
-its place in the frame (so a report's path and fan charts agree). Spending is striped, so that revenue and spending
-stay apart in grayscale too. Which variables a chart draws, their labels and units, come from the variables'
-declarations: adding an area adds it to the charts, in a colour of its own.
+declared areas (its revenue, the imports it unlocks and its fuel alike), and each scenario a colour, line and marker
+of its own, from its place in the frame (so a report's path and fan charts agree). Imports unlocked are striped, so
+that what is earned and what is unlocked stay apart in grayscale too. Which variables a chart draws, their labels
+and units, come from the variables' declarations: adding an area adds it to the charts, in a colour of its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,23 +23,24 @@ from calc.display import SOURCE_LINE, condition_text, described, recorded_areas,
 from calc.errors import InputError
 from calc.export import atomic, target_path
 from calc.kinds import Variable
-from calc.variables import NET
+from calc.variables import BOUGHT, NET, REVENUE, UNLOCKED, full_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: Okabe & Ito (2008), "Color Universal Design": distinct for the common kinds of colour blindness. Their black
-#: is left out of the fills: black is the net marker, the zero line and the stripes of spending.
+#: is left out of the fills: black is the zero line, the outlines and the stripes of imports unlocked.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 #: One colour per area, by its place among the declared areas: Okabe-Ito's seven, then purple, light cyan and grey
 #: from Paul Tol's colour-blind-safe schemes (bright, light), the three that keep every pair of the ten at least
 #: as far apart as Okabe-Ito's own closest pair, for normal vision and for simulated deuteranopia, protanopia and
-#: tritanopia (CAM02-UCS; README, "Charts and the report").
-AREA_COLOURS = (*OKABE_ITO, "#AA3377", "#99DDFF", "#BBBBBB", "#44BB99")
-#: From the eleventh area on the colours come round again, dotted (then ringed, then starred).
+#: tritanopia (CAM02-UCS), and brown, the colour farthest from those ten of the candidates light enough for black
+#: stripes to show on it (README, "Charts and the report").
+AREA_COLOURS = (*OKABE_ITO, "#AA3377", "#99DDFF", "#BBBBBB", "#8C564B")
+#: From the twelfth area on the colours come round again, dotted (then ringed, then starred).
 ROUND_HATCHES = ("", "..", "oo", "**")
-SPENDING_HATCH = "//"
+UNLOCKED_HATCH = "//"
 #: Lines on white need contrast: Okabe-Ito without its yellow, and black; a scenario's colour in every chart.
 LINE_COLOURS = (*OKABE_ITO[:6], "#000000")
 LINES = ("-", "--", "-.", ":")
@@ -72,10 +74,15 @@ def _figure(width: float, height: float, title: str, ncols: int = 1, nrows: int 
     return figure, axes
 
 
-def _source(figure: Figure, extra: str = "") -> None:
-    """The source line at the foot, wrapped to the figure's width, with room kept for it below the charts."""
+def _source(figure: Figure, extra: str = "", notes: Sequence[str] = ()) -> None:
+    """The source line at the foot, after any ``notes``, each wrapped to the figure's width, with room kept for
+    them below the charts."""
     width, height = figure.get_size_inches()
-    lines = _wrapped(f"{SOURCE_LINE}{extra}. sanctions-relief {__version__}", SOURCE_SIZE, 72 * width - 2 * EDGE)
+    lines = [
+        line
+        for text in (*notes, f"{SOURCE_LINE}{extra}. sanctions-relief {__version__}")
+        for line in _wrapped(text, SOURCE_SIZE, 72 * width - 2 * EDGE)
+    ]
     figure.text(
         EDGE / (72 * width), EDGE / (72 * height), "\n".join(lines), fontsize=SOURCE_SIZE, color="0.3", va="bottom"
     )
@@ -123,10 +130,10 @@ def _variable(frame: pd.DataFrame, variable: str) -> pd.DataFrame:
 
 def _area_style(areas: list[str], variable: Variable, shade: int = 0) -> dict:
     """The colour and hatch of ``variable``: its area's own colour, from the area's place among the declared
-    ``areas`` (dotted from the eleventh area on, as the colours come round again), striped where it is spending,
-    and ``shade`` steps lighter (an area's second fuel measure)."""
+    ``areas`` (dotted from the twelfth area on, as the colours come round again), striped where it is the value of
+    imports unlocked, and ``shade`` steps lighter (an area's second fuel measure)."""
     turn, place = divmod(areas.index(variable.area), len(AREA_COLOURS))
-    hatch = (SPENDING_HATCH if variable.sign < 0 else "") + ROUND_HATCHES[turn % len(ROUND_HATCHES)]
+    hatch = (UNLOCKED_HATCH if variable.unlocked else "") + ROUND_HATCHES[turn % len(ROUND_HATCHES)]
     return {"color": _lighter(AREA_COLOURS[place], 1 - 0.5**shade), "hatch": hatch}
 
 
@@ -150,100 +157,128 @@ def _scenario_styles(frame: pd.DataFrame) -> dict[str, dict]:
 
 
 def plot_scenarios(frame: pd.DataFrame) -> Figure:
-    """Scenarios side by side, in the last year of each: money flows with their signs (revenue stacked up,
-    spending stacked down, the net marked) and the added fuel on an axis of its own, with their values. Areas with
-    no effect in any scenario are left out."""
+    """Scenarios side by side, in the last year of each: the hard currency each earns (revenue of each area stacked,
+    solid) beside the imports it unlocks (the value of each area's, stacked, hatched), both upwards, and the fuel
+    it unlocks on an axis of its own, with their values. Areas with no effect in any scenario are left out.
+
+    The hard currency left after buying the unlocked imports is not drawn: it is not the difference of the two
+    bars (fuel is bought net of the smuggled fuel it replaces, and the budget may buy less than is unlocked), so a
+    marker beside them would invite a subtraction that does not hold. The footnote gives it, as the table does,
+    and names each scenario whose budget buys less than it unlocks."""
     _checked(frame, ("scenario", "variable", "year", "value"), "plot_scenarios")
     last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
     values = last.pivot_table(index="variable", columns="scenario", values="value", sort=False)
     scenarios = list(dict.fromkeys(frame["scenario"]))
     values = values.reindex(columns=scenarios).fillna(0.0)
+    catalogue = described(frame)
     charted = [
         variable
-        for variable in described(frame).variables.values()
+        for variable in catalogue.variables.values()
         if variable.charted and variable.name in values.index and values.loc[variable.name].abs().max() > 0
     ]
     areas = [area.name for area in recorded_areas(frame)]
-    flows = [variable for variable in charted if variable.sign > 0] + [v for v in charted if v.sign < 0]
-    fuel = [variable for variable in charted if not variable.sign]
-    figure, (cash, oil) = _figure(max(11.0, 1.4 * len(scenarios) + 6), 6.5, "Annual effect of each scenario", 2)
-    _money_bars(cash, values, flows, areas, variable_of(frame, NET))
-    _finish(cash, scenarios, SCALES["USD/yr"][1], "Hard currency: revenue up, spending down")
+    stacks = (
+        ("earned", catalogue.variables[REVENUE], [variable for variable in charted if variable.sign > 0]),
+        (
+            "unlocked",
+            catalogue.variables[UNLOCKED],
+            [variable for variable in charted if variable.unlocked and variable.group == "money"],
+        ),
+    )
+    fuel = [variable for variable in charted if variable.group == "fuel"]
+    figure, (cash, oil) = _figure(max(11.0, 1.8 * len(scenarios) + 6), 6.5, "Annual effect of each scenario", 2)
+    _money_bars(cash, values, stacks, areas)
+    _finish(cash, scenarios, SCALES["USD/yr"][1], "Hard currency earned (solid) and imports unlocked (striped)")
     margin = _fuel_bars(oil, values, fuel, areas)
-    _finish(oil, scenarios, SCALES["bbl/yr"][1], "Fuel", margin)
-    _source(figure, "; effect against the status quo in the last year of each scenario")
+    _finish(oil, scenarios, SCALES["bbl/yr"][1], "Fuel: legal imports unlocked, and the supply they add", margin)
+    _source(
+        figure,
+        "; effect against the status quo in the last year of each scenario",
+        _balance_notes(values, catalogue.variables[NET], catalogue.variables[BOUGHT]),
+    )
     return figure
 
 
-def _money_bars(axes: Axes, values: pd.DataFrame, flows: list[Variable], areas: list[str], money: Variable) -> None:
-    """Revenue stacked up and spending down, one stack per scenario; each segment labelled with the value the
-    table prints where it is tall enough to hold it and is not its stack's only one, each stack's total at its
-    end, and the net beside its marker, totals and net written as the table writes ``money``."""
+def _money_bars(
+    axes: Axes, values: pd.DataFrame, stacks: tuple[tuple[str, Variable, list[Variable]], ...], areas: list[str]
+) -> None:
+    """Per scenario, one bar per stack side by side (the hard currency earned, the imports unlocked), each stacked
+    by area upwards (downwards, what a tighter cap locks); each segment labelled with the value the table prints
+    where it is tall enough to hold it and is not its bar's only one, each bar's total at its end as the table
+    writes the stack's ``total`` variable, and under each bar the stack's ``word``."""
     divisor = SCALES["USD/yr"][0]
-    positions = np.arange(len(values.columns))
-    heights = np.array([variable.sign * values.loc[variable.name].to_numpy() for variable in flows])
-    heights = heights.reshape(len(flows), len(positions))
-    up, down = np.where(heights > 0, heights, 0).sum(axis=0), np.where(heights < 0, heights, 0).sum(axis=0)
-    balance = values.loc[NET].to_numpy() if NET in values.index else None
-    ends = np.concatenate([up, down, [0.0], [] if balance is None else balance])
+    count = len(values.columns)
+    width = 0.8 / len(stacks)
+    heights = [
+        np.array([values.loc[variable.name].to_numpy() for variable in members]).reshape(len(members), count)
+        for _, _, members in stacks
+    ]
+    ends = np.concatenate([[0.0], *(np.where(height > 0, height, 0).sum(axis=0) for height in heights)])
+    ends = np.concatenate([ends, *(np.where(height < 0, height, 0).sum(axis=0) for height in heights)])
     span = ends.max() - ends.min()
-    segments = (heights > 0).sum(axis=0), (heights < 0).sum(axis=0)
-    top, bottom = np.zeros(len(positions)), np.zeros(len(positions))
-    for variable, height in zip(flows, heights, strict=True):
-        base = np.where(height > 0, top, bottom)  # an empty bar sits below: none pins the top at its edge
-        bars = axes.bar(
-            positions,
-            height / divisor,
-            0.6,
-            bottom=base / divisor,
-            label=variable.label,
-            edgecolor="black",
-            linewidth=0.5,
-            **_area_style(areas, variable),
-        )
-        centre = base + height / 2
-        legible = (abs(height) >= LEGIBLE * span) & (np.where(height > 0, *segments) > 1)
-        if balance is not None:  # the net's label goes beside its marker: no segment label under it
-            legible &= abs(centre - balance) >= LEGIBLE * span
-        own = values.loc[variable.name]
-        texts = [variable.shown(value) if shown else "" for value, shown in zip(own, legible, strict=True)]
-        axes.bar_label(bars, texts, label_type="center", fontsize=LABEL_SIZE, bbox=LABEL_BOX)
-        top, bottom = np.where(height > 0, top + height, top), np.where(height < 0, bottom + height, bottom)
-    for position, high, low in zip(positions, up, down, strict=True):
-        for end, sign in ((high, 1), (low, -1)):
-            if end and (balance is None or (high and low)):  # a one-sided stack ends at the net, which says it
-                axes.annotate(
-                    money.shown(abs(end)),
-                    (position, end / divisor),
-                    xytext=(0, 2 * sign),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom" if sign > 0 else "top",
-                    fontsize=LABEL_SIZE,
-                )
-    if balance is None:
-        return
-    axes.scatter(positions, balance / divisor, marker="D", s=60, color="black", zorder=3, label="Net hard currency")
-    for position, value, high, low in zip(positions, balance, up, down, strict=True):
-        # clear of a total close by: hanging below the marker near the top of the stack, above it near the foot
-        near = int(high - value < LEGIBLE * span) - int(value - low < LEGIBLE * span) if high and low else 0
-        axes.annotate(
-            money.shown(value),
-            (position, value / divisor),
-            xytext=(7, -3 * near),
-            textcoords="offset points",
-            va={1: "top", 0: "center", -1: "bottom"}[near],
-            fontsize=LABEL_SIZE,
-            fontweight="bold",
-            bbox=LABEL_BOX | {"edgecolor": "black", "linewidth": 0.6, "alpha": 1},
-            zorder=4,
-        )
+    places = []
+    for index, ((_, total, members), height) in enumerate(zip(stacks, heights, strict=True)):
+        positions = np.arange(count) + (index - (len(stacks) - 1) / 2) * width
+        places.append(positions)
+        segments = (height > 0).sum(axis=0), (height < 0).sum(axis=0)
+        top, bottom = np.zeros(count), np.zeros(count)
+        for variable, row in zip(members, height, strict=True):
+            base = np.where(row > 0, top, np.where(row < 0, bottom, 0.0))  # an empty bar pins neither end at zero
+            bars = axes.bar(
+                positions,
+                row / divisor,
+                width,
+                bottom=base / divisor,
+                label=variable.label,
+                edgecolor="black",
+                linewidth=0.5,
+                **_area_style(areas, variable),
+            )
+            legible = (abs(row) >= LEGIBLE * span) & (np.where(row > 0, *segments) > 1)
+            texts = [variable.shown(value) if shown else "" for value, shown in zip(row, legible, strict=True)]
+            axes.bar_label(bars, texts, label_type="center", fontsize=LABEL_SIZE, bbox=LABEL_BOX)
+            top, bottom = np.where(row > 0, top + row, top), np.where(row < 0, bottom + row, bottom)
+        for position, value, high, low in zip(positions, values.loc[total.name], top, bottom, strict=True):
+            end, sign = (low, -1) if low and not high else (high, 1)
+            axes.annotate(
+                total.shown(value),
+                (position, end / divisor),
+                xytext=(0, 2 * sign),
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if sign > 0 else "top",
+                fontsize=LABEL_SIZE,
+            )
+    axes.set_xticks(np.concatenate(places), [word for word, _, _ in stacks for _ in range(count)], minor=True)
+    axes.tick_params(axis="x", which="minor", length=0, labelsize=SOURCE_SIZE, labelcolor="0.3")
+    axes.tick_params(axis="x", which="major", length=0, pad=2 + 1.5 * SOURCE_SIZE)
+
+
+def _balance_notes(values: pd.DataFrame, net: Variable, bought: Variable) -> list[str]:
+    """The footnotes of the scenarios chart: the hard currency left after buying the unlocked imports, per
+    scenario, as the table prints it, and each scenario whose budget buys less than it unlocks."""
+    left = "; ".join(f"{name} {net.shown(value)}" for name, value in values.loc[net.name].items())
+    short = values.loc[bought.name]
+    return [
+        f"{net.label} ({net.display_unit}; not drawn, since it is not the difference of the two bars: fuel is bought "
+        f"net of the smuggled fuel it replaces, and the budget may buy less than is unlocked): {left}.",
+        *(
+            f"{name}: the budget buys {bought.shown(share)} % of the imports it unlocks."
+            for name, share in short[short < 100].items()
+        ),
+    ]
 
 
 def _fuel_bars(axes: Axes, values: pd.DataFrame, fuel: list[Variable], areas: list[str]) -> float:
     """The fuel variables side by side per scenario, each in its area's colour (a second measure of the same area
     lighter), labelled in the axis's unit: upright where bars are too narrow for a label across. Returns the
-    margin above the bars the labels need, as a share of the axis."""
+    margin above the bars the labels need, as a share of the axis. With no fuel to draw, it says so instead of
+    drawing an empty scale around zero."""
+    if not fuel:
+        axes.text(0.5, 0.5, "No scenario shown changes fuel imports", transform=axes.transAxes, ha="center")
+        axes.set_ylim(0, 1)
+        axes.set_yticks([])
+        return MARGIN
     divisor = SCALES["bbl/yr"][0]
     width = 0.8 / max(1, len(fuel))
     heights = [values.loc[variable.name].to_numpy() / divisor for variable in fuel]
@@ -270,6 +305,7 @@ def _fuel_bars(axes: Axes, values: pd.DataFrame, fuel: list[Variable], areas: li
 def _finish(axes, scenarios: list[str], label: str, title: str, margin: float = MARGIN) -> None:
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_xticks(np.arange(len(scenarios)), scenarios, rotation=30, ha="right")
+    axes.set_xlim(-0.5, len(scenarios) - 0.5)
     axes.set_ylabel(label)
     axes.set_title(title)
     if axes.get_legend_handles_labels()[0]:
@@ -279,9 +315,11 @@ def _finish(axes, scenarios: list[str], label: str, title: str, margin: float = 
     axes.margins(y=margin)
 
 
-def plot_path(frame: pd.DataFrame, variable: str = NET) -> Figure:
-    """The yearly path of one variable across scenarios (ramps visible)."""
+def plot_path(frame: pd.DataFrame, variable: str = REVENUE) -> Figure:
+    """The yearly path of one variable across scenarios (ramps visible). ``variable``: a full name, a short one
+    (``net``, ``unlocked``) or the label tables print."""
     _checked(frame, ("scenario", "variable", "unit", "year", "value"), "plot_path")
+    variable = full_name(variable)
     rows = _variable(frame, variable)
     divisor, axis_label = SCALES.get(rows["unit"].iloc[0], (1, rows["unit"].iloc[0]))
     figure, (axes,) = _figure(10, 4.8, f"{variable_of(frame, variable).label}, year by year")
@@ -298,10 +336,12 @@ def plot_path(frame: pd.DataFrame, variable: str = NET) -> Figure:
     return figure
 
 
-def plot_fan(frame: pd.DataFrame, variable: str = NET) -> Figure:
+def plot_fan(frame: pd.DataFrame, variable: str = REVENUE) -> Figure:
     """A fan chart of Monte Carlo quantiles, one panel per scenario on a shared scale, in the scenario's colour:
-    the median, and bands between each pair of quantiles around it (the outer pair lightest)."""
+    the median, and bands between each pair of quantiles around it (the outer pair lightest). ``variable`` as for
+    ``plot_path``."""
     _checked(frame, ("scenario", "variable", "unit", "year", "quantile", "value"), "plot_fan")
+    variable = full_name(variable)
     rows = _variable(frame, variable)
     divisor, axis_label = SCALES.get(rows["unit"].iloc[0], (1, rows["unit"].iloc[0]))
     levels = sorted(set(rows["quantile"]))
@@ -416,11 +456,19 @@ def _intervals(frame, rows, variable, scenarios, levels, middle, pairs) -> Figur
     return figure
 
 
-def plot_tornado(table: pd.DataFrame, variable: str = NET, top: int = 10) -> Figure:
+def plot_tornado(table: pd.DataFrame, variable: str | None = None, top: int = 10) -> Figure:
     """The sensitivity tornado from ``calc.tornado``: the result with each parameter alone at its low and at its
-    high, the widest swing on top."""
+    high, the widest swing on top; parameters that do not move it are left out. ``variable`` is the one the table
+    was made for (which it records; ``Revenue`` for a table without that record)."""
     _checked(table, ("parameter", "result_at_low", "result_at_high", "result_central", "swing"), "plot_tornado")
-    rows = table.sort_values("swing", ascending=False).head(top).iloc[::-1]
+    recorded = table.attrs.get("variable")
+    if variable is not None and recorded is not None and full_name(variable) != recorded:
+        raise InputError(f"variable: {variable!r} is not the variable of this tornado table, {recorded!r}")
+    variable = recorded or full_name(variable or REVENUE)
+    rows = table[table["swing"] > 0].sort_values("swing", ascending=False).head(top).iloc[::-1]
+    if rows.empty:
+        where = f" for {table.attrs['scenario']}" if "scenario" in table.attrs else ""
+        raise InputError(f"plot_tornado: no parameter moves {variable!r}{where}: there is nothing to draw")
     unit = table["result_unit"].iloc[0] if "result_unit" in table.columns else "USD/yr"
     divisor, axis_label = SCALES.get(unit, (1, unit))
     central = rows["result_central"].iloc[0] / divisor

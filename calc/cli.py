@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from calc import InputError, __version__
 
-#: calc.variables.NET, spelled here so that ``--help`` need not import the model.
-NET = "Hard Currency|Net"
+#: calc.variables.REVENUE, spelled here so that ``--help`` need not import the model.
+REVENUE = "Revenue"
 #: Files larger than this (bytes) are announced before they are written.
 LARGE_FILE = 100e6
 TIMING_OPTIONS = ("start_year", "horizon", "ramp_years")
@@ -105,8 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sensitivity.add_argument(
         "--variable",
-        default=NET,
-        help=f"result variable (default: '{NET}'; 'net', 'revenue' and 'spending' name the totals)",
+        default=REVENUE,
+        help=f"result variable (default: '{REVENUE}', the hard currency earned; 'revenue', 'unlocked', 'spending' "
+        "and 'net' name the totals)",
     )
     sensitivity.add_argument("--year", metavar="YEAR", help="year (default: the last year of the horizon)")
     sensitivity.add_argument("--sobol", metavar="N", help="also Sobol indices from SALib with base sample N")
@@ -125,7 +126,9 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument(
         "--lever", required=True, help="metals_share, petroleum_cap, luxury_share, or an area's name (coal, ...)"
     )
-    solve.add_argument("--variable", required=True, help="result variable ('net', 'revenue', 'spending' or a name)")
+    solve.add_argument(
+        "--variable", required=True, help="result variable ('revenue', 'unlocked', 'spending', 'net' or a name)"
+    )
     solve.add_argument("--target", required=True, metavar="QUANTITY", help="e.g. '110e6 USD/yr' (units required)")
     solve.add_argument("--year", metavar="YEAR", help="year (default: the last year of the horizon)")
     solve.add_argument(
@@ -141,7 +144,9 @@ def _parser() -> argparse.ArgumentParser:
         "condition holds, and let PRIM find the boxes of assumption ranges where it mostly holds.",
     )
     discover.add_argument("--condition", required=True, metavar="'> QUANTITY'", help="e.g. '> 500e6 USD/yr'")
-    discover.add_argument("--variable", default=NET, help=f"result variable (default: '{NET}')")
+    discover.add_argument(
+        "--variable", default=REVENUE, help=f"result variable (default: '{REVENUE}', the hard currency earned)"
+    )
     discover.add_argument(
         "--year", metavar="YEAR|total", help="year (default: the last of the horizon), or 'total' over the horizon"
     )
@@ -162,7 +167,7 @@ def _parser() -> argparse.ArgumentParser:
         kinds=["scenarios", "path", "fan", "tornado"],
     )
     chart.add_argument("--out", required=True, metavar="FILE.png|svg", help="where to write the chart")
-    chart.add_argument("--variable", default=NET, help="variable (path, fan, tornado)")
+    chart.add_argument("--variable", default=REVENUE, help=f"variable (path, fan, tornado; default: '{REVENUE}')")
     _draw_options(chart, "fan chart")
 
     report = _scenario_command(
@@ -174,7 +179,9 @@ def _parser() -> argparse.ArgumentParser:
         "uncertainty (fan chart, tornado), the formulas in plain words, and every assumption with its source.",
     )
     report.add_argument("--out", default="report.html", metavar="FILE.html", help="default: report.html")
-    report.add_argument("--variable", default=NET, help="variable for the path, fan and tornado")
+    report.add_argument(
+        "--variable", default=REVENUE, help=f"variable for the path, fan and tornado (default: '{REVENUE}')"
+    )
     report.add_argument(
         "--discover", metavar="'> QUANTITY'", help="add scenario discovery for this condition on the variable"
     )

@@ -28,18 +28,18 @@ from typing import TYPE_CHECKING, Any
 
 from calc.area import Area
 from calc.assumptions import Assumptions, Parameter
-from calc.charts import plot_fan, plot_path, plot_scenarios, plot_tornado
-from calc.display import comparison, relative, variable_of
+from calc.charts import plot_path, plot_scenarios
+from calc.display import comparison, relative
 from calc.engine import checked_assumptions, run
 from calc.errors import InputError
 from calc.export import datapackage_path, export_csv
 from calc.kinds import DISPLAY, REGISTRY_SPELLING
 from calc.record import metadata, recorded
-from calc.reporting import image_html, report, table_html
+from calc.reporting import image_html, report, spread_html, table_html
 from calc.scenario import Scenario, plain_lever, preset, presets, whole_number
 from calc.tables import compare
 from calc.uncertainty import MAX_DRAWS, montecarlo, tornado
-from calc.variables import NET
+from calc.variables import BOUGHT, NET, REVENUE, UNLOCKED, catalogue
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,6 +52,8 @@ TIMING = ("start_year", "horizon", "ramp_years")
 #: The reference scenario the page opens with, and the scenario it opens on.
 REFERENCE = "hanoi-2019"
 OPENING = "article-demands"
+#: The measures the page's path, fan and tornado can draw, the headline two first; they open on the first.
+MEASURES = (REVENUE, UNLOCKED, NET)
 #: Where the page's assumption edits come from, as override messages name it ("explorer: petroleum.price.low: ...").
 ORIGIN = "explorer"
 #: The names the page saves its downloads under. The CSV is written under its own name, so that the Data Package
@@ -94,12 +96,14 @@ def setup(assumptions: Assumptions) -> dict[str, Any]:
             "note": scenario.note,
         }
     parameters = [shown_parameter(p, assumptions.specs[p.name].unit) for p in assumptions.values()]
+    variables = catalogue(assumptions.areas).variables
     return {
         "areas": areas,
         "presets": scenarios,
         "parameters": parameters,
         "reference": REFERENCE,
         "opening": OPENING,
+        "measures": [{"name": name, "label": variables[name].label} for name in MEASURES],
         "downloads": DOWNLOADS,
     }
 
@@ -141,6 +145,11 @@ class PageState:
         if reference is not None and reference not in presets():
             self.errors["reference"] = f"reference: {reference!r} is not a preset; accepted: {', '.join(presets())}"
         self.reference = preset(reference) if reference in presets() else None
+        self.variable = state.get("variable") or REVENUE
+        if self.variable not in MEASURES:
+            self.errors["variable"] = (
+                f"variable: {self.variable!r} is not one the page draws; accepted: {', '.join(MEASURES)}"
+            )
         if self.scenario and self.reference and self.scenario.name == self.reference.name and not self._same():
             self.errors["name"] = (
                 f"name: {self.scenario.name!r} is the name of the reference, which this scenario is not; "
@@ -239,32 +248,36 @@ def draw_settings(n: object, seed: object) -> tuple[int, int]:
 
 
 def results(state: PageState) -> dict[str, Any]:
-    """The figures and tables of the scenario on screen: net hard currency in the last year, the table
-    ``run`` prints, and the comparison with the reference."""
+    """The figures and tables of the scenario on screen: in the last year, the hard currency earned and the
+    imports unlocked (the headline), the hard currency left after buying them and the share of them the budget
+    buys (a secondary line); the table ``run`` prints, and the comparison with the reference."""
     frame = run(state.scenarios, assumptions=state.assumptions)
-    net = variable_of(frame, NET)
-    mine = frame[(frame["scenario"] == state.scenario.name) & (frame["variable"] == NET)]
-    last = mine.iloc[-1]
+    mine = frame[frame["scenario"] == state.scenario.name]
+    last = mine[mine["year"] == mine["year"].max()].set_index("variable")["value"]
+    variables = catalogue(state.assumptions.areas).variables
     answer = {
         "ok": True,
         "scenario": state.scenario.name,
-        "net": {"value": float(last["value"]), "shown": net.shown(last["value"]), "unit": net.display_unit},
-        "year": int(last["year"]),
+        "year": int(mine["year"].max()),
         "table": table_html(comparison(frame)),
         "relative": "",
     }
+    for key, name in (("earned", REVENUE), ("unlocked", UNLOCKED), ("net", NET), ("bought", BOUGHT)):
+        variable = variables[name]
+        answer[key] = {"value": float(last[name]), "shown": variable.shown(last[name]), "unit": variable.display_unit}
     if len(state.scenarios) > 1:
         answer["relative"] = table_html(relative(compare(frame, state.reference.name)))
     return answer
 
 
 def charts(state: PageState) -> dict[str, Any]:
-    """The scenarios chart and the yearly path of net hard currency, as images."""
+    """The scenarios chart and the yearly path of the measure chosen, as images."""
     frame = run(state.scenarios, assumptions=state.assumptions)
+    label = catalogue(state.assumptions.areas).variables[state.variable].label.lower()
     return {
         "ok": True,
         "charts": image_html(plot_scenarios(frame), "Annual effect of each scenario")
-        + image_html(plot_path(frame, NET), "Year-by-year path of net hard currency"),
+        + image_html(plot_path(frame, state.variable), f"Year-by-year path of {label}"),
     }
 
 
@@ -275,24 +288,25 @@ def montecarlo_frame(state: PageState, n: object, seed: object) -> pd.DataFrame:
 
 
 def uncertainty(state: PageState, n: object, seed: object) -> dict[str, Any]:
-    """A Monte Carlo fan of net hard currency and the tornado of the scenario on screen, under a line saying how
-    they were drawn (draws, sampler and seed, as the frame records them)."""
+    """A Monte Carlo fan of the measure chosen and its tornado for the scenario on screen (in words where nothing
+    moves it), under a line saying how they were drawn (draws, sampler and seed, as the frame records them)."""
     frame = montecarlo_frame(state, n, seed)
     drawn = frame.attrs["sanctions_relief"]["montecarlo"]
-    table = tornado(state.scenario, NET, assumptions=state.assumptions)
     return {
         "ok": True,
         "drawn": f"{drawn['n']:,} draws ({drawn['sampler']} sampling), seed {drawn['seed']}",
-        "charts": image_html(plot_fan(frame, NET), "Monte Carlo fan of net hard currency")
-        + image_html(plot_tornado(table, NET), "What moves net hard currency most"),
+        "charts": spread_html(frame, tornado(state.scenario, state.variable, assumptions=state.assumptions)),
     }
 
 
 def download(state: PageState, kind: str) -> tuple[bytes, str]:
-    """The CSV, its Data Package or the HTML report of what is on screen, as bytes and a media type."""
+    """The CSV, its Data Package or the HTML report of what is on screen (its charts of the measure chosen), as
+    bytes and a media type."""
     with tempfile.TemporaryDirectory() as folder:
         if kind == "report":
-            path = report(state.scenarios, Path(folder) / DOWNLOADS["report"], assumptions=state.assumptions)
+            path = report(
+                state.scenarios, Path(folder) / DOWNLOADS["report"], state.assumptions, variable=state.variable
+            )
             return path.read_bytes(), "text/html; charset=utf-8"
         written = export_csv(run(state.scenarios, assumptions=state.assumptions), Path(folder) / CSV_NAME)
         if kind == "csv":

@@ -353,7 +353,9 @@ def _ban_formula(
 
 
 #: The value of the imports an area's relief unlocks, before the budget: access, never a loss.
-UNLOCKED = template("unlocked", "Imports Unlocked|{title}", "USD/yr", "{title} unlocked", "money", unlocked=True)
+UNLOCKED = template(
+    "unlocked", "Imports Unlocked|{title}", "USD/yr", "{title} unlocked", "money", charted=True, unlocked=True
+)
 
 EXPORT_EARNINGS = Kind(
     name="export earnings",
@@ -440,6 +442,7 @@ CAPPED_IMPORTS = Kind(
             "added legal {noun} imports",
             "fuel",
             charted=True,
+            unlocked=True,
         ),
         template(
             "net_supply",
@@ -450,10 +453,15 @@ CAPPED_IMPORTS = Kind(
             charted=True,
         ),
         template(
-            "added_tonnes", "Fuel|{title}|Additional Legal Imports (Mass)", "t/yr", "added legal {noun} imports", "fuel"
+            "added_tonnes",
+            "Fuel|{title}|Additional Legal Imports (Mass)",
+            "t/yr",
+            "added legal {noun} imports",
+            "fuel",
+            unlocked=True,
         ),
         UNLOCKED,
-        template("spending", "Expenditure|Fuel Imports|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),
+        template("spending", "Expenditure|Fuel Imports|{title}", "USD/yr", "{label}", "money", sign=-1),
         template("replaced", "Fuel|{title}|Smuggled Imports Replaced", "bbl/yr", "smuggled {noun} replaced", "fuel"),
         template("tonnes", "Fuel|{title}|Net Additional Supply (Mass)", "t/yr", "net added {noun} supply", "fuel"),
         template(
@@ -494,7 +502,7 @@ IMPORT_BANS = Kind(
     accepted="a share from 0 to 1 of the ban lifted",
     templates=(
         UNLOCKED,
-        template("spending", "Expenditure|{title}", "USD/yr", "{label}", "money", sign=-1, charted=True),
+        template("spending", "Expenditure|{title}", "USD/yr", "{label}", "money", sign=-1),
     ),
     formula=_ban_formula,
     one_of=("observed_imports", "pre_sanction_imports"),

@@ -31,9 +31,10 @@ from calc.display import (
 from calc.engine import ScenarioSpec, checked_assumptions, run
 from calc.export import atomic, target_path
 from calc.history import BOUNDS, history_check
-from calc.scenario import DEFAULT_SCENARIOS, first_eased, resolve
+from calc.kinds import Variable
+from calc.scenario import DEFAULT_SCENARIOS, Scenario, first_eased, resolve
 from calc.uncertainty import montecarlo, tornado
-from calc.variables import NET, catalogue
+from calc.variables import BOUGHT, NET, REVENUE, UNLOCKED, catalogue
 
 STYLE = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -58,26 +59,50 @@ ul.headline li { margin: 0.3em 0; }
 
 SCROLL_HINT = "Scroll sideways to see the whole chart &rarr;"
 
-FORMULAS = """
+
+def _formulas(areas: tuple[Area, ...]) -> str:
+    """The formulas of each kind, the budget and the net in plain words (README, "The model"), each kind with the
+    areas of it."""
+    members = {
+        kind: ", ".join(area.title.lower() for area in areas if area.kind.name == kind)
+        for kind in ("export earnings", "capped imports", "import bans")
+    }
+    return f"""
 <p>Every figure is the difference from the status quo (every ban and cap of 2006-2017 in force), per year. Where a
 scenario phases relief in over <em>ramp years</em>, the effect in year <em>k</em> of the horizon (0 in the first
 year) is the full effect times min(1, (k+1) / ramp years). Each area is of one of three kinds, and the formulas of a
-kind are the same for every area of it.</p>
+kind are the same for every area of it. Three measures come out: the <strong>hard currency earned</strong>, the
+<strong>imports unlocked</strong> (what relief lets the North buy: access, never a loss) and, last, the hard currency
+left after buying the unlocked imports its budget allows.</p>
 <ul>
-<li><strong>Export earnings</strong> (metals, coal, seafood, textiles, other 2397 exports, overseas workers):
-revenue = pre-sanction exports &times; share of the ban lifted &times; share of that volume the area can deliver
-&times; price index against pre-sanction prices &times; net foreign-exchange share &times; (1 &minus; share already
-evading the ban). A cap (coal under UNSCR 2321) replaces the share: exports up to the cap.</li>
-<li><strong>Capped imports</strong> (refined petroleum, crude oil): added legal imports = the new cap minus the old
-one, each counted only up to the pre-sanction level (crude: the pipeline). Smuggled fuel replaced = the displacement
-share of the added imports, no more than is smuggled today (a tighter cap raises smuggling). Net added supply =
-added imports minus smuggled fuel replaced. Spending = (added imports &times; price &minus; smuggled fuel replaced
-&times; price &times; (1 + smuggling premium)) &times; share paid in hard currency.</li>
-<li><strong>Import bans</strong> (luxury goods, 2397 capital goods): spending = share of the ban lifted &times;
-demand &times; b, where b is the share of demand the ban blocks today; demand is the pre-sanction imports, or the
-imports observed under the ban divided by (1 &minus; b).</li>
-<li><strong>Net hard currency</strong> = total revenue &minus; total spending. Every total is exactly the sum of
-the areas under it.</li>
+<li><strong>Export earnings</strong> ({escape(members["export earnings"])}): legal exports = pre-sanction exports
+&times; share of the ban lifted &times; share of that volume the area can deliver &times; price index against
+pre-sanction prices; a cap instead of a share (coal under UNSCR 2321) allows the lesser of the cap and what the area
+could export (a cap in tonnes valued at the unit value of 2016 &times; the price index). Trade that evades the ban today
+goes on whatever happens, so legal exports first displace it and only what exceeds it is new: the amount evading
+(smuggled exports, plus the share of pre-sanction exports already evading, each on the pre-sanction basis: the
+volume at the pre-sanction unit value) &times; the price index is deducted: <strong>hard currency earned</strong> =
+max(0, legal exports &minus; evading) &times; the net foreign-exchange share.</li>
+<li><strong>Capped imports</strong> ({escape(members["capped imports"])}): pre-sanction imports D are the demand
+ceiling (crude oil: the pipeline): neither a cap nor supply passes them. Added legal imports = (the new cap, or D when
+the cap is lifted, up to D) &minus; (today's cap, up to D): the <strong>fuel unlocked</strong> (in barrels and
+tonnes), worth added imports &times; price. Today's supply = legal imports today (at most the cap) plus smuggled
+imports, up to D. Net added supply = added imports less the displacement share of them in smuggled fuel replaced (no
+more than is smuggled today), and no more than D less today's supply; what legal fuel does not add to supply replaces
+smuggled fuel (a tighter cap raises smuggling by the displacement share of the cut). Spending wanted = (added
+imports &times; price &minus; smuggled fuel replaced &times; price &times; (1 + smuggling premium)) &times; share paid
+in hard currency (crude oil is largely aid).</li>
+<li><strong>Import bans</strong> ({escape(members["import bans"])}): <strong>imports unlocked</strong> = share of the
+ban lifted &times; demand &times; b, where b is the share of demand the ban blocks today; demand is the pre-sanction
+imports, or the imports observed under the ban divided by (1 &minus; b). Spending wanted = imports unlocked.</li>
+<li><strong>The budget</strong>: the North buys the unlocked imports only as far as it can pay. With R the hard
+currency earned, W the spending all unlocked imports want, and O the hard currency it could divert from other
+sources (<code>context.other_hard_currency</code>), it buys all of them while W &le; R + O, and otherwise the same
+share (R + O) / W of each: a proportional cut, since no source says which imports would come first. What is bought
+(spending, fuel's net added supply and the smuggled fuel it replaces) is that share of the whole; what is unlocked
+(the value of the imports, fuel's added legal imports) is not cut.</li>
+<li><strong>Hard currency left after buying the unlocked imports</strong> = hard currency earned &minus; spending
+on the imports bought, never below &minus;O. Every total is exactly the sum of the areas under it.</li>
 </ul>
 """
 
@@ -98,22 +123,39 @@ def table_html(frame: pd.DataFrame, index: bool = True) -> str:
     return f'<div class="scroll">{frame.to_html(index=index, escape=True, border=0)}</div>'
 
 
-def _headline(frame: pd.DataFrame, uncertain: pd.DataFrame, variable: str) -> str:
+def _headline(frame: pd.DataFrame, uncertain: pd.DataFrame) -> str:
+    """Per scenario, in its last year: the hard currency earned and the imports unlocked, each on the central
+    assumptions with its range over the draws; then, as a secondary line, the hard currency left after buying the
+    unlocked imports, and the share of them the budget buys."""
     last = uncertain[uncertain["year"] == uncertain.groupby("scenario")["year"].transform("max")]
-    described = variable_of(frame, variable)
+    earned, unlocked, net, bought = (variable_of(frame, name) for name in (REVENUE, UNLOCKED, NET, BOUGHT))
     items = []
     for scenario, group in last.groupby("scenario", sort=False):
-        net = group[group["variable"] == variable].set_index("quantile")["value"]
-        central = frame[(frame["scenario"] == scenario) & (frame["variable"] == variable)]["value"].iloc[-1]
-        low, high = net.index.min(), net.index.max()
-        median = min(net.index, key=lambda q: abs(q - 0.5))
+        central = frame[frame["scenario"] == scenario].groupby("variable")["value"].last()
+        spread = group.pivot_table(index="variable", columns="quantile", values="value")
+        share = central[bought.name]
+        budget = (
+            ""
+            if not central[unlocked.name]
+            else "; the budget buys " + ("all of them" if share >= 100 else f"{bought.shown(share)} % of them")
+        )
         items.append(
-            f"<li><strong>{escape(scenario)}</strong>: {escape(described.label.lower())} "
-            f"{described.shown(central)} {escape(described.display_unit)} on the central assumptions; over the "
-            f"draws, median {described.shown(net[median])} and {100 * (high - low):g} % range "
-            f"{described.shown(net[low])} to {described.shown(net[high])}.</li>"
+            f"<li><strong>{escape(scenario)}</strong>: {_figure(earned, central, spread, 'strong')}; "
+            f"{_figure(unlocked, central, spread, 'strong')}.<br>"
+            f'<span class="small">Secondary: {_figure(net, central, spread, "span")}{budget}.</span></li>'
         )
     return f'<ul class="headline">{"".join(items)}</ul>'
+
+
+def _figure(variable: Variable, central: pd.Series, spread: pd.DataFrame, tag: str) -> str:
+    """ "hard currency earned <strong>220.0 USD M/yr</strong> (90 % range 180.1 to 420.6)": the central value in
+    ``tag``, and the range between the outer quantiles of ``spread`` (variables by quantile levels)."""
+    low, high = spread.columns.min(), spread.columns.max()
+    return (
+        f"{escape(variable.label.lower())} <{tag}>{variable.shown(central[variable.name])} "
+        f"{escape(variable.display_unit)}</{tag}> ({100 * (high - low):g} % range "
+        f"{variable.shown(spread.loc[variable.name, low])} to {variable.shown(spread.loc[variable.name, high])})"
+    )
 
 
 def _areas(areas: tuple[Area, ...]) -> str:
@@ -190,18 +232,50 @@ of the box's draws where it holds; mass, the box's share of all draws. Only the 
 """
 
 
+def _moving(uncertain: pd.DataFrame, variable: str, scenarios: list[Scenario]) -> Scenario:
+    """The scenario worth a sensitivity analysis of ``variable``: the first that moves it in some draw, else the
+    first that eases something."""
+    rows = uncertain[uncertain["variable"] == variable]
+    moved = set(rows.loc[rows["value"] != 0, "scenario"])
+    return next((scenario for scenario in scenarios if scenario.name in moved), first_eased(scenarios))
+
+
+def spread_html(uncertain: pd.DataFrame, sensitivity: pd.DataFrame) -> str:
+    """The fan chart of the variable of the ``sensitivity`` tornado (``calc.tornado``) over the draws of
+    ``uncertain``, and the tornado itself, each as an image; each in words instead where nothing moves it (import
+    relief alone earns no hard currency, say)."""
+    variable, scenario = sensitivity.attrs["variable"], sensitivity.attrs["scenario"]
+    label = variable_of(uncertain, variable).label.lower()
+    hint = "; choose another measure to draw (imports unlocked, say)"
+    if uncertain.loc[uncertain["variable"] == variable, "value"].any():
+        fan = image_html(plot_fan(uncertain, variable), f"Fan chart of Monte Carlo quantiles of {label}")
+    else:
+        fan = f"<p>No scenario changes {escape(label)} in any draw, so there is no spread to draw{hint}.</p>"
+    if sensitivity["swing"].any():
+        tornado_chart = image_html(plot_tornado(sensitivity), f"Sensitivity tornado for {scenario}")
+        intro = "each alone at the low and the high end of its range, the others central"
+        return (
+            f"{fan}<p>Which assumptions move {escape(label)} most for <strong>{escape(scenario)}</strong>: {intro}.</p>"
+            f"{tornado_chart}"
+        )
+    return f"{fan}<p>No assumption moves {escape(label)} for <strong>{escape(scenario)}</strong>{hint}.</p>"
+
+
 def report(
     scenarios: ScenarioSpec | None = None,
     path: str | Path = "report.html",
     assumptions: Assumptions | str | Path | None = None,
     n: int = 10_000,
     seed: int = 1,
-    variable: str = NET,
+    variable: str = REVENUE,
     discover: str | None = None,
 ) -> Path:
     """Write the report for ``scenarios`` (by default those ``sanctions-relief run`` shows) to ``path`` and
-    return the path. ``discover``, a condition on ``variable`` such as ``"> 500e6 USD/yr"``, adds a section on
-    the assumptions under which it holds for the first scenario that eases something (``calc.discover``)."""
+    return the path. The headline gives each scenario's hard currency earned and imports unlocked (the hard
+    currency left after buying them as a secondary line); ``variable`` is the one the path, fan and tornado draw.
+    The tornado, and the section that ``discover`` (a condition on ``variable`` such as ``"> 500e6 USD/yr"``)
+    adds on the assumptions under which it holds (``calc.discover``), are for the first scenario that moves
+    ``variable``."""
     path = target_path(path, (".html", ".htm"))
     chosen = resolve(list(DEFAULT_SCENARIOS) if scenarios is None else scenarios)
     used = checked_assumptions(assumptions)
@@ -209,8 +283,8 @@ def report(
     variable, label = declared.name, declared.label
     frame = run(chosen, assumptions=used)
     uncertain = montecarlo(chosen, n=n, seed=seed, assumptions=used)
-    focus = first_eased(chosen)
-    sensitivity = tornado(focus, variable, assumptions=used)
+    focus = _moving(uncertain, variable, chosen)
+    spread = spread_html(uncertain, tornado(focus, variable, assumptions=used))
     boxes = None if discover is None else discover_boxes(focus, variable, discover, n=n, seed=seed, assumptions=used)
     record = uncertain.attrs["sanctions_relief"]["montecarlo"]
     years = [parameter.year for parameter in used.values()]
@@ -218,11 +292,11 @@ def report(
     described = "".join(f"<li><strong>{escape(s.name)}</strong>: {escape(s.note or 'no note')}</li>" for s in chosen)
     body = f"""
 <h1>What easing sanctions would be worth to North Korea</h1>
-<p class="lede">Hard currency and fuel the DPRK would gain if the UN eased the sanctions of 2006-2017, from the
-three areas of the 2021 demands (metal exports, the refined-petroleum cap, luxury imports) to every measure asked
-for at Hanoi in 2019: {len(chosen)} scenario(s), {frame["year"].min()} to {frame["year"].max()}, against the status
-quo.</p>
-{_headline(frame, uncertain, variable)}
+<p class="lede">The hard currency the DPRK would earn, and the imports (fuel among them) it would be allowed to buy,
+if the UN eased the sanctions of 2006-2017, from the three areas of the 2021 demands (metal exports, the
+refined-petroleum cap, luxury imports) to every measure asked for at Hanoi in 2019: {len(chosen)} scenario(s),
+{frame["year"].min()} to {frame["year"].max()}, against the status quo, per year in the last year shown.</p>
+{_headline(frame, uncertain)}
 <p class="small">Baselines: Stangarone, Korea Economic Institute of America (2021), and the sources of each area.
 Ranges: the published figures listed under Assumptions. Money in nominal US dollars of the year each figure
 refers to; fuel in 42-gallon oil barrels (158.987 litres).</p>
@@ -238,15 +312,12 @@ refers to; fuel in 42-gallon oil barrels (158.987 litres).</p>
 <h2>How sure we are</h2>
 <p>{record["n"]:,} joint draws of every assumption with a published range ({escape(record["sampler"])} sampling,
 seed {record["seed"]}); the band shows the {100 * min(record["quantiles"]):g}th to
-{100 * max(record["quantiles"]):g}th percentiles.</p>
-{image_html(plot_fan(uncertain, variable), "Fan chart of Monte Carlo quantiles of " + label)}
-<p>Which assumptions move {escape(label.lower())} most for <strong>{escape(focus.name)}</strong>:
-each alone at the low and the high end of its range, the others central.</p>
-{image_html(plot_tornado(sensitivity, variable), "Sensitivity tornado for " + focus.name)}
+{100 * max(record["quantiles"]):g}th percentiles of {escape(label.lower())}.</p>
+{spread}
 {"" if boxes is None else _discovery(boxes, focus.name)}
 
 <h2>How the numbers are made</h2>
-{FORMULAS}
+{_formulas(used.areas)}
 <h3>The areas</h3>
 {_areas(used.areas)}
 

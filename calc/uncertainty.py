@@ -35,7 +35,7 @@ from calc.models import ramp
 from calc.record import metadata
 from calc.scenario import Plan, Scenario, resolve
 from calc.tables import percent_of
-from calc.variables import NET, catalogue
+from calc.variables import REVENUE, catalogue
 
 SAMPLERS = ("random", "lhs")
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
@@ -340,7 +340,7 @@ def checked_seed(seed: object) -> int:
 
 def tornado(
     scenario: Scenario | str,
-    variable: str = NET,
+    variable: str = REVENUE,
     year: int | None = None,
     assumptions: Assumptions | str | Path | None = None,
 ) -> pd.DataFrame:
@@ -379,12 +379,13 @@ def tornado(
     frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
     frame = frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
     frame.attrs["scenario"] = chosen.name
+    frame.attrs["variable"] = variable
     return frame
 
 
 def sobol(
     scenario: Scenario | str,
-    variable: str = NET,
+    variable: str = REVENUE,
     n: int = 1024,
     seed: int = 0,
     year: int | None = None,

@@ -165,6 +165,17 @@ def test_sensitivity_prints_a_tornado(capsys):
     assert rows[1][0] == "metals.price_index" and rows[1][-1] == "220.0"
 
 
+def test_analyses_default_to_the_hard_currency_earned(capsys):
+    for command in ("sensitivity", "discover", "chart", "report"):
+        extra = {"discover": ["--condition", "> 1 USD/yr"], "chart": ["path", "--out", "x.svg"]}.get(command, [])
+        assert _parser().parse_args([command, *extra]).variable == "Revenue", command
+    code, out, _ = run_cli(capsys, "sensitivity", "article-demands")
+    # the three demands earn 220 M, all from metals
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("Hard currency earned (USD M/yr), article-demands: ")
+    assert lines[1] == "central result: 220.0"
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -238,7 +238,10 @@ def test_discover_draws_with_the_seed_it_is_given(metals_only):
 
 def test_the_command_line_and_python_share_the_default_seed(capsys):
     require("prim")
-    boxes = calc.discover("article-demands", "net", "> 100e6 USD/yr", n=2_000)
+    boxes = calc.discover("article-demands", "revenue", "> 250e6 USD/yr", n=2_000)
     record = boxes.attrs["sanctions_relief"]["discover"]
-    assert main(["discover", "article-demands", "--condition", "> 100e6 USD/yr", "-n", "2000"]) == 0
-    assert f"holds in {record['holds']:,} of 2,000 draws" in capsys.readouterr().out
+    # the command's default variable is the hard currency earned
+    assert main(["discover", "article-demands", "--condition", "> 250e6 USD/yr", "-n", "2000"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("article-demands: hard currency earned > 250.0 USD M/yr in 2036 holds in ")
+    assert f"holds in {record['holds']:,} of 2,000 draws" in out

@@ -13,8 +13,8 @@ import pytest
 
 import calc
 from calc.errors import InputError
-from calc.explorer import PageError, PageState, montecarlo_frame, results, setup, start
-from calc.variables import NET
+from calc.explorer import PageError, PageState, charts, montecarlo_frame, results, setup, start, uncertainty
+from calc.variables import NET, REVENUE, UNLOCKED
 
 from conftest import CHROMIUM_FLAGS, chromium, frictionless_validate
 
@@ -39,9 +39,16 @@ def _areas():
     return [area.name for area in calc.load_assumptions().areas]
 
 
-def net_of(scenario):
-    frame = calc.run(scenario)
-    return frame[(frame["scenario"] == scenario.name) & (frame["variable"] == NET)]["value"].iloc[-1]
+#: The page's figures by id: the headline two (hard currency earned, imports unlocked) and the net below them.
+FIGURES = {"earned": REVENUE, "unlocked": UNLOCKED, "net": NET}
+
+
+def figures_of(scenario, assumptions=None):
+    """What calc.run gives for the page's figures, in the last year of ``scenario``."""
+    frame = calc.run(scenario, assumptions=assumptions)
+    last = frame[(frame["scenario"] == scenario.name) & (frame["year"] == frame["year"].max())]
+    values = last.set_index("variable")["value"]
+    return {key: pytest.approx(values[name], rel=1e-12, abs=1e-3) for key, name in FIGURES.items()}
 
 
 @pytest.mark.parametrize(
@@ -99,11 +106,18 @@ def test_the_timing_sent_is_the_timing_run(figures):
     page = PageState(sent, figures)
     assert [(s.start_year, s.horizon, s.ramp_years) for s in page.scenarios] == [(2030, 5, 2), (2027, 10, 0)]
     answer = results(page)
-    # article-demands on FIGURES, in full: metals 220 M; fuel 1.5e6 bbl more at 100 USD less the 0.75e6 bbl of
-    # smuggling it replaces at 120 USD (60 M); luxury 69.6 M x 0.68 / 0.32
+    # article-demands on FIGURES, in full: metals earn 220 M; unlocked, 1.5e6 bbl more at 100 USD and luxury
+    # 69.6 M x 0.68 / 0.32; all of it bought (207.9 M, within 220 M + 540 M), fuel for 1.5e6 bbl x 100 USD less
+    # the 0.75e6 bbl of smuggling it replaces at 120 USD (60 M)
+    unlocked = 1.5e6 * 100 + 69.6e6 * 0.68 / 0.32
     full = 220e6 - (1.5e6 * 100 - 0.75e6 * 100 * 1.2) - 69.6e6 * 0.68 / 0.32
     assert answer["year"] == 2034
+    assert answer["earned"]["value"] == pytest.approx(220e6, rel=1e-12)
+    assert answer["unlocked"]["value"] == pytest.approx(unlocked, rel=1e-12)
     assert answer["net"]["value"] == pytest.approx(full, rel=1e-12)
+    assert answer["bought"]["value"] == 100
+    assert [answer[key]["shown"] for key in ("earned", "unlocked", "net")] == ["220.0", "297.9", "12.1"]
+    assert answer["earned"]["unit"] == answer["unlocked"]["unit"] == "USD M/yr"
     cells = table_cells(answer["table"])
     assert cells["Years"] == "2030-2034"
     # a two-year ramp: half in 2030, in full from 2031, so 4.5 years' worth over the five
@@ -138,6 +152,29 @@ def test_bad_draws_and_seed_are_reported_under_their_boxes(draws, seed, errors, 
     assert error.value.errors == errors
 
 
+def test_the_measure_sent_is_the_measure_drawn(shipped):
+    assert PageState(state(), shipped).variable == "Revenue"  # the page opens on the hard currency earned
+    page = PageState({**state(), "variable": "Imports Unlocked"}, shipped)
+    assert "Year-by-year path of imports unlocked (value)" in charts(page)["charts"]
+    drawn = uncertainty(page, "300", "1")["charts"]
+    assert "Which assumptions move imports unlocked (value) most for <strong>custom</strong>" in drawn
+    assert drawn.count("<img") == 2
+    with pytest.raises(PageError) as error:
+        PageState({**state(), "variable": "Revenue|Gold"}, shipped)
+    assert error.value.errors == {
+        "variable": "variable: 'Revenue|Gold' is not one the page draws; accepted: Revenue, Imports Unlocked, "
+        "Hard Currency|Net"
+    }
+
+
+def test_monte_carlo_of_a_measure_the_scenario_leaves_alone_says_so(shipped):
+    # fuel and luxury goods only: nothing earned, so no tornado of the hard currency earned; the reference,
+    # hanoi-2019, still earns, so its fan is drawn
+    drawn = uncertainty(PageState(state(metals=0.0), shipped), "300", "1")["charts"]
+    assert "No assumption moves hard currency earned for <strong>custom</strong>" in drawn
+    assert drawn.count("<img") == 1
+
+
 def test_every_assumption_as_the_page_shows_it_reads_back_to_the_same_figures(shipped):
     shown = {parameter["name"]: parameter for parameter in setup(shipped)["parameters"]}
     # money in the unit of the result tables: 31e9 USD/yr of GDP is 31,000 USD M/yr
@@ -154,10 +191,12 @@ def test_every_assumption_as_the_page_shows_it_reads_back_to_the_same_figures(sh
     assert read == {name: pytest.approx(shipped.ranges()[name], rel=1e-12) for name in sent}
 
 
-def test_the_report_download_holds_the_scenarios_on_screen(server):
-    status, page = _post(server.server_address[1], json.dumps(state(metals="0.5")).encode(), "/api/report", raw=True)
+def test_the_report_download_holds_the_scenarios_and_the_measure_on_screen(server):
+    sent = {**state(metals="0.5"), "variable": "Imports Unlocked"}
+    status, page = _post(server.server_address[1], json.dumps(sent).encode(), "/api/report", raw=True)
     assert status == 200
     assert page.startswith(b"<!DOCTYPE html>") and b"<strong>custom</strong>" in page and b"hanoi-2019" in page
+    assert b"Which assumptions move imports unlocked (value) most for <strong>custom</strong>" in page
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +209,7 @@ def browser():
 
 
 def open_page(browser, server, width, height):
-    """The page at ``width`` x ``height`` px, once it shows its first figure, and the requests it makes and the
+    """The page at ``width`` x ``height`` px, once it shows its first figures, and the requests it makes and the
     errors it logs."""
     page = browser.new_context(
         viewport={"width": width, "height": height}, bypass_csp=True, accept_downloads=True
@@ -179,16 +218,22 @@ def open_page(browser, server, width, height):
     page.on("request", lambda request: requests.append(request.url))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(server.url)
-    page.wait_for_function("document.getElementById('net').dataset.sequence")
+    page.wait_for_function("document.getElementById('earned').dataset.sequence")
     return page, requests, errors
 
 
-def net_after(page, action):
-    """The net figure (value and text) once the page has answered ``action`` with a new one."""
-    before = page.get_attribute("#net", "data-sequence")
+def figures_shown(page):
+    """The page's figures (values as the server sent them), by id."""
+    return {key: float(page.get_attribute(f"#{key}", "data-value")) for key in FIGURES}
+
+
+def figures_after(page, action):
+    """The page's figures once it has answered ``action`` with new ones (the headline figure, hard currency earned,
+    is filled last), and the text of the headline figure."""
+    before = page.get_attribute("#earned", "data-sequence")
     action()
-    page.wait_for_function(f"document.getElementById('net').dataset.sequence !== {json.dumps(before)}")
-    return float(page.get_attribute("#net", "data-value")), page.inner_text("#net")
+    page.wait_for_function(f"document.getElementById('earned').dataset.sequence !== {json.dumps(before)}")
+    return figures_shown(page), page.inner_text("#earned")
 
 
 def opacity(page, selector):
@@ -204,22 +249,29 @@ def opacity(page, selector):
 def test_the_page_follows_its_levers_like_calc_run(server, browser, tmp_path, shipped):
     article = calc.preset("article-demands")
     page, requests, errors = open_page(browser, server, 1400, 900)
-    assert float(page.get_attribute("#net", "data-value")) == pytest.approx(net_of(article), rel=1e-12)
+    assert figures_shown(page) == figures_of(article)
+    # the headline: hard currency earned (metals, 220 M) beside imports unlocked (fuel 1.5 M bbl x 100 USD, luxury
+    # 69.6 M x 0.68 / 0.32); below them, labelled, what is left after buying them (220 - 60 - 147.9)
+    assert (page.inner_text("#earned"), page.inner_text("#unlocked")) == ("220.0", f"{150 + 69.6 * 0.68 / 0.32:,.1f}")
+    assert page.inner_text("#secondary") == (
+        "Hard currency left after buying the unlocked imports: 12.1 USD M/yr (the budget buys all of them)"
+    )
+    size = "(id) => parseFloat(getComputedStyle(document.getElementById(id)).fontSize)"
+    assert page.evaluate(size, "net") < page.evaluate(size, "unlocked") == page.evaluate(size, "earned")
 
     # half the metals ban, typed in the share box; then a quarter, on the slider
-    value, text = net_after(page, lambda: page.fill("#share-metals", "0.5"))
+    figures, text = figures_after(page, lambda: page.fill("#share-metals", "0.5"))
     half = replace(article, name="custom", metals_share=0.5)
-    assert value == pytest.approx(net_of(half), rel=1e-12)
-    assert text == calc.run(half).pipe(lambda f: f"{f[f['variable'] == NET]['value'].iloc[-1] / 1e6:,.1f}")
-    value, _ = net_after(page, lambda: page.fill("#in-metals", "0.25"))
-    assert value == pytest.approx(net_of(replace(article, name="custom", metals_share=0.25)), rel=1e-12)
+    assert figures == figures_of(half) and text == "110.0"
+    figures, _ = figures_after(page, lambda: page.fill("#in-metals", "0.25"))
+    assert figures == figures_of(replace(article, name="custom", metals_share=0.25))
 
-    # a bad share: the calculator's message beside the field, the last good figure kept
-    good = page.get_attribute("#net", "data-value")
+    # a bad share: the calculator's message beside the field, the last good figures kept
+    good = figures_shown(page)
     page.fill("#share-metals", "1.5")
     page.wait_for_function("document.getElementById('err-lever-metals').textContent !== ''")
     assert "metals_share: 1.5 is out of range; accepted: a share from 0 to 1" in page.inner_text("#err-lever-metals")
-    assert page.get_attribute("#net", "data-value") == good
+    assert figures_shown(page) == good
     # a fuel cap in litres per lap, then an empty one
     page.fill("#share-metals", "0.25")
     page.wait_for_function("document.getElementById('err-lever-metals').textContent === ''")
@@ -229,9 +281,9 @@ def test_the_page_follows_its_levers_like_calc_run(server, browser, tmp_path, sh
     page.fill("#cap-petroleum", "")
     page.wait_for_function("document.getElementById('err-lever-petroleum').textContent.includes(\"got ''\")")
     # the server keeps serving: a good cap again gives the figure calc.run gives
-    value, _ = net_after(page, lambda: page.fill("#cap-petroleum", "1000000 bbl/yr"))
+    figures, _ = figures_after(page, lambda: page.fill("#cap-petroleum", "1000000 bbl/yr"))
     mine = replace(article, name="custom", metals_share=0.25, petroleum_cap="1000000 bbl/yr")
-    assert value == pytest.approx(net_of(mine), rel=1e-12)
+    assert figures == figures_of(mine)
     assert page.inner_text("#err-lever-petroleum") == ""
 
     # the CSV of what is on screen reads back to the frame calc.run gives; saved under the names the page gives
@@ -264,18 +316,17 @@ def test_the_page_follows_its_levers_like_calc_run(server, browser, tmp_path, sh
     assert page.is_hidden("#montecarlo-progress")
     assert opacity(page, "#montecarlo") == 1
     # drawn for the scenario on screen: once that changes, the fan is greyed until it is run again
-    net_after(page, lambda: page.fill("#share-metals", "0.3"))
+    figures_after(page, lambda: page.fill("#share-metals", "0.3"))
     assert opacity(page, "#montecarlo") < 1
     assert page.inner_text("#montecarlo-status") == "greyed: drawn for an earlier state of the page; run again"
-    net_after(page, lambda: page.fill("#share-metals", "0.25"))
+    figures_after(page, lambda: page.fill("#share-metals", "0.25"))
     assert opacity(page, "#montecarlo") == 1 and page.inner_text("#montecarlo-status").startswith("done in ")
 
     # an assumption edited in its table moves the figure as the same override moves calc.run
     page.click("#assumptions-box summary")
-    value, _ = net_after(page, lambda: page.fill("#param-petroleum\\.price [data-key=value]", "120"))
+    figures, _ = figures_after(page, lambda: page.fill("#param-petroleum\\.price [data-key=value]", "120"))
     dearer = shipped.override({"petroleum.price": {"value": "120", "low": "80", "high": "140", "unit": "USD/bbl"}})
-    frame = calc.run(mine, assumptions=dearer)
-    assert value == pytest.approx(frame[frame["variable"] == NET]["value"].iloc[-1], rel=1e-12)
+    assert figures == figures_of(mine, dearer)
     page.fill("#param-petroleum\\.price [data-key=low]", "130")
     page.wait_for_function("document.getElementById('err-param-petroleum.price').textContent !== ''")
     assert "must contain value=120" in page.inner_text("#err-param-petroleum\\.price")
@@ -289,11 +340,10 @@ def test_the_page_follows_its_levers_like_calc_run(server, browser, tmp_path, sh
     shown = [page.input_value(f"{row} [data-key={key}]") for key in ("value", "low", "high")]
     assert [float(text) * 1e6 for text in shown] == [metals.value, metals.low, metals.high]
     # an edit in USD M/yr gives what calc.run gives with the same figure in the shipped unit, USD/yr
-    value, _ = net_after(page, lambda: page.fill(f"{row} [data-key=value]", "300"))
+    figures, _ = figures_after(page, lambda: page.fill(f"{row} [data-key=value]", "300"))
     richer = dearer.override({metals.name: {"value": 300e6, "low": metals.low, "high": metals.high, "unit": "USD/yr"}})
     assert metals.unit == "USD/yr"
-    frame = calc.run(mine, assumptions=richer)
-    assert value == pytest.approx(frame[frame["variable"] == NET]["value"].iloc[-1], rel=1e-12)
+    assert figures == figures_of(mine, richer)
     # and the calculator's messages speak the same unit
     page.fill(f"{row} [data-key=high]", "250")
     page.wait_for_function("document.getElementById('err-param-metals.pre_sanction_exports').textContent !== ''")
@@ -313,15 +363,18 @@ def test_a_cleared_box_is_marked_beside_it_and_later_changes_count_once_it_is_fi
     page, _, errors = open_page(browser, server, 390, 844)
     article = calc.preset("article-demands")
     assert opacity(page, "#sticky-figure") == 1 and page.is_hidden("#sticky-fix")
+    # the bar that stays on screen: what the scenario earns and what it unlocks (220 M; 150 M + 147.9 M)
+    unlocked = f"{150 + 69.6 * 0.68 / 0.32:,.1f}"
+    assert page.inner_text("#sticky-result") == f"Earned 220.0, unlocked {unlocked} USD M/yr (article-demands, 2036)"
 
     # the share box of an area emptied: its message in the area's own box, every result greyed (on a phone the
-    # figure in the bar that stays on screen too) with a button there that leads back to the field
-    good = page.get_attribute("#net", "data-value")
+    # figures in the bar that stays on screen too) with a button there that leads back to the field
+    good = figures_shown(page)
     page.fill("#share-metals", "")
     page.wait_for_function("document.getElementById('err-lever-metals').textContent !== ''")
     assert page.inner_text("#err-lever-metals").startswith("metals_share: expected a number, got ''")
     assert page.eval_on_selector("#lever-metals", "box => box.contains(document.getElementById('err-lever-metals'))")
-    for selector in ("#sticky-figure", "#net", "#table", "#charts"):
+    for selector in ("#sticky-figure", "#sticky-unlocked", "#earned", "#unlocked", "#net", "#table", "#charts"):
         assert opacity(page, selector) < 1, selector
     assert page.is_visible("#sticky-fix")
 
@@ -329,17 +382,16 @@ def test_a_cleared_box_is_marked_beside_it_and_later_changes_count_once_it_is_fi
     page.click("#assumptions-box summary")
     page.fill("#param-petroleum\\.price [data-key=value]", "120")
     page.wait_for_function("page.shown === page.sequence")  # the page's own record: its last change is answered
-    assert page.get_attribute("#net", "data-value") == good
+    assert figures_shown(page) == good
     page.click("#sticky-fix")
     assert page.evaluate("document.activeElement.id") == "share-metals"
     assert page.evaluate("document.getElementById('share-metals').getBoundingClientRect().top") > page.evaluate(
         "document.getElementById('sticky-net').getBoundingClientRect().bottom"
     )
-    value, _ = net_after(page, lambda: page.fill("#share-metals", "0.5"))
+    figures, _ = figures_after(page, lambda: page.fill("#share-metals", "0.5"))
     dearer = shipped.override({"petroleum.price": {"value": "120", "low": "80", "high": "140", "unit": "USD/bbl"}})
     half = replace(article, name="custom", metals_share=0.5)
-    frame = calc.run(half, assumptions=dearer)
-    assert value == pytest.approx(frame[frame["variable"] == NET]["value"].iloc[-1], rel=1e-12)
+    assert figures == figures_of(half, dearer)
     assert page.inner_text("#err-lever-metals") == "" and page.locator(".invalid").count() == 0
     assert opacity(page, "#sticky-figure") == 1 and page.is_hidden("#sticky-fix")
 
@@ -353,10 +405,9 @@ def test_a_cleared_box_is_marked_beside_it_and_later_changes_count_once_it_is_fi
     invalid = page.eval_on_selector_all(".invalid", "boxes => boxes.map((box) => box.id)")
     assert invalid == ["param-petroleum.price.value"]
     page.fill("#share-luxury", "0.25")
-    value, _ = net_after(page, lambda: page.fill("#param-petroleum\\.price [data-key=value]", "110"))
+    figures, _ = figures_after(page, lambda: page.fill("#param-petroleum\\.price [data-key=value]", "110"))
     cheaper = shipped.override({"petroleum.price": {"value": "110", "low": "80", "high": "140", "unit": "USD/bbl"}})
-    frame = calc.run(replace(half, luxury_share=0.25), assumptions=cheaper)
-    assert value == pytest.approx(frame[frame["variable"] == NET]["value"].iloc[-1], rel=1e-12)
+    assert figures == figures_of(replace(half, luxury_share=0.25), cheaper)
     assert page.inner_text("#err-param-petroleum\\.price") == "" and page.locator(".invalid").count() == 0
     page.context.close()
     assert errors == []

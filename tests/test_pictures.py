@@ -27,29 +27,73 @@ def uncertain():
     return calc.montecarlo(["article-demands", "hanoi-2019"], n=2000, seed=1)
 
 
-def test_scenarios_chart_draws_revenue_up_spending_down_and_the_net(frame):
+def test_scenarios_chart_draws_what_is_earned_beside_what_is_unlocked_both_upwards(frame):
+    from calc.display import comparison
+
     figure = calc.plot_scenarios(frame)
     money, fuel = figure.axes
     assert money.get_ylabel() == "USD million per year"
     assert fuel.get_ylabel() == "thousand barrels per year (42-gallon oil barrels)"
     central = frame[frame["year"] == 2036].pivot_table(index="variable", columns="scenario", values="value")
     names = ["article-demands", "status-quo", "hanoi-2019"]
-    bars = {container.get_label(): [bar.get_height() for bar in container] for container in money.containers}
-    # revenue upwards, spending downwards, each bar the area's value in USD M/yr
-    assert bars["Metal export revenue"] == pytest.approx(list(central.loc["Revenue|Metal Exports", names] / 1e6))
-    luxury = central.loc["Expenditure|Luxury Imports", names] / 1e6
-    assert bars["Luxury import spending"] == pytest.approx(list(-luxury))
-    assert "Crude-oil import spending" not in bars  # no effect in any scenario: not drawn
-    # the net marked per scenario
-    (net,) = money.collections
-    assert list(net.get_offsets()[:, 1]) == pytest.approx(list(central.loc["Hard Currency|Net", names] / 1e6))
+    bars = {container.get_label(): container for container in money.containers}
+    heights = {label: [bar.get_height() for bar in container] for label, container in bars.items()}
+    # each area's value in USD M/yr: what it earns in the left bar of each scenario, what it unlocks in the right
+    assert heights["Metal export revenue"] == pytest.approx(list(central.loc["Revenue|Metal Exports", names] / 1e6))
+    luxury = central.loc["Imports Unlocked|Luxury Imports", names] / 1e6
+    assert heights["Luxury Imports unlocked"] == pytest.approx(list(luxury))
+    assert luxury["article-demands"] == pytest.approx(69.6 * 0.68 / 0.32)  # unlocked, upwards: access, not a loss
+    assert all(height >= 0 for row in heights.values() for height in row)  # nothing below zero
+    assert not any(label.endswith("spending") for label in heights)  # what is bought is not drawn
+    assert "Crude Oil unlocked" not in heights  # no effect in any scenario: not drawn
+    for position in range(3):  # earned on the left of each scenario's place, unlocked on the right
+        assert bars["Metal export revenue"][position].get_x() + 0.4 == pytest.approx(position)
+        assert bars["Refined Petroleum unlocked"][position].get_x() == pytest.approx(position)
+    minor = [tick.get_text() for tick in money.get_xticklabels(minor=True)]
+    assert minor == ["earned"] * 3 + ["unlocked"] * 3
+    assert [tick.get_text() for tick in money.get_xticklabels()] == names
+    # the net is no marker: a footnote gives it, as the table prints it, and says why it is not drawn
+    assert len(money.collections) == 0
+    (foot,) = [text for text in figure.texts if "Stangarone" in text.get_text()]
+    net = comparison(frame).loc["Hard currency left after buying the unlocked imports (USD M/yr)"]
+    left = "; ".join(f"{name} {net[name]}" for name in names)
+    assert "not drawn, since it is not the difference of the two bars" in foot.get_text()
+    assert f"{left}." in foot.get_text().replace("\n", " ") and "Stangarone, KEI 2021" in foot.get_text()
     # fuel: added legal imports per scenario, in thousand bbl/yr
     added = {c.get_label(): [bar.get_height() for bar in c] for c in fuel.containers}["Added legal fuel imports"]
     assert added == pytest.approx(list(central.loc["Fuel|Refined Petroleum|Additional Legal Imports", names] / 1e3))
-    assert [tick.get_text() for tick in money.get_xticklabels()] == names
-    assert "Stangarone, KEI 2021" in " ".join(text.get_text() for text in figure.texts)
     styles = [(c.patches[0].get_facecolor(), c.patches[0].get_hatch()) for c in money.containers]
     assert len(set(styles)) == len(styles)  # every area its own colour and hatch
+
+
+def test_scenarios_chart_says_where_the_budget_binds_and_where_there_is_no_fuel(figures):
+    machines = calc.Scenario(name="machines", relief={"capital_goods": 1})
+    figure = calc.plot_scenarios(calc.run(machines, assumptions=figures))
+    money, fuel = figure.axes
+    # capital goods: 1,200 M of demand x 0.9 blocked unlocked; nothing earned, so the budget is the 540 M of other
+    # hard currency: it buys 540 / 1,080 of them and leaves -540 M
+    assert [bar.get_height() for bar in money.containers[0]] == pytest.approx([1080.0])
+    (foot,) = [text for text in figure.texts if "Stangarone" in text.get_text()]
+    text = foot.get_text().replace("\n", " ")
+    assert "machines -540.0." in text and "machines: the budget buys 50.0 % of the imports it unlocks." in text
+    assert [t.get_text() for t in money.texts if t.get_text()] == ["0.0", "1,080.0"]  # each bar's total
+    assert [t.get_text() for t in fuel.texts] == ["No scenario shown changes fuel imports"]
+    assert fuel.get_ylim() == (0, 1)  # no scale around zero suggesting a fall
+    # the net year by year, asked for by its short name
+    (axes,) = calc.plot_path(calc.run(machines, assumptions=figures), "net").axes
+    assert axes.get_figure().get_suptitle() == "Hard currency left after buying the unlocked imports, year by year"
+    assert list(axes.get_lines()[0].get_ydata()) == pytest.approx([-540.0] * 10)
+
+
+def test_a_tighter_cap_locks_imports_below_zero(figures):
+    shut = calc.Scenario(name="shut", petroleum_cap="0 bbl/yr")
+    money, _ = calc.plot_scenarios(calc.run(shut, assumptions=figures)).axes
+    # the 500,000 bbl/yr allowed today, at 100 USD/bbl, no longer allowed: 50 M of imports locked
+    (locked,) = [container for container in money.containers if container.get_label() == "Refined Petroleum unlocked"]
+    assert [bar.get_height() for bar in locked] == pytest.approx([-50.0])
+    placed = {text.get_text(): text.xy[1] for text in money.texts if text.get_text()}
+    assert placed == {"0.0": 0.0, "-50.0": pytest.approx(-50.0)}
+    assert money.get_ylim()[0] < -50  # room below the bar for its total
 
 
 def _series(axes) -> dict[str, tuple[str, str]]:
@@ -81,15 +125,17 @@ def test_each_area_has_one_colour_of_its_own_in_every_chart():
         money, fuel = calc.plot_scenarios(calc.run(names, assumptions=assumptions)).axes
         for label, (colour, hatch) in _series(money).items():
             colours.setdefault(area_of[label], set()).add(colour)
-            assert ("//" in hatch) == label.endswith("spending"), label  # spending striped, revenue solid
+            assert ("//" in hatch) == label.endswith("unlocked"), label  # what is unlocked striped, earned solid
         first: dict[str, str] = {}
-        for label, (colour, _) in _series(fuel).items():  # an area's first fuel measure in its colour
+        for label, (colour, hatch) in _series(fuel).items():  # an area's first fuel measure in its colour
             first.setdefault(area_of[label], colour)
+            assert ("//" in hatch) == label.startswith("Added legal"), label  # unlocked volume striped too
         for area, colour in first.items():
             colours[area].add(colour)
     assert sorted(colours) == sorted(area.name for area in shipped_areas())  # every area was drawn
     assert all(len(seen) == 1 for seen in colours.values()), colours  # one colour per area, chart after chart
     assert len({colour for (colour,) in colours.values()}) == len(colours)  # and no two areas share one
+    assert colours["capital_goods"] == {"#8c564b"}  # the eleventh: brown (README, "Charts and the report")
 
 
 def test_an_added_area_has_a_look_of_its_own(write, tmp_path):
@@ -127,36 +173,33 @@ def test_a_scenario_has_one_colour_in_the_path_and_the_fan_chart():
     }
 
 
-def test_scenarios_chart_labels_its_bars_and_the_net_as_the_table_prints_them(frame):
+def test_scenarios_chart_labels_its_bars_as_the_table_prints_them(frame):
     from calc.display import comparison
 
     table = comparison(frame)
     money, _ = calc.plot_scenarios(frame).axes
-    # the net beside its marker, each stack's total at its end: placed at those points, in the table's words
-    placed = {(int(text.xy[0]), round(float(text.xy[1]), 6)): text.get_text() for text in money.texts}
+    # each bar's total at its top, in the table's words: hard currency earned on the left, imports unlocked right
+    placed = {(round(text.xy[0], 6), round(float(text.xy[1]), 6)): text.get_text() for text in money.texts}
     last = frame[frame["year"] == 2036].pivot_table(index="variable", columns="scenario", values="value") / 1e6
     for position, name in enumerate(["article-demands", "status-quo", "hanoi-2019"]):
-        net, revenue, spending = last.loc[["Hard Currency|Net", "Revenue", "Expenditure"], name]
-        assert (
-            placed[(position, round(net, 6))]
-            == table.loc["Hard currency left after buying the unlocked imports (USD M/yr)", name]
-        )
-        if revenue:
-            assert placed[(position, round(revenue, 6))] == table.loc["Hard currency earned (USD M/yr)", name]
-            assert placed[(position, round(-spending, 6))] == table.loc["Spent on the imports bought (USD M/yr)", name]
-    assert [text for (x, _), text in placed.items() if x == 1] == ["0.0"]  # the status quo: its net alone
-    # hanoi-2019 alone: the axis spans 2,195 M up and 1,240 M down; each segment at least 5 % of that (172 M)
-    # holds its value, and fishing rights (58 M), overseas workers (100 M) and refined petroleum (160 M) are too thin
+        earned, unlocked = last.loc[["Revenue", "Imports Unlocked"], name]
+        assert placed[(position - 0.2, round(earned, 6))] == table.loc["Hard currency earned (USD M/yr)", name]
+        assert placed[(position + 0.2, round(unlocked, 6))] == table.loc["Imports unlocked (value) (USD M/yr)", name]
+    assert [text for (x, _), text in placed.items() if round(x) == 1] == ["0.0", "0.0"]  # the status quo
+    # hanoi-2019 alone: the axis spans 2,195 M; each segment at least 5 % of that (109.75 M) holds its value, and
+    # fishing rights (58 M) and overseas workers (100 M) are too thin; unlocked, refined petroleum with the cap
+    # lifted 4 M bbl x 100 USD and capital goods 1,200 M x 0.9
     money, _ = calc.plot_scenarios(calc.run("hanoi-2019")).axes
-    segments = ["220.0", "896.0", "295.0", "376.0", "250.0", "1,080.0"]  # metals to other exports; capital goods
+    segments = ["220.0", "896.0", "295.0", "376.0", "250.0", "400.0", "1,080.0"]
     assert sorted(text.get_text() for text in money.texts if text.get_text()) == sorted(
-        [*segments, "2,195.0", "1,240.0", "955.0"]
+        [*segments, "2,195.0", "1,480.0"]
     )
     assert all(table.loc[row, "hanoi-2019"] in segments for row in table.index if "Coal" in row or "Capital" in row)
-    # the three demands: metals 220 M (its stack's only segment, so the total says it), luxury 147.9 M, fuel 60 M
+    # the three demands: metals 220 M (its bar's only segment, so the total says it); fuel 1.5 M bbl x 100 USD and
+    # luxury 69.6 M x 0.68 / 0.32 unlocked
     money, fuel = calc.plot_scenarios(calc.run("article-demands")).axes
     assert sorted(text.get_text() for text in money.texts if text.get_text()) == sorted(
-        ["220.0", "207.9", "147.9", "60.0", "12.1"]
+        ["220.0", "150.0", "147.9", "297.9"]
     )
     # fuel in the axis's thousands of barrels: 1.5 M bbl/yr more allowed, half of it displacing smuggled fuel
     assert sorted(text.get_text() for text in fuel.texts if text.get_text()) == ["1,500", "750"]
@@ -211,7 +254,7 @@ def test_fan_chart_has_a_panel_per_ramped_scenario_with_median_and_band():
     panels = [axes for axes in figure.axes if axes.get_visible()]
     assert [axes.get_title() for axes in panels] == ["a", "b"]  # the status quo, all zero, is left out
     median = uncertain[
-        (uncertain["scenario"] == "a") & (uncertain["variable"] == "Hard Currency|Net") & (uncertain["quantile"] == 0.5)
+        (uncertain["scenario"] == "a") & (uncertain["variable"] == "Revenue") & (uncertain["quantile"] == 0.5)
     ]["value"].to_numpy()
     assert panels[0].get_lines()[0].get_ydata() == pytest.approx(median / 1e6)
     assert len(panels[0].collections) == 1  # one band: p5 to p95
@@ -220,7 +263,8 @@ def test_fan_chart_has_a_panel_per_ramped_scenario_with_median_and_band():
 def test_fan_chart_without_ramp_is_one_interval_per_scenario(uncertain):
     (axes,) = calc.plot_fan(uncertain).axes
     assert [tick.get_text() for tick in axes.get_xticklabels()] == ["article-demands", "hanoi-2019"]
-    last = uncertain[(uncertain["variable"] == "Hard Currency|Net") & (uncertain["year"] == 2036)]
+    assert axes.get_figure().get_suptitle() == "Hard currency earned, every year alike: how sure we are"
+    last = uncertain[(uncertain["variable"] == "Revenue") & (uncertain["year"] == 2036)]
     medians = last[last["quantile"] == 0.5].set_index("scenario")["value"] / 1e6
     assert list(axes.collections[-1].get_offsets()[:, 1]) == pytest.approx(list(medians))
     (band,) = [c for c in axes.collections if c.get_label() == "p5 to p95"]
@@ -235,11 +279,26 @@ def test_tornado_chart_orders_by_swing():
     (axes,) = calc.plot_tornado(table, "Revenue|Metal Exports").axes
     labels = [tick.get_text() for tick in axes.get_yticklabels()]
     assert labels[-1] == "metals: pre-sanction exports (USD/yr)" and labels[-2] == "metals: price index"
+    assert all(label.startswith("metals: ") for label in labels)  # what moves nothing is left out
     assert axes.get_figure().get_suptitle() == "What moves metal export revenue most: metals-only"
     with pytest.raises(calc.InputError, match="'status-quo' eases nothing"):
         calc.tornado("status-quo")
     central = table["result_central"].iloc[0] / 1e6
     assert f"central: {central:,.1f}" in axes.get_xlabel()
+
+
+def test_tornado_chart_names_the_variable_of_its_table_and_refuses_one_nothing_moves():
+    table = calc.tornado("hanoi-2019", "net")
+    (axes,) = calc.plot_tornado(table).axes
+    title = "What moves hard currency left after buying the unlocked imports most: hanoi-2019"
+    assert axes.get_figure().get_suptitle() == title
+    assert len(axes.get_yticklabels()) == min(10, int((table["swing"] > 0).sum()))
+    with pytest.raises(calc.InputError, match="variable: 'Revenue' is not the variable of this tornado table"):
+        calc.plot_tornado(table, "Revenue")
+    luxury = calc.tornado("luxury-only")  # by default on the hard currency earned, which import relief leaves alone
+    assert luxury.attrs["variable"] == "Revenue" and not luxury["swing"].any()
+    with pytest.raises(calc.InputError, match="no parameter moves 'Revenue' for luxury-only: there is nothing"):
+        calc.plot_tornado(luxury)
 
 
 @pytest.mark.parametrize("suffix", ["png", "svg"])
@@ -291,8 +350,47 @@ def test_report_is_self_contained_and_complete(report_path):
     for parameter in calc.load_assumptions().values():  # every assumption with its source
         assert parameter.name in html and escape(parameter.source) in html
     assert html.count("(judgement)") >= 6
-    net = calc.run("article-demands").query("variable == 'Hard Currency|Net'")["value"].iloc[-1]
-    assert f"{net / 1e6:,.1f}" in html and "Stangarone" in html and "seed 3" in html and "2,000 draws" in html
+    assert "Stangarone" in html and "seed 3" in html and "2,000 draws" in html
+
+
+def test_report_leads_with_what_is_earned_and_unlocked_and_gives_the_net_second(report_path):
+    html = report_path.read_text("utf-8")
+    drawn = calc.montecarlo(["article-demands", "status-quo", "hanoi-2019"], n=2000, seed=3)
+    drawn = drawn[(drawn["scenario"] == "article-demands") & (drawn["year"] == 2036)]
+
+    def spread(variable):
+        values = drawn[drawn["variable"] == variable].set_index("quantile")["value"] / 1e6
+        return f"(90 % range {values[0.05]:,.1f} to {values[0.95]:,.1f})"
+
+    # the three demands: metals earn 220 M; fuel 1.5 M bbl x 100 USD and luxury 69.6 M x 0.68 / 0.32 unlocked;
+    # left after buying them: 220 - (150 - 0.75 M bbl x 120 USD) - 147.9
+    (headline,) = re.findall(r'<ul class="headline">(.*?)</ul>', html)
+    (item,) = re.findall(r"<li><strong>article-demands</strong>: (.*?)</li>", headline)
+    earned, unlocked, net = f"{220:,.1f}", f"{150 + 69.6 * 0.68 / 0.32:,.1f}", f"{220 - 60 - 69.6 * 0.68 / 0.32:,.1f}"
+    assert item.startswith(
+        f"hard currency earned <strong>{earned} USD M/yr</strong> {spread('Revenue')}; "
+        f"imports unlocked (value) <strong>{unlocked} USD M/yr</strong> {spread('Imports Unlocked')}.<br>"
+    )
+    assert item.endswith(
+        '<span class="small">Secondary: hard currency left after buying the unlocked imports '
+        f"<span>{net} USD M/yr</span> {spread('Hard Currency|Net')}; the budget buys all of them.</span>"
+    )
+    # the formulas in words name every area of each kind, and the budget's parameter
+    assert (
+        "<strong>Export earnings</strong> (metal exports, coal exports, seafood exports, fishing rights, textile "
+        "exports, other 2397 exports, overseas workers)" in html
+    )
+    assert "<code>context.other_hard_currency</code>" in html and "never below &minus;O" in html
+
+
+def test_a_report_of_import_relief_alone_says_there_is_no_hard_currency_earned_to_spread(tmp_path):
+    html = calc.report(["luxury-only"], tmp_path / "luxury.html", n=200, seed=1).read_text("utf-8")
+    assert "No scenario changes hard currency earned in any draw, so there is no spread to draw" in html
+    assert "No assumption moves hard currency earned for <strong>luxury-only</strong>" in html
+    assert len(re.findall(r'src="data:image/svg', html)) == 2  # the scenarios and the path: no empty fan or tornado
+    html = calc.report(["luxury-only"], tmp_path / "unlocked.html", n=200, seed=1, variable="unlocked").read_text()
+    assert len(re.findall(r'src="data:image/svg', html)) == 4 and "No scenario changes" not in html
+    assert "Which assumptions move imports unlocked (value) most for <strong>luxury-only</strong>" in html
 
 
 def test_report_command_and_errors(tmp_path, capsys):
