@@ -4,6 +4,7 @@ import stat
 
 import pandas as pd
 import pytest
+import xxhash
 
 import calc
 from calc import export
@@ -40,6 +41,15 @@ def test_repeat_exports_are_byte_identical(frame, tmp_path):
     meta = (tmp_path / "a.datapackage.json").read_bytes()
     calc.export_csv(frame, tmp_path / "a.csv")
     assert (tmp_path / "a.datapackage.json").read_bytes() == meta
+
+
+def test_datapackage_records_the_size_and_hash_of_the_csv(frame, tmp_path):
+    path = calc.export_csv(frame, tmp_path / "results.csv", spreadsheet=True)
+    resource = json.loads((tmp_path / "results.datapackage.json").read_text())["resources"][0]
+    data = path.read_bytes()
+    assert data.startswith(export.BOM)  # the byte-order mark is part of what the hash covers
+    assert resource["bytes"] == len(data)
+    assert resource["hash"] == f"xxh3_128:{xxhash.xxh3_128(data).hexdigest()}"
 
 
 def test_datapackage_beside_each_csv(frame, tmp_path):
@@ -102,7 +112,7 @@ def test_full_disk_while_writing_leaves_the_previous_file(frame, tmp_path, monke
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
     class FullDisk:
-        def __init__(self, sink, schema):
+        def __init__(self, sink, schema, write_options=None):
             self.sink = sink
 
         def write_table(self, table):

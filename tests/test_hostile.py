@@ -3,12 +3,12 @@ faults while writing and reading. Every bad input must give calc.InputError (at 
 standard error and exit status 2) with a message naming the field or file."""
 
 import math
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -66,6 +66,15 @@ def truncated_export(cut: str) -> Callable[[Path], object]:
         return calc.read_csv(path)
 
     return load
+
+
+def edited_export(tmp: Path):
+    """A real export with one value changed in place, digit for digit: the size stays, only the hash tells."""
+    path = calc.export_csv(calc.run("article-demands"), tmp / "results.csv")
+    data = path.read_bytes()
+    assert b",2027,220000000\n" in data
+    path.write_bytes(data.replace(b",2027,220000000\n", b",2027,990000000\n", 1))
+    return calc.read_csv(path)
 
 
 def binary_toml(tmp: Path):
@@ -184,6 +193,7 @@ CSV_FILES = [
     Case("csv-foreign", csv_file(b"a,b\n1,2\n"), "not a long sanctions-relief export"),
     Case("csv-truncated-mid-row", truncated_export("mid-row"), "damaged CSV"),
     Case("csv-truncated-at-row", truncated_export("row"), "does not match results.datapackage.json"),
+    Case("csv-edited-same-size", edited_export, "does not match results.datapackage.json (the same "),
     Case("csv-empty", csv_file(b""), "not a long sanctions-relief export"),
     Case("csv-binary", csv_file(b"\x89PNG\r\n\x1a\n\x00\x00"), "cannot be read as UTF-8 CSV"),
     Case("csv-folder", lambda t: calc.read_csv(folder(t)), "is not a file"),
@@ -192,6 +202,11 @@ CSV_FILES = [
     Case("csv-extra-field", csv_file(HEADER + b'"m","s","r","v","u",2027,1,9\n'), "damaged CSV"),
     Case("csv-bad-package", csv_file(HEADER, package="{not json"), "results.datapackage.json: damaged metadata"),
     Case("csv-package-not-object", csv_file(HEADER, package="[1, 2]"), "damaged metadata"),
+    Case(
+        "csv-package-bytes-text",
+        csv_file(HEADER, package='{"resources": [{"bytes": "61"}]}'),
+        "damaged metadata (the CSV's recorded bytes or hash is not a number or text)",
+    ),
 ]
 
 CATALOGUE = API + ASSUMPTION_FILES + SCENARIO_FILES + CSV_FILES
@@ -459,35 +474,109 @@ def test_fuzz_csv_reader(tmp_path, body, with_header, rows):
 # --- faults ---------------------------------------------------------------------------------------------------
 
 
-def test_reads_during_replacement_see_the_old_or_the_new_export(tmp_path):
-    first = calc.run("article-demands")
-    second = calc.run(["hanoi-2019", "luxury-only"])
-    path = tmp_path / "results.csv"
-    calc.export_csv(first, path)
-    stop = threading.Event()
-    replaced = []
+def same_size_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two runs whose exports differ only in the scenario's name, of as many letters: the same number of bytes."""
+    return tuple(calc.run(calc.Scenario(name=name, metals_share=1.0, horizon=3)) for name in ("aaaa", "bbbb"))
+
+
+def assert_data_matches_its_record(frame: pd.DataFrame, expected: pd.DataFrame) -> None:
+    recorded = [scenario["name"] for scenario in frame.attrs["sanctions_relief"]["scenarios"]]
+    assert list(dict.fromkeys(frame["scenario"])) == recorded  # the data and its record belong together
+    pd.testing.assert_frame_equal(frame, expected)
+
+
+def test_a_read_between_the_two_renames_of_an_export_waits_for_its_csv(tmp_path, monkeypatch):
+    """An export replaces the Data Package, then the CSV. A read in between finds the new package beside the old
+    CSV, of the same size: it must wait for the new CSV, not pair the old data with the new record. Driven
+    exactly: the read runs inside the export's rename of the CSV, and that rename happens once the read has seen
+    the export under way."""
+    old, new = same_size_runs()
+    path = calc.export_csv(old, tmp_path / "results.csv")
+    size = path.stat().st_size
+    rename, being_replaced = os.replace, export._being_replaced
+    reads = []
+
+    def replace(source, target):
+        if Path(target) != path:
+            return rename(source, target)  # the Data Package, replaced first
+        assert path.stat().st_size == size  # the old CSV, still there: its size alone cannot tell
+        pending = [(source, target)]
+
+        def export_goes_on_once_seen(*args):
+            replacing = being_replaced(*args)
+            if replacing and pending:
+                rename(*pending.pop())
+            return replacing
+
+        monkeypatch.setattr(export, "_being_replaced", export_goes_on_once_seen)
+        reads.append(calc.read_csv(path))
+        if pending:  # the read never waited
+            rename(*pending.pop())
+
+    monkeypatch.setattr(os, "replace", replace)
+    calc.export_csv(new, path)
+    assert len(reads) == 1 and path.stat().st_size == size
+    assert_data_matches_its_record(reads[0], new)
+
+
+def test_a_read_overtaken_by_a_whole_export_reads_again(tmp_path, monkeypatch):
+    """The CSV is open when an export replaces both files, before the Data Package is read: the package read is
+    the new one, the CSV open the old one, of the same size. The read starts again and gets the new pair."""
+    old, new = same_size_runs()
+    path = calc.export_csv(old, tmp_path / "results.csv")
+    read_package = export._read_package
+
+    def export_first(package_path):
+        monkeypatch.setattr(export, "_read_package", read_package)
+        calc.export_csv(new, path)
+        return read_package(package_path)
+
+    monkeypatch.setattr(export, "_read_package", export_first)
+    assert_data_matches_its_record(calc.read_csv(path), new)
+
+
+def test_a_pair_left_mismatched_by_a_killed_export_is_refused_in_time(tmp_path, monkeypatch):
+    """An export killed between its two renames leaves the new package, the old CSV and its temporary file: the
+    read waits for at most REPLACEMENT_PATIENCE seconds, then refuses the pair."""
+    old, new = same_size_runs()
+    path = calc.export_csv(old, tmp_path / "results.csv")
+    calc.export_csv(new, tmp_path / "new.csv")
+    os.replace(tmp_path / "new.datapackage.json", export.datapackage_path(path))
+    os.replace(tmp_path / "new.csv", tmp_path / f".results.csv.killed{export.TEMPORARY_SUFFIX}")
+    monkeypatch.setattr(export, "REPLACEMENT_PATIENCE", 0.05)
+    with pytest.raises(calc.InputError, match=r"does not match results\.datapackage\.json \(the same [\d,]+ bytes"):
+        calc.read_csv(path)
+
+
+def test_reads_during_replacement_see_the_old_or_the_new_export(tmp_path, monkeypatch):
+    """A writer replaces the pair 100 times, alternating two exports of the same size, while reads run: each read
+    gives one export's data with that export's record. Pass or fail does not depend on speed: the writer stops
+    after its replacements, the reader reads until then (and once more), and waits for as long as it takes."""
+    monkeypatch.setattr(export, "REPLACEMENT_PATIENCE", math.inf)
+    runs = same_size_runs()
+    path = calc.export_csv(runs[0], tmp_path / "results.csv")
+    failures = []
 
     def replace_again_and_again():
-        while not stop.is_set():
-            for frame in (second, first):
-                calc.export_csv(frame, path)
-                replaced.append(1)
+        try:
+            for index in range(100):
+                calc.export_csv(runs[1 - index % 2], path)
+        except Exception as error:
+            failures.append(error)
 
     writer = threading.Thread(target=replace_again_and_again)
     writer.start()
     try:
-        for _ in range(40):
+        while True:
+            done = not writer.is_alive()
             frame = calc.read_csv(path)
-            names = tuple(dict.fromkeys(frame["scenario"]))
-            recorded = tuple(s["name"] for s in frame.attrs["sanctions_relief"]["scenarios"])
-            assert names == recorded  # the data and its record belong together
-            expected = first if names == ("article-demands",) else second
-            np.testing.assert_array_equal(frame["value"].to_numpy(), expected["value"].to_numpy())
-        assert replaced  # the file really was being replaced while it was read
+            assert_data_matches_its_record(frame, runs[frame["scenario"].iloc[0] == "bbbb"])
+            if done:
+                break
     finally:
-        stop.set()
         writer.join()
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert not failures
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(export.TEMPORARY_SUFFIX)]
 
 
 def test_failed_draws_export_leaves_nothing(tmp_path, monkeypatch):
