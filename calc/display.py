@@ -15,7 +15,7 @@ from calc.history import history_check
 from calc.kinds import DISPLAY, Cap, Variable
 from calc.record import recorded, worlds_of
 from calc.scenario import plain_lever
-from calc.tables import recorded_discount_rate, summary
+from calc.tables import summary
 from calc.variables import BOUGHT, IN_FORCE, REVENUE, Catalogue, catalogue
 
 #: Shares that are 100 % unless something cuts them; a table shows them only where something does.
@@ -159,26 +159,10 @@ def comparison(frame: pd.DataFrame) -> pd.DataFrame:
     ]
     if (frame.loc[frame["variable"] == IN_FORCE, "value"] < 100.0).any():
         rows["Hard currency earned, present value lost to snapback (%)"] = [
-            f"{value:,.1f}" for value in _at_risk(frame, table, columns)
+            f"{earned['at_risk'][name]:,.1f}" for name in columns
         ]
     rows["Years"] = [f"{years['min'][name]}-{years['max'][name]}" for name in columns]
     return pd.DataFrame(rows, index=columns).T
-
-
-def _at_risk(frame: pd.DataFrame, table: pd.DataFrame, columns: list[str]) -> list[float]:
-    """For each scenario, the share (per cent) of the present value of the hard currency earned that snapback puts
-    at risk: 1 - expected present value / present value if the relief held, year by year the expected value
-    divided by the chance it is in force."""
-    rate = recorded_discount_rate(frame)
-    shares = []
-    for name in columns:
-        mine = frame[frame["scenario"] == name]
-        earned = mine[mine["variable"] == REVENUE].set_index("year")["value"]
-        kept = mine[mine["variable"] == IN_FORCE].set_index("year")["value"] / 100.0
-        discount = (1.0 + rate) ** -(earned.index - earned.index.min())
-        held = (earned / kept.where(kept > 0) * discount).sum()
-        shares.append(100.0 * (1.0 - (earned * discount).sum() / held) if held else 0.0)
-    return shares
 
 
 def relative(frame: pd.DataFrame) -> pd.DataFrame:

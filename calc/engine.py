@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,22 +59,39 @@ def scenario_results(
 
 
 def evaluate(
-    levers: Mapping[str, Any], ramps: Mapping[str, np.ndarray], p: Mapping[str, ArrayLike], areas: tuple[Area, ...]
+    levers: Mapping[str, Any],
+    ramps: Mapping[str, np.ndarray],
+    p: Mapping[str, ArrayLike],
+    areas: tuple[Area, ...],
+    done: dict | None = None,
 ) -> dict[str, np.ndarray]:
     """Every variable for one lever per area, each area with its own ramp (a column per value of it).
 
     Every area is evaluated with all it unlocks bought; where the spending that wants is more than the hard
     currency there is to pay with (``bought_share``), the areas that buy are evaluated again buying that share.
+    ``done`` keeps the first of these across calls with the same ``p`` (a package's stretches of years share
+    most areas' levers and ramps).
     """
-    results = {
-        area.name: area.kind.evaluate(roles(area, p), levers[area.name], ramps[area.name], area.name) for area in areas
+    ramps = {  # an area left as it is has the same values whatever its ramp: evaluated once, then broadcast
+        area.name: np.ones(1) if area.kind.at_status_quo(levers[area.name]) else ramps[area.name] for area in areas
     }
+    done = {} if done is None else done
+    results = {}
+    for area in areas:
+        lever, ramp_values = levers[area.name], ramps[area.name]
+        key = (area.name, lever, ramp_values.tobytes()) if isinstance(lever, Hashable) else None  # not trial columns
+        result = done.get(key)
+        if result is None:
+            result = area.kind.evaluate(roles(area, p), lever, ramp_values, area.name)
+            if key is not None:
+                done[key] = result
+        results[area.name] = result
     revenue = _total(areas, results, lambda variable: variable.sign > 0)
     wanted = _total(areas, results, lambda variable: variable.sign < 0)
     bought = bought_share(revenue, wanted, p[OTHER_HARD_CURRENCY])
     if np.any(bought < 1.0):
         for area in areas:
-            if area.kind.buys:
+            if area.kind.buys and not area.kind.at_status_quo(levers[area.name]):  # then nothing is bought
                 results[area.name] = area.kind.evaluate(
                     roles(area, p), levers[area.name], ramps[area.name], area.name, bought
                 )
@@ -85,22 +102,44 @@ def evaluate(
             values[variable.name] = results[area.name][template.key]
     variables = catalogue(areas)
     complete(values, variables.sums, variables.differences, variables.shares, p)
-    return values
+    shape = np.broadcast_shapes(*(np.shape(value) for value in values.values()))
+    return {variable: np.broadcast_to(value, shape) for variable, value in values.items()}
+
+
+def columns(
+    plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]
+) -> tuple[dict[str, list[np.ndarray]], np.ndarray]:
+    """Every variable of a scenario or package, relief in force throughout, evaluated once per distinct column: a
+    stretch of years with the same levers (a package's steps) and the same ramp of every area. Returns for each
+    variable its value in each column (an array over draws where ``p`` holds columns of draws, else of one value)
+    and, for each year of the horizon, its column."""
+    values: dict[str, list[np.ndarray]] = {}
+    column_of = np.zeros(plan.horizon, dtype=np.int64)
+    done: dict = {}
+    for segment in plan.segments(areas):
+        years = np.asarray(segment.years)
+        ramps = np.array([ramp_at(years - segment.since[area.name], plan.ramp_years) for area in areas])
+        distinct, position = np.unique(ramps, axis=1, return_inverse=True)
+        column_of[years] = len(next(iter(values.values()), [])) + position.ravel()
+        by_area = {area.name: distinct[index] for index, area in enumerate(areas)}
+        for variable, result in evaluate(segment.levers, by_area, p, areas, done).items():
+            result = np.atleast_2d(result)
+            result = np.broadcast_to(result, (result.shape[0], distinct.shape[1]))
+            values.setdefault(variable, []).extend(result[:, column] for column in range(distinct.shape[1]))
+    return values, column_of
 
 
 def yearly(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]) -> dict[str, np.ndarray]:
     """Every variable of a scenario or package in every year of its horizon, relief in force throughout: arrays
     of shape (horizon,), or (draws, horizon) when ``p`` holds columns of draws. A package is evaluated once per
     stretch of years with the same levers, each area ramped from the year its step began."""
+    values, column_of = columns(plan, p, areas)
     rows = max((np.shape(value)[0] for value in p.values() if np.ndim(value) == 2), default=1)
-    out: dict[str, np.ndarray] = {}
-    for segment in plan.segments(areas):
-        years = np.asarray(segment.years)
-        ramps = {area.name: ramp_at(years - segment.since[area.name], plan.ramp_years) for area in areas}
-        for variable, values in evaluate(segment.levers, ramps, p, areas).items():
-            target = out.setdefault(variable, np.zeros((rows, plan.horizon)))
-            target[:, years] = np.broadcast_to(values, (rows, len(years)))
-    return out if rows > 1 else {variable: values[0] for variable, values in out.items()}
+    out = {}
+    for variable, per_column in values.items():
+        stacked = np.column_stack([np.broadcast_to(column, (rows,)) for column in per_column])[:, column_of]
+        out[variable] = stacked if rows > 1 else stacked[0]
+    return out
 
 
 def status_quo(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]) -> dict[str, np.ndarray]:

@@ -260,6 +260,10 @@ class Kind:
             return False
         return bool(np.all(self.cap_in_flow(q, lever, area) >= self.ceiling(q)))
 
+    def at_status_quo(self, lever: object) -> bool:
+        """Whether ``lever`` leaves the area as it is (a column of trial levers never does)."""
+        return isinstance(lever, (float, str)) and lever == self.status_quo
+
     def more_open(self, lever: Lever, than: Lever) -> bool:
         """Whether ``lever`` certainly lets more trade through than ``than``: a larger share, a higher cap in the
         same unit, no cap at all against any, any cap against a closed ban, a whole ban lifted against any cap.

@@ -13,6 +13,7 @@ from calc.errors import InputError
 from calc.frame import COLUMNS, Record
 from calc.record import worlds_of
 from calc.units import to_unit, ureg
+from calc.variables import IN_FORCE
 
 CURRENCY = ureg.Unit("USD").dimensionality
 PER_TIME = ureg.Unit("1/yr").dimensionality
@@ -46,11 +47,14 @@ def _checked(frame: object, what: str) -> pd.DataFrame:
 def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataFrame:
     """One row per scenario and variable (and quantile, for a Monte Carlo frame): first-year and steady-state
     (last-year) values, for flows (units per year) the total over the horizon, and for money flows the present
-    value.
+    value and the share of it at risk from snapback.
 
     The present value discounts year k of the horizon (k = 0 in the first year) by (1 + rate)^k, so it is in
     first-year money. The rate defaults to ``context.discount_rate`` of the assumptions recorded in the frame
-    (the shipped set's if none are recorded).
+    (the shipped set's if none are recorded). ``at_risk`` (per cent) is 1 - the (expected) present value / the
+    present value if the relief held, that one year by year the expected value divided by the chance it is still
+    in force (``Snapback|Share In Force``): 0 for a scenario, which never snaps back; NaN in a Monte Carlo frame,
+    whose quantiles already show the risk.
     """
     _checked(frame, "summary")
     rate = recorded_discount_rate(frame) if discount_rate is None else float(discount_rate)
@@ -66,13 +70,27 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
     table["steady_state"] = values[frame.index.get_indexer(table["last"])]
     table["total"] = groups["value"].sum()
     table["present_value"] = discounted.groupby([frame[key] for key in keys], sort=False).sum()
+    table["at_risk"] = _at_risk(frame, discounted, keys, table["present_value"])
     table = table.drop(columns=["first", "last"]).reset_index()
     units = set(table["unit"])
     flow = table["unit"].map({unit: is_flow(unit) for unit in units})
+    money = flow & table["unit"].map({unit: is_money(unit) for unit in units})
     table.insert(len(keys) + 2, "total_unit", table["unit"].str.rpartition("/")[0].where(flow, ""))
     table["total"] = table["total"].where(flow)
-    table["present_value"] = table["present_value"].where(flow & table["unit"].map({u: is_money(u) for u in units}))
+    table["present_value"] = table["present_value"].where(money)
+    table["at_risk"] = table["at_risk"].where(money)
     return table
+
+
+def _at_risk(frame: pd.DataFrame, discounted: pd.Series, keys: list[str], present_value: pd.Series) -> pd.Series:
+    """The share (per cent) of each present value that snapback puts at risk (see ``summary``)."""
+    if "quantile" in frame.columns:
+        return pd.Series(np.nan, index=present_value.index)
+    chance = frame[frame["variable"] == IN_FORCE].set_index(["model", "scenario", "year"])["value"] / 100.0
+    kept = chance.reindex(pd.MultiIndex.from_frame(frame[["model", "scenario", "year"]])).to_numpy()
+    held = (discounted / np.where(kept > 0, kept, np.nan)).fillna(discounted)  # no record of it: held throughout
+    held = held.groupby([frame[key] for key in keys], sort=False).sum()
+    return pd.Series(np.where(held != 0, 100.0 * (1.0 - present_value / held), 0.0), index=present_value.index)
 
 
 def recorded_discount_rate(frame: pd.DataFrame) -> float:

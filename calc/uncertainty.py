@@ -17,15 +17,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from numpy.typing import ArrayLike
 
 from calc.assumptions import Assumptions
 from calc.engine import (
     AssumptionSpec,
     ScenarioSpec,
     checked_assumptions,
+    columns,
     drawn,
     scenario_results,
     snapback_draws,
+    status_quo,
     worlds,
 )
 from calc.errors import InputError
@@ -165,6 +168,16 @@ def _montecarlo(
         if reference is None and scenario.uniform:  # the year matters through the ramp alone
             distinct, position = np.unique(ramp(scenario.horizon, scenario.ramp_years), return_inverse=True)
             results = scenario_results(scenario, p, used.areas, distinct)
+        elif reference is None:  # a package: each year's draws in force, or snapped back
+            years = np.asarray(scenario.years, dtype=np.int64)
+            for variable, unit, values in _package_quantiles(scenario, p, used.areas, u, levels, units):
+                blocks.extend(
+                    (scenario.name, variable, unit, years, row, level)
+                    for level, row in zip(levels, values, strict=True)
+                )
+            if progress:
+                progress(done, len(chosen))
+            continue
         else:
             position = np.arange(scenario.horizon)
             results = drawn(scenario, p, used.areas, u)
@@ -264,6 +277,84 @@ def draws_file_size(scenarios: ScenarioSpec, n: int, assumptions: Assumptions | 
         per_draw += scenario.horizon * sum(len(name) + len(unit) + fixed for name, unit in variables.items())
         total += n * (per_draw + len(scenario.name) * (len(sampled) + scenario.horizon * len(variables)))
     return total
+
+
+def _package_quantiles(
+    package: Plan, p: Mapping, areas: tuple, u: np.ndarray, levels: np.ndarray, units: Mapping[str, str]
+) -> Iterator[tuple[str, str, np.ndarray]]:
+    """Each variable's quantiles, year by year, for a package: evaluated once per distinct column of years (see
+    ``calc.engine.columns``), and in each year mixed with the status quo's values in the share of draws whose
+    relief has snapped back by then (drawn draw by draw with ``u``). Snapback being drawn apart from every
+    parameter, a draw's value and whether its relief holds are independent, so the year's quantiles are those of
+    the mixture (``mixed_quantiles``)."""
+    values, column_of = columns(package, p, areas)
+    kept = (u < package.in_force(p)).mean(axis=0) if np.ndim(u) else np.ones(package.horizon)
+    before = status_quo(package, p, areas)
+    for variable, unit in units.items():
+        out = np.empty((len(levels), package.horizon))
+        alike: list[tuple[np.ndarray, np.ndarray]] = []  # columns of equal values, with their years, done at once
+        for column in np.unique(column_of):
+            value = values[variable][column]
+            same = next((group for group in alike if _equal(group[0], value)), None)
+            if same is None:
+                alike.append((value, column_of == column))
+            else:
+                same[1][column_of == column] = True
+        for value, years in alike:
+            out[:, years] = mixed_quantiles(value, before[variable], kept[years], levels)
+        yield variable, unit, out
+
+
+def _equal(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two columns of draws hold the same values (most that differ do in their first draw)."""
+    return a is b or ((np.ravel(a)[:1] == np.ravel(b)[:1]).all() and np.array_equal(a, b))
+
+
+def mixed_quantiles(x: ArrayLike, base: ArrayLike, kept: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Quantiles (rows: ``levels``; columns: each share ``kept``) of a draw that takes a value of ``x`` with
+    probability kept, and otherwise one of ``base`` (a number, or a value per draw), x and the choice independent:
+    the mixture with distribution kept F_x + (1 - kept) F_base. Where the base is one number b this is exact on
+    the sample: below b, F_x^-1(level / kept); at b for the mass there; above, F_x^-1((level - 1 + kept) / kept),
+    F_x^-1 interpolated as numpy's quantile is (at kept = 1, numpy's quantile itself)."""
+    base_fixed = np.ndim(base) == 0 or np.ptp(base) == 0
+    x = np.ravel(x)
+    xs = x[:1] if np.ptp(x) == 0 else np.sort(x)  # a value that is the same in every draw needs no sorting
+    if base_fixed and len(xs) == 1 and np.all(kept == 1.0):  # nothing varies: every quantile is the value
+        return np.full((len(levels), len(kept)), xs[0])
+    n = len(xs)
+    grid_kept, grid_level = np.meshgrid(kept, levels)
+    if base_fixed:
+        b = float(np.ravel(base)[0])
+        below = np.searchsorted(xs, b, "left") / n
+        upto = np.searchsorted(xs, b, "right") / n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            low = _interpolated(xs, grid_level / grid_kept)
+            high = _interpolated(xs, (grid_level - 1.0 + grid_kept) / grid_kept)
+        result = np.where(
+            grid_level < grid_kept * below, low, np.where(grid_level <= grid_kept * upto + 1 - grid_kept, b, high)
+        )
+        return np.where(grid_kept > 0, result, b)
+    bs = np.sort(np.ravel(base))
+    merged = np.concatenate([xs, bs])
+    order = np.argsort(merged, kind="stable")
+    from_x = order < n
+    counted_x, counted_b = np.cumsum(from_x) / n, np.cumsum(~from_x) / len(bs)
+    # the first merged value at which the mixture's distribution reaches each level, found for every (level, kept)
+    # at once by bisection (the distribution rises with the position)
+    low, high = np.zeros(grid_level.shape, dtype=np.int64), np.full(grid_level.shape, len(merged) - 1)
+    while np.any(low < high):
+        middle = (low + high) // 2
+        reached = grid_kept * counted_x[middle] + (1.0 - grid_kept) * counted_b[middle] >= grid_level - 1e-12
+        high, low = np.where(reached, middle, high), np.where(reached, low, middle + 1)
+    return merged[order[low]]
+
+
+def _interpolated(sorted_values: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """``sorted_values`` at quantile ``level`` (clipped to 0..1), interpolated linearly as numpy's quantile is."""
+    position = np.clip(np.nan_to_num(level), 0.0, 1.0) * (len(sorted_values) - 1)
+    below = np.floor(position).astype(np.int64)
+    above = np.minimum(below + 1, len(sorted_values) - 1)
+    return sorted_values[below] + (position - below) * (sorted_values[above] - sorted_values[below])
 
 
 def _reference(

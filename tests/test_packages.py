@@ -7,6 +7,7 @@ import pytest
 import calc
 from calc import Package, Step
 from calc.cli import main
+from calc.uncertainty import mixed_quantiles
 
 
 def series(frame, variable, scenario=None):
@@ -168,6 +169,12 @@ def test_the_table_gives_the_present_value_lost_to_snapback(figures):
         == f"{100 * (1 - kept / held):.1f}"
     )
     assert cells.loc["Chance the relief is still in force (snapback) (%)", "risky"] == f"{100 * 0.8**4:.1f}"
+    plain = calc.Scenario("plain", metals_share=1, horizon=5)
+    table = calc.summary(calc.run([package, plain], assumptions=figures)).set_index(["scenario", "variable"])
+    assert table.loc[("risky", "Revenue"), "present_value"] == pytest.approx(kept * 1e6)
+    assert table.loc[("risky", "Revenue"), "at_risk"] == pytest.approx(100 * (1 - kept / held))
+    assert table.loc[("plain", "Revenue"), "at_risk"] == 0.0  # a scenario never snaps back
+    assert np.isnan(table.loc[("risky", "Fuel|Refined Petroleum|Additional Legal Imports"), "at_risk"])  # not money
 
 
 def test_solve_finds_the_hazard_that_makes_a_package_worth_a_target(figures):
@@ -199,3 +206,25 @@ def test_a_step_lifts_a_cap(figures):
     # 2,000,000 - 500,000; then up to the 4,500,000 imported in 2016
     np.testing.assert_allclose(added, [1.5e6, 1.5e6, 4e6])
     assert package.steps[1].to_dict() == {"year": 2029, "petroleum_cap": "lifted"}
+
+
+@pytest.mark.parametrize("base", [1.0, "per draw"])
+def test_mixed_quantiles_are_those_of_the_drawn_mixture(base):
+    """The quantiles of a value x kept with probability k, else the base, against a mixture drawn explicitly: on
+    50,000 draws, each quantile of the drawn sample lies within the mixture's quantiles one per cent either side
+    (the sampling error of a quantile is a fraction of that)."""
+    rng = np.random.default_rng(7)
+    x = rng.lognormal(size=50_000)
+    b = 1.0 if base == 1.0 else rng.normal(1.0, 0.3, size=50_000)  # 1: the median of x, mixed into its middle
+    kept, levels = np.array([1.0, 0.8, 0.5, 0.3, 0.0]), np.array([0.05, 0.25, 0.5, 0.75, 0.95])
+    mixed = mixed_quantiles(x, b, kept, levels)
+    for column, share in enumerate(kept):
+        drawn_mixture = np.where(rng.random(50_000) < share, x, b)
+        lower = mixed_quantiles(x, b, np.array([share]), np.clip(levels - 0.01, 0, 1))[:, 0]
+        upper = mixed_quantiles(x, b, np.array([share]), np.clip(levels + 0.01, 0, 1))[:, 0]
+        sample = np.quantile(drawn_mixture, levels)
+        assert ((lower <= sample) & (sample <= upper)).all(), (share, lower, sample, upper)
+        assert (lower <= mixed[:, column]).all() and (mixed[:, column] <= upper).all()
+    if base == 1.0:  # at k = 1 the quantiles are numpy's; at k = 0 the base
+        np.testing.assert_allclose(mixed[:, 0], np.quantile(x, levels))
+        assert (mixed[:, -1] == 1.0).all()
