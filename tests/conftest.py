@@ -5,9 +5,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import strategies as st
 
 import calc
+from calc.assumptions import PARAMETERS
 
 #: The central figures the hand-worked tests use, as numbers in each parameter's shipped unit. Tests that work a
 #: result out by hand run on ``figures`` (the shipped set with exactly these values), so that editing a value in
@@ -116,6 +120,46 @@ def shipped():
 def in_units(assumptions, values: dict) -> dict:
     """``values`` (numbers in each parameter's unit in ``assumptions``) as quantities, as an override takes them."""
     return {name: calc.ureg.Quantity(value, assumptions[name].unit) for name, value in values.items()}
+
+
+def valid_assumptions():
+    """Overrides anywhere inside the accepted (physical and plausible) bounds, not only inside the published
+    ranges, as quantities in the unit the model computes in: for every parameter an override can set, those of the
+    shipped set and those an area leaves at its kind's default."""
+    shipped = calc.load_assumptions()
+    settable = set(shipped) | {
+        f"{area.name}.{role}"
+        for area in shipped.areas
+        for role, spec in area.kind.roles.items()
+        if spec.default is not None
+    }
+
+    def accepted(spec):
+        low = max(spec.minimum, spec.plausible[0])
+        high = min(spec.maximum, spec.plausible[1])
+        floats = st.floats(
+            low,
+            high,
+            exclude_min=low == spec.minimum and not spec.allow_minimum,
+            exclude_max=high == spec.maximum and not spec.allow_maximum,
+        )
+        return floats.map(lambda value: calc.ureg.Quantity(value, spec.unit))
+
+    values = {name: accepted(spec) for name, spec in PARAMETERS.items() if name in settable}
+    return st.fixed_dictionaries({}, optional=values)
+
+
+def check_aggregates(frame: pd.DataFrame) -> list[str]:
+    """pyam's check_aggregate, written out: for every variable with children (``parent|child``, one level down)
+    in the frame, the parent must equal the sum of its children in every scenario and year."""
+    names = set(frame["variable"])
+    wide = frame.pivot_table(index=["scenario", "year"], columns="variable", values="value")
+    failures = []
+    for parent in names:
+        children = [name for name in names if name.rpartition("|")[0] == parent]
+        if children and not np.allclose(wide[parent], wide[children].sum(axis=1), rtol=1e-9, atol=1e-6):
+            failures.append(parent)
+    return failures
 
 
 @pytest.fixture(scope="session")

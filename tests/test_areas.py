@@ -11,7 +11,7 @@ from calc.cli import main
 from calc.history import BOUNDS
 from calc.variables import catalogue
 
-from conftest import FIGURES
+from conftest import FIGURES, check_aggregates
 
 
 def last(frame, variable, scenario=None):
@@ -82,19 +82,6 @@ def test_article_figures_unchanged(figures):
     assert last(frame, "Hard Currency|Net") == pytest.approx(220e6 - 60e6 - 69.6e6 * 0.68 / 0.32)  # 12.1 M
     # crude unchanged: the fuel parent equals refined petroleum alone
     assert last(frame, "Expenditure|Fuel Imports") == last(frame, "Expenditure|Fuel Imports|Refined Petroleum")
-
-
-def check_aggregates(frame: pd.DataFrame) -> list[str]:
-    """pyam's check_aggregate, written out: for every variable with children (``parent|child``, one level down)
-    in the frame, the parent must equal the sum of its children in every scenario and year."""
-    names = set(frame["variable"])
-    wide = frame.pivot_table(index=["scenario", "year"], columns="variable", values="value")
-    failures = []
-    for parent in names:
-        children = [name for name in names if name.rpartition("|")[0] == parent]
-        if children and not np.allclose(wide[parent], wide[children].sum(axis=1), rtol=1e-9, atol=1e-6):
-            failures.append(parent)
-    return failures
 
 
 def test_every_parent_is_the_sum_of_its_children_in_an_export(tmp_path):

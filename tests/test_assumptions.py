@@ -1,10 +1,15 @@
 import math
 import re
 
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import calc
 from calc.assumptions import PARAMETERS, shipped_folder
+
+from conftest import valid_assumptions
 
 
 def test_shipped_set_has_every_parameter_with_a_record(shipped):
@@ -251,3 +256,51 @@ def test_a_value_above_its_own_high_is_refused(write):
         calc.InputError, match=r"petroleum\.price: the range low=80 \.\. high=140 must contain value=150"
     ):
         calc.load_assumptions(write("high.toml", text))
+
+
+def test_a_range_end_outside_the_physical_bounds_is_refused(write, shipped):
+    path = write(
+        "mine.toml",
+        """
+        [petroleum.price]
+        value = 90
+        unit = "USD/bbl"
+        low = -50
+        high = 140
+        year = 2024
+        source = "A test source"
+        """,
+    )
+    with pytest.raises(calc.InputError, match=r"petroleum\.price\.low: -50 is out of range; accepted: a price"):
+        calc.load_assumptions(path)
+    with pytest.raises(calc.InputError, match=r"petroleum\.price\.low: -50 is out of range"):
+        shipped.override({"petroleum.price": {"value": 90, "low": -50, "high": 140, "unit": "USD/bbl"}})
+    with pytest.raises(calc.InputError, match=r"coal\.capacity_share\.high: 1\.5 is out of range"):
+        shipped.override({"coal.capacity_share": {"value": 1, "low": 0.5, "high": 1.5}})
+
+
+SHIPPED = calc.load_assumptions()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(sorted(SHIPPED)), position=st.floats(0, 1), keep_range=st.booleans())
+def test_valid_assumption_files_are_accepted(tmp_path_factory, name, position, keep_range):
+    """The reader may refuse noise (tests/test_input_errors.py fuzzes it); it must accept every valid file."""
+    parameter = SHIPPED[name]
+    value = parameter.low + position * (parameter.high - parameter.low)
+    text = f"[{name}]\nvalue = {value!r}\nunit = {parameter.unit!r}\n" + (
+        f"low = {parameter.low!r}\nhigh = {parameter.high!r}\n" if keep_range else ""
+    )
+    path = tmp_path_factory.mktemp("valid") / "mine.toml"
+    path.write_text(text)
+    loaded = calc.load_assumptions(path)[name]
+    assert loaded.value == pytest.approx(value)
+    assert (loaded.low, loaded.high) == ((parameter.low, parameter.high) if keep_range else (value, value))
+
+
+@settings(max_examples=40, deadline=None)
+@given(changes=valid_assumptions())
+def test_override_never_changes_the_set_it_was_called_on(shipped, changes):
+    before = shipped.to_frame()
+    shipped.override(changes)
+    pd.testing.assert_frame_equal(shipped.to_frame(), before)

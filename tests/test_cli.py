@@ -245,3 +245,87 @@ def test_a_large_draws_file_is_announced_with_its_size(capsys, tmp_path, monkeyp
 def test_a_preset_is_renamed_only_when_a_lever_changes_it(argv, name):
     (scenario,) = _scenarios(_parser().parse_args(["run", *argv]))
     assert scenario.name == name
+
+
+BAD_COMMAND_LINES = [
+    (["run", "--metals-share", "abc"], "metals_share: expected a number, got 'abc'"),
+    (["run", "--horizon", "1e9"], "horizon: 1000000000 is out of range"),
+    (["run", "--petroleum-cap", "lots"], "petroleum_cap: expected a number, got 'lots'"),
+    (["run", "--set", "petroleum.price=nan"], "petroleum.price.value: must be a finite number"),
+    (["run", "--set", "=5"], "expected NAME=VALUE"),
+    (["run", "--name", "a/b", "--metals-share", "1"], "contains a path separator"),
+    (["run", "--out", "/no/such/folder/x.csv"], "the folder '/no/such/folder' does not exist"),
+    (["montecarlo", "status-quo", "-n", "1000000000000"], "n: 1000000000000 draws is out of range"),
+    (["sensitivity", "metals-only", "--year", "soon"], "--year: expected a whole number (such as 10000"),
+    (["run", "--bogus"], "unrecognized arguments: --bogus"),
+    (["launch"], "invalid choice: 'launch'"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), BAD_COMMAND_LINES, ids=[" ".join(argv) for argv, _ in BAD_COMMAND_LINES])
+def test_bad_values_and_usage_errors_give_one_line_and_exit_2(argv, message, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exit:  # usage errors leave through argparse
+        code = exit.code
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_the_command_line_says_how_tonnes_became_barrels(capsys):
+    assert main(["run", "--petroleum-cap", "60000 t/yr", "--name", "tonnes"]) == 0
+    factor = FIGURES["petroleum.bbl_per_tonne"]
+    assert (
+        f"Note: tonnes: the refined petroleum cap of 60000 t/yr is read as {60000 * factor:,.0f} bbl/yr "
+        f"(petroleum.bbl_per_tonne = {factor:g} bbl/t)." in capsys.readouterr().out
+    )
+
+
+def test_short_variable_names_work_where_help_advertises_them(capsys):
+    assert main(["sensitivity", "metals-only", "--variable", "net"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "Hard currency left after buying the unlocked imports (USD M/yr), metals-only"
+    )
+    assert calc.tornado("metals-only", "revenue").equals(calc.tornado("metals-only", "Revenue"))
+
+
+def test_a_changed_preset_is_headed_by_what_changed_and_a_name_is_given_once(capsys):
+    assert main(["run", "hanoi-2019", "--petroleum-cap", "1000000", "--ramp-years", "2"]) == 0
+    header = next(line for line in capsys.readouterr().out.splitlines() if "hanoi-2019" in line)
+    assert header.strip() == "hanoi-2019 (changed: petroleum_cap, ramp_years)"
+    assert main(["run", "hanoi-2019", "--relief", "coal=0.5", "--name", "half-coal"]) == 0
+    assert "half-coal" in capsys.readouterr().out
+    assert main(["run", "--name", "a", "--metals-share", "1", "--name", "b"]) == 2
+    assert "--name: given 2 times" in capsys.readouterr().err
+
+
+def test_the_table_heading_says_last_year_shown_when_the_ramp_outlasts_the_horizon(capsys):
+    assert main(["run", "metals-only", "--ramp-years", "40", "--horizon", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "once in full effect" not in out and "in the last year shown" in out
+
+
+def test_draw_counts_may_be_written_with_an_exponent_or_underscores(capsys):
+    assert main(["montecarlo", "metals-only", "-n", "1e3"]) == 0
+    assert "1,000 draws" in capsys.readouterr().out
+    assert main(["montecarlo", "metals-only", "-n", "1_000"]) == 0
+    capsys.readouterr()
+    assert main(["montecarlo", "metals-only", "-n", "1.5e3x"]) == 2
+    assert "expected a whole number (such as 10000, 1e6 or 1_000_000)" in capsys.readouterr().err
+
+
+def test_a_value_starting_with_a_dash_is_told_to_follow_an_equals_sign(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--name", "-x"])
+    assert "goes after '=': --name=-x" in capsys.readouterr().err
+
+
+def test_a_missing_optional_package_is_refused_before_any_work_with_the_way_around_it(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "SALib", None)
+    assert main(["sensitivity", "metals-only", "--sobol", "64"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "--sobol needs SALib" in err  # checked before any work is printed
+    monkeypatch.setitem(sys.modules, "scipy.stats", None)
+    assert main(["montecarlo", "metals-only", "-n", "10", "--sampler", "lhs"]) == 2
+    assert "command line: --sampler random" in capsys.readouterr().err

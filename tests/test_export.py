@@ -1,6 +1,9 @@
 import json
+import math
 import os
 import stat
+import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -8,6 +11,7 @@ import xxhash
 
 import calc
 from calc import export
+from calc.cli import main
 
 from conftest import frictionless_validate
 
@@ -63,7 +67,7 @@ def test_datapackage_beside_each_csv(frame, tmp_path):
 
 
 @pytest.mark.parametrize("name", ["=HYPERLINK(1)", "+1", "-cmd", "@SUM(A1)", "'quoted", 'say "hi", then', "tab\there"])
-def test_hostile_names_stay_inert_and_come_back(tmp_path, name):
+def test_names_a_spreadsheet_could_misread_stay_inert_and_come_back(tmp_path, name):
     if "\t" in name:
         with pytest.raises(calc.InputError, match="control character"):
             calc.Scenario(name=name)
@@ -75,6 +79,17 @@ def test_hostile_names_stay_inert_and_come_back(tmp_path, name):
         scenario_cell = line.split('","')[1]
         assert scenario_cell[0] not in "=+-@"
     assert calc.read_csv(path)["scenario"].tolist() == [name] * len(frame)
+
+
+@pytest.mark.parametrize("start", ["\t", "\r", "=", "+", "-", "@", "'"])
+def test_every_formula_start_is_neutralised_and_restored(tmp_path, start):
+    frame = calc.run("status-quo")
+    name = f"{start}cmd|' /C calc'!A0"
+    frame["scenario"] = pd.array([name] * len(frame), dtype="str")
+    path = calc.export_csv(frame, tmp_path / "r.csv")
+    raw = path.read_bytes().decode("utf-8").split("\n")[1]
+    assert raw.split(",")[1].startswith(f"\"'{start}")
+    assert calc.read_csv(path)["scenario"].iloc[0] == name
 
 
 def test_neutralise_and_restore_are_inverse():
@@ -271,34 +286,6 @@ def test_wide_layout(tmp_path):
         calc.read_csv(path)
 
 
-def test_rerun_from_the_export_reproduces_it_exactly(tmp_path, shipped):
-    changed = shipped.override(
-        {"petroleum.price": "158.987294928 USD/m**3", "metals.price_index": {"value": 1.2, "low": 1, "high": 1.5}}
-    )
-    scenarios = [
-        "article-demands",
-        calc.Scenario(name="mine", metals_share=0.37, petroleum_cap="1234567.8 bbl/yr", ramp_years=3),
-    ]
-    for frame in (
-        calc.run(scenarios, assumptions=changed),
-        calc.montecarlo(scenarios, n=500, seed=3, assumptions=changed),
-    ):
-        path = calc.export_csv(frame, tmp_path / "out.csv")
-        again = calc.rerun(path)
-        pd.testing.assert_frame_equal(again, calc.read_csv(path))
-        pd.testing.assert_frame_equal(again, frame)
-
-
-def test_rerun_needs_the_record(tmp_path, frame):
-    path = calc.export_csv(frame, tmp_path / "out.csv")
-    (tmp_path / "out.datapackage.json").unlink()
-    with pytest.raises(calc.InputError, match="rerun: no record of assumptions and scenarios found"):
-        calc.rerun(path)
-    record = frame.attrs["sanctions_relief"] | {"assumptions": [{"name": "petroleum.price", "value": 1}]}
-    with pytest.raises(calc.InputError, match=r"recorded assumptions: petroleum\.price: missing 'unit'"):
-        calc.rerun(record)
-
-
 def test_chunk_boundaries_do_not_change_the_bytes(tmp_path, frame, monkeypatch):
     whole = calc.export_csv(frame, tmp_path / "whole.csv").read_bytes()
     monkeypatch.setattr(export, "CHUNK_ROWS", 7)
@@ -306,3 +293,144 @@ def test_chunk_boundaries_do_not_change_the_bytes(tmp_path, frame, monkeypatch):
     named.loc[named.index % 5 == 0, "scenario"] = "=x"  # risky text in some chunks only
     assert calc.export_csv(frame, tmp_path / "chunked.csv").read_bytes() == whole
     pd.testing.assert_frame_equal(calc.read_csv(calc.export_csv(named, tmp_path / "named.csv")), named)
+
+
+def test_a_wide_export_says_it_does_not_read_back(tmp_path):
+    path = calc.export_csv(calc.run("status-quo"), tmp_path / "w.csv", format="csv-wide")
+    with pytest.raises(calc.InputError, match="a csv-wide export does not read back"):
+        calc.read_csv(path)
+
+
+def test_a_spreadsheet_export_has_a_byte_order_mark_and_reads_back(tmp_path, capsys):
+    frame = calc.run(calc.Scenario(name="하노이-2019", metals_share=1))
+    path = calc.export_csv(frame, tmp_path / "k.csv", spreadsheet=True)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf" + b'"model"')
+    assert calc.read_csv(path)["scenario"].iloc[0] == "하노이-2019"
+    plain = calc.export_csv(frame, tmp_path / "plain.csv")
+    assert plain.read_bytes().startswith(b'"model"')
+    assert main(["run", "metals-only", "--out", str(tmp_path / "s.csv"), "--for-spreadsheet"]) == 0
+    assert (tmp_path / "s.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+
+
+def test_an_interrupt_after_the_data_package_is_written_keeps_the_previous_export(tmp_path, monkeypatch):
+    path = calc.export_csv(calc.run("status-quo"), tmp_path / "r.csv")
+    before = path.read_bytes()
+    original = export._datapackage
+
+    def interrupted(*args):
+        original(*args)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export, "_datapackage", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        calc.export_csv(calc.run("article-demands"), path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.datapackage.json"]
+
+
+# --- reads while an export replaces the files ------------------------------------------------------------------
+
+
+def same_size_runs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two runs whose exports differ only in the scenario's name, of as many letters: the same number of bytes."""
+    return tuple(calc.run(calc.Scenario(name=name, metals_share=1.0, horizon=3)) for name in ("aaaa", "bbbb"))
+
+
+def assert_data_matches_its_record(frame: pd.DataFrame, expected: pd.DataFrame) -> None:
+    recorded = [scenario["name"] for scenario in frame.attrs["sanctions_relief"]["scenarios"]]
+    assert list(dict.fromkeys(frame["scenario"])) == recorded  # the data and its record belong together
+    pd.testing.assert_frame_equal(frame, expected)
+
+
+def test_a_read_between_the_two_renames_of_an_export_waits_for_its_csv(tmp_path, monkeypatch):
+    """An export replaces the Data Package, then the CSV. A read in between finds the new package beside the old
+    CSV, of the same size: it must wait for the new CSV, not pair the old data with the new record. Driven
+    exactly: the read runs inside the export's rename of the CSV, and that rename happens once the read has seen
+    the export under way."""
+    old, new = same_size_runs()
+    path = calc.export_csv(old, tmp_path / "results.csv")
+    size = path.stat().st_size
+    rename, being_replaced = os.replace, export._being_replaced
+    reads = []
+
+    def replace(source, target):
+        if Path(target) != path:
+            return rename(source, target)  # the Data Package, replaced first
+        assert path.stat().st_size == size  # the old CSV, still there: its size alone cannot tell
+        pending = [(source, target)]
+
+        def export_goes_on_once_seen(*args):
+            replacing = being_replaced(*args)
+            if replacing and pending:
+                rename(*pending.pop())
+            return replacing
+
+        monkeypatch.setattr(export, "_being_replaced", export_goes_on_once_seen)
+        reads.append(calc.read_csv(path))
+        if pending:  # the read never waited
+            rename(*pending.pop())
+
+    monkeypatch.setattr(os, "replace", replace)
+    calc.export_csv(new, path)
+    assert len(reads) == 1 and path.stat().st_size == size
+    assert_data_matches_its_record(reads[0], new)
+
+
+def test_a_read_overtaken_by_a_whole_export_reads_again(tmp_path, monkeypatch):
+    """The CSV is open when an export replaces both files, before the Data Package is read: the package read is
+    the new one, the CSV open the old one, of the same size. The read starts again and gets the new pair."""
+    old, new = same_size_runs()
+    path = calc.export_csv(old, tmp_path / "results.csv")
+    read_package = export._read_package
+
+    def export_first(package_path):
+        monkeypatch.setattr(export, "_read_package", read_package)
+        calc.export_csv(new, path)
+        return read_package(package_path)
+
+    monkeypatch.setattr(export, "_read_package", export_first)
+    assert_data_matches_its_record(calc.read_csv(path), new)
+
+
+def test_a_pair_left_mismatched_by_a_killed_export_is_refused_in_time(tmp_path, monkeypatch):
+    """An export killed between its two renames leaves the new package, the old CSV and its temporary file: the
+    read waits for at most REPLACEMENT_PATIENCE seconds, then refuses the pair."""
+    old, new = same_size_runs()
+    path = calc.export_csv(old, tmp_path / "results.csv")
+    calc.export_csv(new, tmp_path / "new.csv")
+    os.replace(tmp_path / "new.datapackage.json", export.datapackage_path(path))
+    os.replace(tmp_path / "new.csv", tmp_path / f".results.csv.killed{export.TEMPORARY_SUFFIX}")
+    monkeypatch.setattr(export, "REPLACEMENT_PATIENCE", 0.05)
+    with pytest.raises(calc.InputError, match=r"does not match results\.datapackage\.json \(the same [\d,]+ bytes"):
+        calc.read_csv(path)
+
+
+def test_reads_during_replacement_see_the_old_or_the_new_export(tmp_path, monkeypatch):
+    """A writer replaces the pair 100 times, alternating two exports of the same size, while reads run: each read
+    gives one export's data with that export's record. Pass or fail does not depend on speed: the writer stops
+    after its replacements, the reader reads until then (and once more), and waits for as long as it takes."""
+    monkeypatch.setattr(export, "REPLACEMENT_PATIENCE", math.inf)
+    runs = same_size_runs()
+    path = calc.export_csv(runs[0], tmp_path / "results.csv")
+    failures = []
+
+    def replace_again_and_again():
+        try:
+            for index in range(100):
+                calc.export_csv(runs[1 - index % 2], path)
+        except Exception as error:
+            failures.append(error)
+
+    writer = threading.Thread(target=replace_again_and_again)
+    writer.start()
+    try:
+        while True:
+            done = not writer.is_alive()
+            frame = calc.read_csv(path)
+            assert_data_matches_its_record(frame, runs[frame["scenario"].iloc[0] == "bbbb"])
+            if done:
+                break
+    finally:
+        writer.join()
+    assert not failures
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(export.TEMPORARY_SUFFIX)]

@@ -247,6 +247,16 @@ def test_path_chart_shows_the_ramp():
     assert list(line.get_ydata()) == pytest.approx([55, 110, 165, 220, 220, 220])
 
 
+def test_path_chart_lines_are_dark_enough_to_see():
+    from matplotlib.colors import to_rgb
+
+    frame = calc.run([calc.Scenario(name=f"s{index}", metals_share=index / 8) for index in range(8)])
+    (axes,) = calc.plot_path(frame).axes
+    for line in axes.get_lines()[:8]:
+        red, green, blue = to_rgb(line.get_color())
+        assert 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.85, line.get_label()  # no near-white line
+
+
 def test_fan_chart_has_a_panel_per_ramped_scenario_with_median_and_band():
     ramped = [calc.Scenario(name=name, metals_share=1, ramp_years=4) for name in ("a", "b")]
     uncertain = calc.montecarlo([*ramped, "status-quo"], n=2000, seed=1)

@@ -1,4 +1,9 @@
+import json
+
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import calc
 from calc.kinds import Cap
@@ -160,3 +165,75 @@ def test_bad_scenario_files_name_file_and_key(write, text, message):
 def test_duplicate_names_in_one_run_are_refused():
     with pytest.raises(calc.InputError, match="'status-quo' appear more than once"):
         calc.run(["status-quo", "status-quo"])
+
+
+ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    metals=ANYTHING,
+    cap=ANYTHING,
+    luxury=ANYTHING,
+    start=ANYTHING,
+    horizon=ANYTHING,
+    ramp=ANYTHING,
+    name=ANYTHING,
+)
+def test_any_lever_values_give_a_scenario_or_input_error(metals, cap, luxury, start, horizon, ramp, name):
+    try:
+        scenario = calc.Scenario(
+            name=name,
+            metals_share=metals,
+            petroleum_cap=cap,
+            luxury_share=luxury,
+            start_year=start,
+            horizon=horizon,
+            ramp_years=ramp,
+        )
+    except calc.InputError:
+        return
+    assert 0 <= scenario.metals_share <= 1 and 1 <= scenario.horizon <= 200
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.text(
+        st.characters(blacklist_categories=("C",), blacklist_characters="/\\"), min_size=1, max_size=40
+    ).filter(lambda text: text.strip()),
+    share=st.floats(0, 1),
+    coal=st.one_of(st.floats(0, 1), st.floats(0, 2e9).map(lambda cap: f"{cap!r} USD/yr")),
+)
+def test_any_valid_scenario_comes_back_unchanged_from_an_export_and_a_scenario_file(
+    tmp_path_factory, name, share, coal
+):
+    """The readers may refuse noise (tests/test_input_errors.py fuzzes them); they must accept every valid
+    scenario, whatever its name."""
+    scenario = calc.Scenario(name=name, metals_share=share, relief={"coal": coal})
+    folder = tmp_path_factory.mktemp("valid")
+    frame = calc.run(scenario)
+    back = calc.read_csv(calc.export_csv(frame, folder / "r.csv"))
+    pd.testing.assert_frame_equal(back, frame, check_exact=True)
+    assert calc.load_scenarios(_scenario_file(folder, scenario))[0] == scenario
+
+
+def _scenario_file(folder, scenario):
+    levers = scenario.to_dict()
+    lines = [f"[{json.dumps(levers.pop('name'), ensure_ascii=False)}]"]
+    relief = levers.pop("relief")
+    lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in levers.items()]
+    lines.append(
+        "relief = { "
+        + ", ".join(f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in relief.items())
+        + " }"
+    )
+    path = folder / "s.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

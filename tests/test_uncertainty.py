@@ -253,6 +253,15 @@ def test_no_seed_draws_one_and_records_it():
     pd.testing.assert_frame_equal(frame, calc.montecarlo("article-demands", n=100, seed=seed))
 
 
+def test_unseeded_runs_draw_different_seeds_and_record_them():
+    first = calc.montecarlo("metals-only", n=200)
+    second = calc.montecarlo("metals-only", n=200)
+    seeds = [frame.attrs["sanctions_relief"]["montecarlo"]["seed"] for frame in (first, second)]
+    assert seeds[0] != seeds[1] and all(isinstance(seed, int) for seed in seeds)
+    assert not np.array_equal(first["value"].to_numpy(), second["value"].to_numpy())
+    pd.testing.assert_frame_equal(calc.rerun(first), first)  # the recorded seed reproduces it
+
+
 NONE_SMUGGLED = calc.load_assumptions().override({"metals.already_smuggled_share": 0.0})
 
 
@@ -291,3 +300,14 @@ def test_progress_is_reported_per_scenario_and_per_chunk_of_draws(tmp_path, monk
     )
     # two scenarios, then 2 x ceil(100 / 40) = 6 chunks of draws
     assert calls == [(1, 2), (2, 2), (1, 6), (2, 6), (3, 6), (4, 6), (5, 6), (6, 6)]
+
+
+def test_a_draws_export_that_fails_midway_leaves_nothing(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        yield from ()
+        raise MemoryError("simulated")
+
+    monkeypatch.setattr(uncertainty, "_draw_tables", broken)
+    with pytest.raises(MemoryError):
+        calc.montecarlo("article-demands", n=10, seed=1, draws_out=tmp_path / "draws.csv")
+    assert list(tmp_path.iterdir()) == []

@@ -3,6 +3,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import calc
 from calc.kinds import DISPLAY, REGISTRY_SPELLING
@@ -119,3 +121,42 @@ def test_multiplier_shorthands_are_refused_with_a_hint(text):
 def test_a_currency_sign_is_refused_with_a_hint():
     with pytest.raises(calc.InputError, match=r"coal: cannot read '\$400M': write money as a number and the unit USD"):
         calc.Scenario(relief={"coal": "$400M"})
+
+
+@pytest.mark.parametrize(
+    ("text", "barrels_a_year"),
+    [
+        ("1370 b/d", 1370 * 365.25),  # b is the barrel in oil statistics, not the barn
+        ("2740 bpd", 2740 * 365.25),
+        ("2740 bbl/d", 2740 * 365.25),
+        ("5 kb/d", 5000 * 365.25),
+        ("5 kbd", 5000 * 365.25),  # thousand barrels a day, not barrels
+        ("5 kbpd", 5000 * 365.25),
+        ("158987.294928 m3/yr", 1e6),  # 1 bbl = 0.158987294928 m3
+    ],
+)
+def test_oil_trade_spellings_are_read_as_the_trade_means_them(text, barrels_a_year):
+    assert calc.Scenario(petroleum_cap=text).petroleum_cap.amount == pytest.approx(barrels_a_year)
+
+
+@pytest.mark.parametrize("text", ["500 Mbbl/yr", "3 MMbbl/yr", "500 Mb/d"])
+def test_mega_barrels_are_refused_not_read_as_si(text):
+    with pytest.raises(calc.InputError, match="is ambiguous: in the oil trade M is a thousand"):
+        calc.Scenario(petroleum_cap=text)
+
+
+@pytest.mark.parametrize("text", ["2 billion bbl/yr", "2e6 ton/yr"])
+def test_billion_and_ton_are_refused_as_ambiguous(text):
+    with pytest.raises(calc.InputError, match="is ambiguous"):
+        calc.Scenario(petroleum_cap=text)
+
+
+OTHER_UNITS = {"USD/yr": "MUSD/day", "bbl/yr": "m**3/s", "t/yr": "kg/day", "%": "dimensionless"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=st.floats(-1e15, 1e15), unit=st.sampled_from(sorted(OTHER_UNITS)))
+def test_unit_conversion_round_trips(value, unit):
+    there = calc.ureg.Quantity(value, unit).to(OTHER_UNITS[unit])
+    back = there.to(unit).magnitude
+    assert back == pytest.approx(value, rel=1e-12, abs=1e-300)

@@ -16,7 +16,7 @@ from calc.cli import main
 from conftest import FIGURES, missing, require
 
 #: Texts a spreadsheet program would take for a formula, a number, a link or an escape if written carelessly.
-HOSTILE = ["=1+1", "@x", "-5", "+1", "1e3", "'quoted", '=HYPERLINK("x")', "_x0041_", "한국어 시나리오"]
+MISREADABLE_NAMES = ["=1+1", "@x", "-5", "+1", "1e3", "'quoted", '=HYPERLINK("x")', "_x0041_", "한국어 시나리오"]
 #: XlsxWriter writes a number to 16 significant digits (Excel keeps 15), so it reads back within this share.
 DIGITS = 1e-15
 METALS = FIGURES["metals.pre_sanction_exports"]  # USD/yr: 220 M (Stangarone 2021)
@@ -64,8 +64,8 @@ def test_data_sheet_holds_the_frame_with_numbers_as_numbers(figures, tmp_path):
     assert sheet_names(path) == ["data", "run", "scenarios", "assumptions"]
 
 
-@pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_names_come_back_exactly_as_text_cells(tmp_path, name):
+@pytest.mark.parametrize("name", MISREADABLE_NAMES)
+def test_names_a_spreadsheet_could_misread_come_back_exactly_as_text_cells(tmp_path, name):
     frame = calc.run(calc.Scenario(name=name, metals_share=1.0, horizon=1))
     path = calc.export_xlsx(frame, tmp_path / "x.xlsx")
     cells = [row[1] for row in sheet(path)[1:]] + [row[0] for row in sheet(path, "scenarios")[1:]]

@@ -12,12 +12,31 @@ import numpy as np
 
 
 def ramp(horizon: int, ramp_years: int) -> np.ndarray:
-    """Share of the full effect in year k = 0 .. horizon-1: 1 if ramp_years = 0, else min(1, (k+1)/ramp_years)."""
+    """Share of the full effect in year k = 0 .. horizon-1: 1 if ramp_years = 0, else min(1, (k+1)/ramp_years).
+
+    Over two years: half the effect in the first year (1/2), all of it from the second (2/2) on; no ramp, all of it
+    from the start:
+
+    >>> ramp(4, 2).tolist()
+    [0.5, 1.0, 1.0, 1.0]
+    >>> ramp(3, 0).tolist()
+    [1.0, 1.0, 1.0]
+    """
     return ramp_at(np.arange(horizon), ramp_years)
 
 
 def ramp_at(k: np.ndarray, ramp_years: int) -> np.ndarray:
-    """Share of the full effect k years after relief began (k = 0 in its first year), as ``ramp``."""
+    """Share of the full effect k years after relief began (k = 0 in its first year), as ``ramp``.
+
+    A package step that begins in year 3 of the horizon ramps over four years from there: in years 3 .. 7, k = 0 .. 4
+    and the share is 1/4, 2/4, 3/4, then 1:
+
+    >>> years = np.arange(3, 8)
+    >>> ramp_at(years - 3, 4).tolist()
+    [0.25, 0.5, 0.75, 1.0, 1.0]
+    >>> ramp_at(years - 3, 0).tolist()
+    [1.0, 1.0, 1.0, 1.0, 1.0]
+    """
     if ramp_years == 0:
         return np.ones(np.shape(k))
     return np.minimum(1.0, (np.asarray(k) + 1.0) / ramp_years)

@@ -32,7 +32,16 @@ def complete(
 ) -> None:
     """Add to ``values``: each parent of ``sums`` (children first: deepest parents come first), each
     ``(name, minuend, subtrahend)`` difference, and each ``(name, numerator, denominator parameter)`` share in per
-    cent."""
+    cent.
+
+    Earnings of 300 and 100 sum to 400; less 150 spent, 250 is left, 25 % of a denominator of 1,000:
+
+    >>> values = {"Revenue|A": 300.0, "Revenue|B": 100.0, "Expenditure|C": 150.0}
+    >>> complete(values, [("Revenue", ["Revenue|A", "Revenue|B"]), ("Expenditure", ["Expenditure|C"])],
+    ...          [("Net", "Revenue", "Expenditure")], [("Share of GDP|Net", "Net", "gdp")], {"gdp": 1000.0})
+    >>> [values[name].tolist() for name in ("Revenue", "Expenditure", "Net", "Share of GDP|Net")]
+    [[400.0], [150.0], [250.0], [25.0]]
+    """
     for parent, children in sums:
         values[parent] = sum((np.asarray(values[child]) for child in children), start=np.zeros(1))
     for name, plus, minus in differences:
