@@ -21,6 +21,9 @@ from calc.kinds import KINDS, Kind, Spec, Variable
 if TYPE_CHECKING:
     import pandas as pd
 
+#: The Scenario keywords an area may declare: the article's three areas keep names of their own, aliases of their
+#: ``relief`` entries (``metals_share=1`` is ``relief={"metals": 1}``).
+KEYWORDS = ("metals_share", "petroleum_cap", "luxury_share")
 DECLARATIONS = "areas.toml"
 NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 KEYS = {"kind", "title", "label", "noun", "resolutions", "keyword", "goods_exports", "note"}
@@ -88,7 +91,7 @@ def declare(tables: Mapping[str, Any], origin: str, known: tuple[Area, ...] = ()
         goods = table.get("goods_exports", kind.name == "export earnings")
         if not isinstance(goods, bool):
             raise InputError(f"{field}: goods_exports: expected true or false")
-        keyword = _text(table.get("keyword", ""), f"{field}: keyword")
+        keyword = _keyword(table.get("keyword", ""), f"{field}: keyword", name, declared)
         area = Area(name, kind, resolutions=tuple(resolutions), keyword=keyword, goods_exports=goods, **words)
         same = [known_area for known_area in declared if known_area.name == name]
         if same and same[0] != area:
@@ -113,6 +116,21 @@ def records(areas: tuple[Area, ...]) -> dict[str, dict[str, Any]]:
         }
         for area in areas
     }
+
+
+def _keyword(value: object, field: str, name: str, declared: list[Area]) -> str:
+    """A declared keyword: one of the Scenario's (``KEYWORDS``), not taken by another area."""
+    keyword = _text(value, field)
+    if keyword and keyword not in KEYWORDS:
+        raise InputError(
+            f"{field}: {keyword!r} is not a Scenario keyword; only the article's three areas have one "
+            f"({', '.join(KEYWORDS)}). Leave it out and ease the area with relief={{'{name}': ...}} "
+            f"(a scenario file: relief = {{ {name} = ... }}; the command line: --relief {name}=...)"
+        )
+    taken = next((area.name for area in declared if keyword and area.keyword == keyword and area.name != name), None)
+    if taken:
+        raise InputError(f"{field}: {keyword!r} is the keyword of the area {taken!r} already; give each keyword once")
+    return keyword
 
 
 def _text(value: object, field: str) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from calc.assumptions import Assumptions
-from calc.engine import scenario_results
+from calc.engine import yearly
 from calc.errors import InputError
 from calc.record import metadata
 from calc.scenario import Scenario
@@ -108,7 +108,7 @@ def discover(
     seed = checked_seed(seed)
     p = sample(used, n, seed)
     names = sampled_names(used)
-    values = np.broadcast_to(scenario_results(chosen, p, used.areas)[variable], (n, chosen.horizon))
+    values = np.broadcast_to(yearly(chosen, p, used.areas)[variable], (n, chosen.horizon))
     result = values.sum(axis=1) if year == TOTAL else values[:, column]
     holds = COMPARISONS[comparison](result, threshold)
     count = int(holds.sum())
@@ -175,7 +175,7 @@ def influential(scenario: Scenario, variable: str, used: Assumptions, names: lis
         for end, value in (("low", ranges[name][0]), ("high", ranges[name][2])):
             trial = dict(p, **{name: np.full((INFLUENCE_DRAWS, 1), value)})
             ends[end] = np.broadcast_to(
-                scenario_results(scenario, trial, used.areas)[variable], (INFLUENCE_DRAWS, scenario.horizon)
+                yearly(scenario, trial, used.areas)[variable], (INFLUENCE_DRAWS, scenario.horizon)
             )
         if not np.array_equal(ends["low"], ends["high"]):
             kept.append(name)

@@ -15,7 +15,6 @@ from calc.assumptions import Assumptions, load_assumptions
 from calc.errors import InputError
 from calc.frame import in_worlds, long_frame
 from calc.kinds import Variable
-from calc.models import ramp, ramp_at
 from calc.models.balance import bought_share, complete
 from calc.record import metadata
 from calc.scenario import Plan, Scenario, resolve
@@ -38,24 +37,6 @@ def roles(area: Area, p: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
         elif spec.default is not None:
             q[role] = spec.default
     return q
-
-
-def scenario_results(
-    scenario: Scenario,
-    p: Mapping[str, ArrayLike],
-    areas: tuple[Area, ...],
-    ramp_values: np.ndarray | None = None,
-    levers: Mapping[str, ArrayLike] | None = None,
-) -> dict[str, np.ndarray]:
-    """Every variable for one scenario: arrays over years (or draws x years when ``p`` holds columns of draws).
-
-    ``ramp_values`` replaces the scenario's yearly ramp, e.g. by only its distinct values. ``levers`` replaces
-    some areas' levers (by area name), e.g. by a column of trial values when seeking a goal.
-    """
-    if ramp_values is None:
-        ramp_values = ramp(scenario.horizon, scenario.ramp_years)
-    chosen = scenario.levers(areas) | dict(levers or {})
-    return evaluate(chosen, dict.fromkeys((area.name for area in areas), ramp_values), p, areas)
 
 
 def evaluate(
@@ -107,36 +88,41 @@ def evaluate(
 
 
 def columns(
-    plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]
+    plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...], levers: Mapping[str, ArrayLike] | None = None
 ) -> tuple[dict[str, list[np.ndarray]], np.ndarray]:
     """Every variable of a scenario or package, relief in force throughout, evaluated once per distinct column: a
-    stretch of years with the same levers (a package's steps) and the same ramp of every area. Returns for each
-    variable its value in each column (an array over draws where ``p`` holds columns of draws, else of one value)
-    and, for each year of the horizon, its column."""
+    stretch of years with the same levers (a package's steps) and the same share of its effect for every area (its
+    kind's time profile, from the year its relief began). Returns for each variable its value in each column (an
+    array over draws where ``p`` holds columns of draws, else of one value) and, for each year of the horizon, its
+    column. ``levers`` replaces some areas' levers throughout (by area name), e.g. by a column of trial values
+    when seeking a goal."""
     values: dict[str, list[np.ndarray]] = {}
     column_of = np.zeros(plan.horizon, dtype=np.int64)
     done: dict = {}
     for segment in plan.segments(areas):
         years = np.asarray(segment.years)
-        ramps = np.array([ramp_at(years - segment.since[area.name], plan.ramp_years) for area in areas])
-        distinct, position = np.unique(ramps, axis=1, return_inverse=True)
+        shares = np.array([area.kind.profile(years - segment.since[area.name], plan.ramp_years) for area in areas])
+        distinct, position = np.unique(shares, axis=1, return_inverse=True)
         column_of[years] = len(next(iter(values.values()), [])) + position.ravel()
         by_area = {area.name: distinct[index] for index, area in enumerate(areas)}
-        for variable, result in evaluate(segment.levers, by_area, p, areas, done).items():
+        chosen = {**segment.levers, **(levers or {})}
+        for variable, result in evaluate(chosen, by_area, p, areas, done).items():
             result = np.atleast_2d(result)
             result = np.broadcast_to(result, (result.shape[0], distinct.shape[1]))
             values.setdefault(variable, []).extend(result[:, column] for column in range(distinct.shape[1]))
     return values, column_of
 
 
-def yearly(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]) -> dict[str, np.ndarray]:
+def yearly(
+    plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...], levers: Mapping[str, ArrayLike] | None = None
+) -> dict[str, np.ndarray]:
     """Every variable of a scenario or package in every year of its horizon, relief in force throughout: arrays
-    of shape (horizon,), or (draws, horizon) when ``p`` holds columns of draws. A package is evaluated once per
-    stretch of years with the same levers, each area ramped from the year its step began."""
-    values, column_of = columns(plan, p, areas)
-    rows = max((np.shape(value)[0] for value in p.values() if np.ndim(value) == 2), default=1)
+    of shape (horizon,), or (rows, horizon) when ``p`` holds columns of draws (or ``levers`` a column of trial
+    values; see ``columns``). A package is evaluated once per stretch of years with the same levers."""
+    values, column_of = columns(plan, p, areas, levers)
     out = {}
     for variable, per_column in values.items():
+        rows = max(np.size(column) for column in per_column)
         stacked = np.column_stack([np.broadcast_to(column, (rows,)) for column in per_column])[:, column_of]
         out[variable] = stacked if rows > 1 else stacked[0]
     return out

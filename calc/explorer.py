@@ -30,7 +30,7 @@ from calc.area import Area
 from calc.assumptions import Assumptions, Parameter
 from calc.charts import plot_path, plot_scenarios
 from calc.display import comparison, relative
-from calc.engine import checked_assumptions, run
+from calc.engine import checked_assumptions, roles, run
 from calc.errors import InputError
 from calc.export import datapackage_path, export_csv
 from calc.kinds import DISPLAY, REGISTRY_SPELLING
@@ -79,10 +79,8 @@ def setup(assumptions: Assumptions) -> dict[str, Any]:
         {
             "name": area.name,
             "title": area.title,
-            "lever": area.kind.lever,
-            "caps": bool(area.kind.cap_units) and area.kind.lever == "share",
             "resolutions": ", ".join(area.resolutions),
-            "status_quo_cap": float(central[f"{area.name}.legal_cap"]) if area.kind.lever == "cap" else None,
+            **area.kind.control(roles(area, central)),
         }
         for area in assumptions.areas
     ]

@@ -16,7 +16,7 @@ import pint
 
 from calc.area import Area
 from calc.assumptions import Assumptions
-from calc.engine import checked_assumptions, expected, scenario_results
+from calc.engine import checked_assumptions, expected, roles, yearly
 from calc.errors import InputError
 from calc.kinds import Variable
 from calc.record import metadata
@@ -36,14 +36,6 @@ def lever_area(name: str, areas: tuple[Area, ...]) -> Area:
             return area
     accepted = [area.keyword or area.name for area in areas]
     raise InputError(f"lever: {name!r} is not known; accepted: {', '.join(accepted)}")
-
-
-def lever_range(area: Area, p: dict) -> tuple[float, float]:
-    """The lever's range in its own unit: a share from 0 to 1; a cap (bbl/yr) from 0 to the larger of the
-    status-quo cap and the pre-sanction imports (above both, a higher cap changes nothing)."""
-    if area.kind.lever == "share":
-        return 0.0, 1.0
-    return 0.0, float(max(p[f"{area.name}.legal_cap"], p[f"{area.name}.pre_sanction_imports"]))
 
 
 def solve(
@@ -133,12 +125,12 @@ def _seek(
             )
     else:
         area = lever_area(lever, used.areas)
-        low, high = lever_range(area, p)
-        shown = f"{lever} from {_shown_lever(area, low)} to {_shown_lever(area, high)}"
+        low, high = area.kind.lever_range(roles(area, p))
+        shown = f"{lever} from {area.kind.shown(low)} to {area.kind.shown(high)}"
 
         def result(values: np.ndarray) -> np.ndarray:
             trial = np.asarray(values, dtype=np.float64).reshape(-1, 1)
-            results = scenario_results(chosen, p, used.areas, levers={area.name: trial})
+            results = yearly(chosen, p, used.areas, levers={area.name: trial})
             return np.broadcast_to(results[declared.name], (len(trial), chosen.horizon))
 
     def picked(values: np.ndarray) -> np.ndarray:
@@ -161,9 +153,7 @@ def _seek(
     else:
         value = brentq(lambda x: picked(np.array([x]))[0] - wanted, low, high, xtol=1e-12 * max(1.0, high))
     return {
-        "solved": float(value)
-        if lever == HAZARD_LEVER or area.kind.lever == "share"
-        else ureg.Quantity(float(value), "bbl/yr"),
+        "solved": float(value) if lever == HAZARD_LEVER else area.kind.quantity(value),
         "scenario": chosen,
         "assumptions": used,
         "variable": declared,
@@ -181,7 +171,3 @@ def _target(target: object, declared: Variable) -> tuple[float, bool]:
         over = str(per_year * ureg.Unit("yr"))
         return parse_with_unit(target, over, "target"), True
     return parse_with_unit(target, declared.unit, "target"), False
-
-
-def _shown_lever(area: Area, value: float) -> str:
-    return f"{value:g}" if area.kind.lever == "share" else f"{value:,.0f} bbl/yr"

@@ -19,9 +19,12 @@ import pint
 from numpy.typing import ArrayLike
 
 from calc.errors import InputError
-from calc.models import capped_imports, exports, import_bans
-from calc.units import parse_quantity, quantity_unit
+from calc.models import capped_imports, exports, import_bans, ramp_at
+from calc.units import parse_quantity, quantity_unit, ureg
 
+#: The types of lever a kind may have: a share of the measure lifted (0 to 1; an export ban's may also be capped),
+#: or a cap on a flow (a quantity, lifted, or left at the status quo).
+LEVER_TYPES = ("share", "cap")
 #: A cap left at the status quo (a capped-imports lever; also what ``petroleum_cap`` left out means).
 STATUS_QUO = "status-quo"
 #: How a file or the command line says "no cap" (``None`` in Python).
@@ -201,11 +204,65 @@ class Kind:
     #: For a kind whose lever takes caps: a cap in the unit of the flow it caps, and the flow with no cap at all.
     cap_in_flow: Callable[[Mapping[str, Any], Cap, str], np.ndarray] | None = None
     ceiling: Callable[[Mapping[str, Any]], np.ndarray] | None = None
+    #: For a kind whose lever is a cap: the cap of the day (in the unit of the flow it caps).
+    current: Callable[[Mapping[str, Any]], np.ndarray] | None = None
+    #: The time profile: the share of the full effect k years after the relief began (k = 0 in its first year),
+    #: given the scenario's ramp years (README, "The model"). A one-off effect has its own (README, "Adding a kind").
+    profile: Callable[[np.ndarray, int], np.ndarray] = ramp_at
+
+    def __post_init__(self) -> None:
+        if self.lever not in LEVER_TYPES:
+            raise InputError(
+                f"kind {self.name!r}: lever: {self.lever!r} is not known; accepted: {', '.join(LEVER_TYPES)}"
+            )
+        if self.lever == "cap" and (self.current is None or self.ceiling is None or not self.cap_units):
+            raise InputError(f"kind {self.name!r}: a cap lever needs current, ceiling and cap_units")
 
     @property
     def status_quo(self) -> Lever:
         """The lever of an area a scenario leaves alone: the cap of the day, or none of the ban lifted."""
         return STATUS_QUO if self.lever == "cap" else 0.0
+
+    @property
+    def lifted(self) -> Lever:
+        """The lever that lifts the measure altogether: no cap, or all of the ban."""
+        return None if self.lever == "cap" else 1.0
+
+    @property
+    def blends(self) -> bool:
+        """Whether levers of this kind can be mixed by weight (a basket of parts under different resolutions)."""
+        return self.lever == "share"
+
+    def lever_range(self, q: Mapping[str, Any]) -> tuple[float, float]:
+        """The range over which a lever moves the results, as numbers the formula takes: a share from 0 to 1; a cap
+        from 0 to the larger of the cap of the day and the flow with no cap (above both, a higher cap changes
+        nothing)."""
+        if self.lever == "share":
+            return 0.0, 1.0
+        return 0.0, float(np.max(np.maximum(self.current(q), self.ceiling(q))))
+
+    def quantity(self, number: float) -> float | pint.Quantity:
+        """A number as ``lever_range`` gives it, as users read it: a share, or a cap with its unit."""
+        return float(number) if self.lever == "share" else ureg.Quantity(float(number), self.flow_unit)
+
+    def shown(self, number: float) -> str:
+        """A number as ``lever_range`` gives it, as text: "0.5", "2,000,000 bbl/yr"."""
+        return f"{number:g}" if self.lever == "share" else f"{number:,.0f} {self.flow_unit}"
+
+    @property
+    def flow_unit(self) -> str:
+        """The unit of the flow a cap of this kind caps (the first of its cap units)."""
+        return next(iter(self.cap_units), "")
+
+    def control(self, q: Mapping[str, Any]) -> dict[str, Any]:
+        """What a page needs to draw the lever's control: its type ("share" or "cap"), whether a share may also be
+        given as a cap, and the cap of the day (central values ``q``)."""
+        is_cap = self.lever == "cap"
+        return {
+            "lever": self.lever,
+            "caps": bool(self.cap_units) and not is_cap,
+            "status_quo_cap": float(np.max(self.current(q))) if is_cap else None,
+        }
 
     def lever_value(self, value: object, field: str) -> Lever:
         """The lever ``value`` as the formula takes it, or InputError naming ``field`` and what is accepted."""
@@ -334,6 +391,11 @@ def _fuel_ceiling(q: Mapping[str, Any]) -> np.ndarray:
     """Imports before the sanctions (bbl/yr; for crude, the pipeline): no cap lets in more, so one at or above them
     does not bind."""
     return np.asarray(q["pre_sanction_imports"])
+
+
+def _fuel_cap_today(q: Mapping[str, Any]) -> np.ndarray:
+    """The legal cap of the day (bbl/yr)."""
+    return np.asarray(q["legal_cap"])
 
 
 def _capped_formula(
@@ -481,6 +543,7 @@ CAPPED_IMPORTS = Kind(
     cap_units=MappingProxyType({"bbl/yr": "", "t/yr": "bbl_per_tonne"}),
     cap_in_flow=_fuel_cap,
     ceiling=_fuel_ceiling,
+    current=_fuel_cap_today,
 )
 
 IMPORT_BANS = Kind(
@@ -512,9 +575,21 @@ IMPORT_BANS = Kind(
     one_of=("observed_imports", "pre_sanction_imports"),
 )
 
-KINDS: Mapping[str, Kind] = MappingProxyType(
-    {kind.name: kind for kind in (EXPORT_EARNINGS, CAPPED_IMPORTS, IMPORT_BANS)}
-)
+#: The kinds areas may declare, by name: the three shipped, and any registered (``register``).
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (EXPORT_EARNINGS, CAPPED_IMPORTS, IMPORT_BANS)}
+
+
+def register(kind: Kind) -> Kind:
+    """Make ``kind`` available to areas declared afterwards (``kind = "<its name>"`` in an ``areas.toml``): the one
+    step that adds a kind from outside the package (README, "Adding a kind"). Registering the same kind again is
+    harmless; another kind under a name already taken is refused."""
+    if not isinstance(kind, Kind):
+        raise InputError(f"register: expected a calc.kinds.Kind, got {type(kind).__name__}")
+    known = KINDS.get(kind.name)
+    if known is not None and known is not kind:
+        raise InputError(f"register: a kind named {kind.name!r} exists already; give yours another name")
+    KINDS[kind.name] = kind
+    return kind
 
 
 def check_roles(kind: Kind, area: str, present: set[str]) -> None:

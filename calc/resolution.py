@@ -221,7 +221,7 @@ def declare(tables: Mapping[str, Any], areas: tuple[Area, ...], origin: str) -> 
                 weight = spec["weight"]
                 if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1:
                     raise InputError(f"{where}.weight: expected a share above 0 up to 1, got {weight!r}")
-                if area.kind.lever != "share":
+                if not area.kind.blends:
                     raise InputError(f"{where}: only an area whose lever is a share can come in parts")
                 states = _states(spec["states"], area, where)
                 declared.append(Part(part, _text(spec["label"], where), float(weight), states, spec["source"]))

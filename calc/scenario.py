@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pint
 
-from calc.area import Area, shipped_areas
+from calc.area import KEYWORDS, Area, shipped_areas
 from calc.errors import InputError
 from calc.files import read_toml, shipped_folder
 from calc.kinds import LIFTED, STATUS_QUO, Cap, Lever
@@ -107,12 +107,21 @@ class Scenario(Timed):
         where = f"scenario {self.name!r}"
         set_(self, "lift", shipped_law().checked(self.lift, f"{where}: lift") if self.lift else ())
         lifted = self.lifted()
+        relief = dict(self.relief) if isinstance(self.relief, Mapping) else self.relief
         areas = {area.keyword: area for area in shipped_areas() if area.keyword}
         for keyword, area in areas.items():
             value = getattr(self, keyword)
+            if isinstance(relief, dict) and area.name in relief:  # the keyword's alias
+                aliased = area.kind.lever_value(relief.pop(area.name), f"{where}: relief: {area.name}")
+                if value is not UNSET and area.kind.lever_value(value, f"{where}: {keyword}") != aliased:
+                    raise InputError(
+                        f"{where}: {keyword} and relief: {area.name} set one area differently ({plain_lever(value)} "
+                        f"and {plain_lever(aliased)}); give it once"
+                    )
+                value = aliased
             value = lifted.get(area.name, area.kind.status_quo) if value is UNSET else value
             set_(self, keyword, area.kind.lever_value(value, f"{where}: {keyword}"))
-        given = _relief(self.relief, where, shipped_areas(), checked_only=False)
+        given = _relief(relief, where, shipped_areas(), checked_only=False)
         opened = {
             area.name: lifted[area.name]
             for area in shipped_areas()
@@ -130,9 +139,6 @@ class Scenario(Timed):
         lifted = self.lifted()
         mine = self.levers(shipped_areas())
         return [name for name, lever in lifted.items() if name in mine and mine[name] != lever]
-
-    #: One lever per area over the whole horizon, never snapping back: the year matters through the ramp alone.
-    uniform = True
 
     def segments(self, areas: Sequence[Area]) -> list[Segment]:
         """The scenario's levers over its whole horizon, ramped from its first year: one segment."""
@@ -173,7 +179,6 @@ class Scenario(Timed):
 
 
 LEVERS = tuple(field.name for field in fields(Scenario))
-KEYWORDS = ("metals_share", "petroleum_cap", "luxury_share")
 #: The hazard of a package that takes it from the assumptions (and so samples it in Monte Carlo runs).
 HAZARD = "context.snapback_hazard"
 ASSUMED = "assumed"
@@ -206,6 +211,8 @@ class Step:
             eased = Scenario(name=where, relief=self.relief or {}, lift=self.lift or (), **given)
         except InputError as error:
             raise InputError(str(error).replace(f"scenario {where!r}", where)) from None
+        aliases = {area.name: area.keyword for area in shipped_areas() if area.keyword}
+        given |= {aliases[name]: None for name in self.relief or {} if name in aliases}  # relief: {"metals": 1}
         set_(self, "relief", MappingProxyType(dict(eased.to_dict()["relief"])))
         set_(self, "lift", eased.lift)
         for keyword in given:  # a lifted cap is kept as "lifted": None is "not named by this step"
@@ -300,9 +307,6 @@ class Package(Timed):
                         f"{where}: two steps of {step.year} set {clash[0]} differently ({plain_lever(mine[clash[0]])}"
                         f" and {plain_lever(theirs[clash[0]])}); give one lever per area and year"
                     )
-
-    #: Levers that change from step to step, and may snap back: every year is evaluated.
-    uniform = False
 
     def lifted(self) -> dict[str, Lever]:
         """Nothing: a package lifts resolutions step by step (see ``segments``)."""
@@ -399,13 +403,11 @@ def _relief(relief: object, where: str, areas: Sequence[Area], checked_only: boo
     for name, lever in relief.items():
         field_name = f"{where}: relief: {name}"
         area = by_name.get(name) if isinstance(name, str) else None
-        if area is not None and area.keyword:
-            raise InputError(f"{field_name}: set this area with the keyword {area.keyword}=..., not in relief")
         if area is not None:
             checked[name] = area.kind.lever_value(lever, field_name)
         elif checked_only or not isinstance(name, str) or not name.strip():
-            others = ", ".join(area.name for area in areas if not area.keyword)
-            raise InputError(f"{where}: relief: unknown area {name!r}; areas: {others}")
+            known = ", ".join(area.name for area in areas)
+            raise InputError(f"{where}: relief: unknown area {name!r}; areas: {known}")
         else:
             checked[name] = lever
     return checked

@@ -26,15 +26,14 @@ from calc.engine import (
     checked_assumptions,
     columns,
     drawn,
-    scenario_results,
     snapback_draws,
     status_quo,
     worlds,
+    yearly,
 )
 from calc.errors import InputError
 from calc.export import Progress, coded_text, target_path, write_tables
 from calc.frame import MODEL, REGION, in_worlds, long_frame
-from calc.models import ramp
 from calc.record import metadata
 from calc.scenario import Plan, Scenario, resolve
 from calc.tables import percent_of
@@ -165,28 +164,18 @@ def _montecarlo(
         units = {variable: "%" for variable, unit in units.items() if unit != "%"}
     blocks = []
     for done, scenario in enumerate(chosen, start=1):
-        if reference is None and scenario.uniform:  # the year matters through the ramp alone
-            distinct, position = np.unique(ramp(scenario.horizon, scenario.ramp_years), return_inverse=True)
-            results = scenario_results(scenario, p, used.areas, distinct)
-        elif reference is None:  # a package: each year's draws in force, or snapped back
-            years = np.asarray(scenario.years, dtype=np.int64)
-            for variable, unit, values in _package_quantiles(scenario, p, used.areas, u, levels, units):
+        years = np.asarray(scenario.years, dtype=np.int64)
+        if reference is None:  # each year's draws in force, or (for a package) snapped back
+            for variable, unit, values in _quantiles_by_year(scenario, p, used.areas, u, levels, units):
                 blocks.extend(
                     (scenario.name, variable, unit, years, row, level)
                     for level, row in zip(levels, values, strict=True)
                 )
-            if progress:
-                progress(done, len(chosen))
-            continue
         else:
-            position = np.arange(scenario.horizon)
-            results = drawn(scenario, p, used.areas, u)
-            if reference is not None:
-                results = _shares(results, reference, units, n, scenario.horizon)
-        years = np.asarray(scenario.years, dtype=np.int64)
-        for variable, unit in units.items():
-            for level, values in zip(levels, _quantiles(results[variable], n, levels), strict=True):
-                blocks.append((scenario.name, variable, unit, years, values[position], level))
+            results = _shares(drawn(scenario, p, used.areas, u), reference, units, n, scenario.horizon)
+            for variable, unit in units.items():
+                for level, values in zip(levels, _quantiles(results[variable], n, levels), strict=True):
+                    blocks.append((scenario.name, variable, unit, years, values, level))
         if progress:
             progress(done, len(chosen))
     frame = long_frame([block[:5] for block in blocks])
@@ -279,17 +268,17 @@ def draws_file_size(scenarios: ScenarioSpec, n: int, assumptions: Assumptions | 
     return total
 
 
-def _package_quantiles(
+def _quantiles_by_year(
     package: Plan, p: Mapping, areas: tuple, u: np.ndarray, levels: np.ndarray, units: Mapping[str, str]
 ) -> Iterator[tuple[str, str, np.ndarray]]:
-    """Each variable's quantiles, year by year, for a package: evaluated once per distinct column of years (see
-    ``calc.engine.columns``), and in each year mixed with the status quo's values in the share of draws whose
-    relief has snapped back by then (drawn draw by draw with ``u``). Snapback being drawn apart from every
-    parameter, a draw's value and whether its relief holds are independent, so the year's quantiles are those of
-    the mixture (``mixed_quantiles``)."""
+    """Each variable's quantiles, year by year, for a scenario or package: evaluated once per distinct column of
+    years (see ``calc.engine.columns``), and in each year mixed with the status quo's values in the share of draws
+    whose relief has snapped back by then (drawn draw by draw with ``u``; none for a scenario). Snapback being
+    drawn apart from every parameter, a draw's value and whether its relief holds are independent, so the year's
+    quantiles are those of the mixture (``mixed_quantiles``)."""
     values, column_of = columns(package, p, areas)
     kept = (u < package.in_force(p)).mean(axis=0) if np.ndim(u) else np.ones(package.horizon)
-    before = status_quo(package, p, areas)
+    before = status_quo(package, p, areas) if np.any(kept < 1.0) else dict.fromkeys(units, 0.0)
     for variable, unit in units.items():
         out = np.empty((len(levels), package.horizon))
         alike: list[tuple[np.ndarray, np.ndarray]] = []  # columns of equal values, with their years, done at once
@@ -316,11 +305,11 @@ def mixed_quantiles(x: ArrayLike, base: ArrayLike, kept: np.ndarray, levels: np.
     the mixture with distribution kept F_x + (1 - kept) F_base. Where the base is one number b this is exact on
     the sample: below b, F_x^-1(level / kept); at b for the mass there; above, F_x^-1((level - 1 + kept) / kept),
     F_x^-1 interpolated as numpy's quantile is (at kept = 1, numpy's quantile itself)."""
-    base_fixed = np.ndim(base) == 0 or np.ptp(base) == 0
     x = np.ravel(x)
     xs = x[:1] if np.ptp(x) == 0 else np.sort(x)  # a value that is the same in every draw needs no sorting
-    if base_fixed and len(xs) == 1 and np.all(kept == 1.0):  # nothing varies: every quantile is the value
-        return np.full((len(levels), len(kept)), xs[0])
+    if np.all(kept == 1.0):  # nothing snapped back: numpy's quantiles of x
+        return np.repeat(_interpolated(xs, levels)[:, np.newaxis], len(kept), axis=1)
+    base_fixed = np.ndim(base) == 0 or np.ptp(base) == 0
     n = len(xs)
     grid_kept, grid_level = np.meshgrid(kept, levels)
     if base_fixed:
@@ -532,5 +521,5 @@ def _result_in_year(
     scenario: Scenario, p: Mapping, used: Assumptions, variable: str, rows: int, column: int
 ) -> np.ndarray:
     """``variable`` for each of ``rows`` parameter sets in ``p``, in one year of the horizon."""
-    results = scenario_results(scenario, p, used.areas)
+    results = yearly(scenario, p, used.areas)
     return np.broadcast_to(results[variable], (rows, scenario.horizon))[:, column]

@@ -193,7 +193,9 @@ def test_an_area_is_added_with_one_declaration_and_one_file(write, tmp_path, fig
     # the record carries the declaration, so the run can be made again elsewhere
     pd.testing.assert_frame_equal(calc.rerun(frame), frame)
     # the shipped set does not know the area: a scenario that names it says so when it runs
-    with pytest.raises(calc.InputError, match=r"relief: unknown area 'iron_ore'; areas: coal, seafood"):
+    with pytest.raises(
+        calc.InputError, match=r"relief: unknown area 'iron_ore'; areas: metals, petroleum, luxury, coal"
+    ):
         calc.run(scenario, assumptions=figures)
 
 
@@ -210,6 +212,17 @@ def test_an_area_is_added_with_one_declaration_and_one_file(write, tmp_path, fig
         ),
         (AREA_DECLARATION.replace("Iron Ore Exports", "Iron|Ore"), AREA_PARAMETERS, "title: give the variable name"),
         (AREA_DECLARATION.replace('kind = "export earnings"', 'kind = "import bans"'), "", "missing parameter(s)"),
+        (
+            AREA_DECLARATION + 'keyword = "iron_share"\n',
+            AREA_PARAMETERS,
+            "keyword: 'iron_share' is not a Scenario keyword; only the article's three areas have one (metals_share, "
+            "petroleum_cap, luxury_share). Leave it out and ease the area with relief={'iron_ore': ...}",
+        ),
+        (
+            AREA_DECLARATION + 'keyword = "metals_share"\n',
+            AREA_PARAMETERS,
+            "keyword: 'metals_share' is the keyword of the area 'metals' already; give each keyword once",
+        ),
     ],
 )
 def test_bad_area_declarations_are_refused(write, tmp_path, declaration, parameters, message):
@@ -246,7 +259,10 @@ def test_an_import_ban_takes_one_measure_of_demand(write, tmp_path):
         (lambda: calc.Scenario(relief={"coal": None}), "relief: coal: expected a number or a quantity"),
         (lambda: calc.Scenario(relief={"crude_oil": "3 USD/yr"}), "relief: crude_oil: '3 USD/yr' has the wrong"),
         (lambda: calc.Scenario(relief={"crude_oil": -1}), "relief: crude_oil: -1 bbl/yr is negative"),
-        (lambda: calc.Scenario(relief={"metals": 1}), "relief: metals: set this area with the keyword metals_share"),
+        (
+            lambda: calc.Scenario(metals_share=0.5, relief={"metals": 1}),
+            "metals_share and relief: metals set one area differently (0.5 and 1.0); give it once",
+        ),
         (lambda: calc.Scenario(relief=[("coal", 1)]), "relief: expected a mapping of area name to lever"),
         (lambda: calc.Scenario(relief={"": 1}), "relief: unknown area ''"),
         (lambda: calc.Scenario(relief={"coal": float("nan")}), "relief: coal: must be a finite number"),

@@ -100,6 +100,17 @@ def test_scenario_file_with_two_scenarios(write):
     assert (tight.name, tight.petroleum_cap, tight.note) == ("tight", Cap(250_000.0, "bbl/yr"), "a tighter cap")
 
 
+def test_the_article_keywords_are_aliases_of_relief_entries():
+    aliased = calc.Scenario(name="a", relief={"metals": 1, "petroleum": "2000000 bbl/yr", "coal": 0.5})
+    keywords = calc.Scenario(name="a", metals_share=1, petroleum_cap="2000000 bbl/yr", relief={"coal": 0.5})
+    assert aliased == keywords
+    assert aliased.metals_share == 1.0 and aliased.petroleum_cap == Cap(2_000_000.0, "bbl/yr")
+    assert dict(aliased.relief) == {"coal": 0.5}
+    assert calc.Scenario(name="same", metals_share=1, relief={"metals": "1"}).metals_share == 1.0  # once, alike
+    step = calc.Step(2027, relief={"luxury": 1})
+    assert step.luxury_share == 1.0 and dict(step.relief) == {}
+
+
 def test_to_dict_round_trips():
     scenario = calc.Scenario(name="x", metals_share=0.3, petroleum_cap="1234567.5 bbl/yr", ramp_years=3)
     assert calc.Scenario(**scenario.to_dict()) == scenario
