@@ -81,7 +81,10 @@ def declare(tables: Mapping[str, Any], origin: str, known: tuple[Area, ...] = ()
             raise InputError(f"{field}: {problem}; accepted: {', '.join(sorted(KEYS))}")
         kind = KINDS.get(table["kind"]) if isinstance(table["kind"], str) else None
         if kind is None:
-            raise InputError(f"{field}: kind {table['kind']!r} is not known; accepted: {', '.join(KINDS)}")
+            raise InputError(
+                f"{field}: kind {table['kind']!r} is not known; accepted: {', '.join(KINDS)} (a kind of your own is "
+                "registered with calc.kinds.register in Python before loading: README, 'Adding a kind')"
+            )
         words = {key: _text(table.get(key, ""), f"{field}: {key}") for key in ("title", "label", "noun", "note")}
         if not words["title"] or "|" in words["title"]:
             raise InputError(f"{field}: title: give the variable name's last part, without '|', e.g. 'Coal Exports'")

@@ -1,8 +1,10 @@
-"""The three kinds of area: the parameters each needs, the lever that eases it, the variables it yields, and
-the formula (in ``calc.models``) that turns one into the other. Written once, applied to every area of a kind.
+"""Kinds of area: the parameters each needs, the lever that eases it (its type, range, status-quo and lifted
+values, text), the variables it yields, its time profile, and the formula (in ``calc.models``) that turns one into
+the other. Written once, applied to every area of a kind; no other module asks what kind of lever an area has.
 
 Adding an area of an existing kind is data only: a table in ``assumptions/areas.toml`` and a TOML file of its
-parameters (README, "Adding an area").
+parameters (README, "Adding an area"). A kind of one's own is a formula and a ``Kind`` passed to ``register``
+(README, "Adding a kind").
 """
 
 from __future__ import annotations
