@@ -444,6 +444,14 @@ def _layered(layers: list[str], name: str) -> Assumptions:
     return Assumptions(parameters, tuple(areas.values()), name)
 
 
-#: The parameters of the shipped areas with the units the models compute in; the names are part of the public
-#: contract.
-PARAMETERS: Mapping[str, Spec] = MappingProxyType(specs(shipped_areas()))
+@cache
+def _shipped_parameters() -> Mapping[str, Spec]:
+    return MappingProxyType(specs(shipped_areas()))
+
+
+def __getattr__(name: str) -> Any:
+    """``PARAMETERS``: the parameters of the shipped areas and the context with the units the models compute in
+    (the names are part of the public contract); read from the shipped declarations on first use, not at import."""
+    if name == "PARAMETERS":
+        return _shipped_parameters()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,20 +15,16 @@ from calc.record import worlds_of
 from calc.units import to_unit, ureg
 from calc.variables import IN_FORCE
 
-CURRENCY = ureg.Unit("USD").dimensionality
-PER_TIME = ureg.Unit("1/yr").dimensionality
-
 
 @cache
 def is_flow(unit: str) -> bool:
     """A quantity per unit of time (USD/yr, bbl/yr, t/yr), which adds up over years."""
-    dimensions = ureg.Unit(unit).dimensionality
-    return dimensions.get("[time]", 0) == PER_TIME["[time]"]
+    return ureg.Unit(unit).dimensionality.get("[time]", 0) == -1
 
 
 @cache
 def is_money(unit: str) -> bool:
-    return ureg.Unit(unit).dimensionality.get("[currency]", 0) == CURRENCY["[currency]"]
+    return ureg.Unit(unit).dimensionality.get("[currency]", 0) == 1
 
 
 def percent_of(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ it is shared by every environment with the same pint version and breaks once one
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
@@ -18,6 +19,7 @@ import sys
 import tempfile
 from numbers import Real
 from pathlib import Path
+from typing import Any
 
 import pint
 
@@ -104,7 +106,24 @@ def build_registry() -> pint.UnitRegistry:
         return _registry(None)
 
 
-ureg = build_registry()
+@functools.cache
+def registry() -> pint.UnitRegistry:
+    """The project's one registry, built (and its cache written) on first use rather than at import."""
+    return build_registry()
+
+
+class _Registry:
+    """``calc.ureg``: stands for the registry and builds it when first asked for anything (``ureg.Quantity``,
+    ``ureg.Unit``, ...), so that importing a module does no I/O."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(registry(), name)
+
+    def __repr__(self) -> str:
+        return repr(registry())
+
+
+ureg: pint.UnitRegistry = _Registry()  # type: ignore[assignment]  (every attribute is the registry's)
 
 
 def parse_quantity(value: object, unit: str, field: str) -> float:

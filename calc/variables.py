@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
+from typing import Any
 
 from calc.area import Area, shipped_areas
 from calc.errors import InputError
@@ -192,5 +193,14 @@ def _sign(name: str) -> int:
     return {REVENUE: 1, EXPENDITURE: -1}.get(name.split("|")[0], 0)
 
 
-#: The variables of the shipped areas with their units (strings that parse in ``calc.ureg``), in frame order.
-VARIABLES: Mapping[str, str] = MappingProxyType(catalogue(shipped_areas()).units())
+@cache
+def _shipped_variables() -> Mapping[str, str]:
+    return MappingProxyType(catalogue(shipped_areas()).units())
+
+
+def __getattr__(name: str) -> Any:
+    """``VARIABLES``: the variables of the shipped areas with their units (strings that parse in ``calc.ureg``), in
+    frame order; read from the shipped declarations on first use, not at import."""
+    if name == "VARIABLES":
+        return _shipped_variables()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -48,3 +48,42 @@ def test_ruff_is_clean(command):
         [sys.executable, "-m", "ruff", *command, str(ROOT)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+IMPORT_EVERY_MODULE = """
+import importlib, pkgutil, sys
+from pathlib import Path
+import calc
+watched = [Path(calc.__file__).parent, Path(sys.argv[1]).resolve() / "assumptions", Path(sys.argv[2]).resolve()]
+touched = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, Path)):
+        path = Path(args[0] if not isinstance(args[0], bytes) else args[0].decode()).resolve()
+        if path.suffix not in (".py", ".pyc") and any(path.is_relative_to(folder) for folder in watched):
+            touched.append(str(path))
+sys.addaudithook(hook)
+for module in pkgutil.walk_packages(calc.__path__, "calc."):
+    if module.name != "calc.__main__":
+        importlib.import_module(module.name)
+print(touched)
+"""
+
+
+def test_importing_any_module_reads_and_writes_no_file_of_ours(tmp_path):
+    """No I/O at import: the shipped declarations are read, and the unit registry (with its cache) is built, when
+    first used. Every module of calc is imported in a fresh process watched by an audit hook, which records any
+    file opened in the package (other than Python source: the shipped data, the unit definitions, the page), the
+    source tree's assumptions or the registry's cache folder."""
+    root = Path(__file__).parent.parent
+    cache = tmp_path / "cache"
+    environment = {**os.environ, "SANCTIONS_RELIEF_CACHE_DIR": str(cache)}
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERY_MODULE, str(root), str(cache)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=environment,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
+    assert not cache.exists()
