@@ -21,7 +21,7 @@ import pandas as pd
 from calc import __version__
 from calc.display import SOURCE_LINE, condition_text, described, recorded_areas, variable_of
 from calc.errors import InputError
-from calc.export import atomic, target_path
+from calc.files import atomic, target_path
 from calc.kinds import Variable
 from calc.variables import BOUGHT, NET, REVENUE, UNLOCKED, full_name
 

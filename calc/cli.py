@@ -452,7 +452,8 @@ def _write(frame, args: argparse.Namespace) -> bool:
     """Write ``frame`` where ``--out`` says; False when there is no ``--out``."""
     if not args.out:
         return False
-    from calc.export import export_csv, target_path
+    from calc.export import export_csv
+    from calc.files import target_path
 
     if target_path(args.out, (".csv", ".xlsx")).suffix.lower() == ".xlsx":
         if args.format != "csv":

@@ -13,12 +13,10 @@ apostrophe, so every name comes back as it went in.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -31,6 +29,7 @@ import pyarrow.csv as pacsv
 import xxhash
 
 from calc.errors import InputError
+from calc.files import atomic, being_written, target_path
 from calc.frame import COLUMNS, Record, ResultFrame
 
 TEXT_COLUMNS = ("model", "scenario", "region", "variable", "unit")
@@ -51,7 +50,6 @@ FORMULA_START = "=+-@\t\r'"
 HASH = "xxh3_128"
 #: Seconds ``read_csv`` waits for an export that is replacing the pair it reads before it gives up.
 REPLACEMENT_PATIENCE = 10.0
-TEMPORARY_SUFFIX = ".tmp"
 UNIT_NOTE = (
     "Units parse in the pint registry of sanctions-relief (calc.ureg): USD is US dollars (a currency dimension, "
     "no exchange rate implied), bbl is the oil barrel of 42 US gallons = 158.987 litres, t is the metric tonne, "
@@ -145,22 +143,6 @@ def frame_columns(frame: pd.DataFrame) -> list[str]:
     """The long layout's columns, with ``quantile`` or ``draw`` before ``value`` where the frame has them."""
     extra = [column for column in EXTRA_COLUMNS if column in frame.columns]
     return [*COLUMNS[:-1], *extra, COLUMNS[-1]]
-
-
-def target_path(path: str | Path, suffixes: Sequence[str] = (".csv",)) -> Path:
-    """``path`` as a file path ending in one of ``suffixes``, in an existing folder, or InputError. Every file
-    the calculator writes (CSV, charts, the report) is checked here."""
-    endings = " or ".join(suffixes)
-    if not isinstance(path, (str, Path)) or not str(path).strip():
-        raise InputError(f"output path: expected a file path ending in {endings}, got {path!r}")
-    path = Path(path)
-    if path.suffix.lower() not in suffixes:
-        raise InputError(f"output path: {str(path)!r} must end in {endings}")
-    if path.is_dir():
-        raise InputError(f"output path: {str(path)!r} is a folder; give a file name ending in {endings}")
-    if not path.parent.is_dir():
-        raise InputError(f"output path: the folder {str(path.parent)!r} does not exist")
-    return path
 
 
 def _chunks(frame: pd.DataFrame) -> Iterator[pa.Table]:
@@ -258,30 +240,6 @@ def _datapackage(path: Path, schema: pa.Schema, provenance: dict, bom: bool = Fa
     }
 
 
-@contextlib.contextmanager
-def atomic(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, moved over it once the block succeeds, removed if it fails."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path), suffix=TEMPORARY_SUFFIX)
-    os.close(fd)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _temporary_prefix(path: Path) -> str:
-    return f".{path.name}."
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def read_csv(path: str | Path) -> pd.DataFrame:
     """Read a long CSV written by ``export_csv`` back into the same frame, with the record of the run from the
     Data Package beside it (if there) in ``frame.attrs["sanctions_relief"]``.
@@ -348,8 +306,7 @@ def _being_replaced(path: Path, handle: io.BufferedReader) -> bool:
     """Whether an export is replacing ``path``, or has replaced it since ``handle`` was opened: its temporary CSV
     is there (it exists from before the package is replaced until it becomes the CSV, so look for it first), or
     the path now names another file than the one open (which cannot share its number while it is open)."""
-    prefix = _temporary_prefix(path)
-    if any(name.startswith(prefix) and name.endswith(TEMPORARY_SUFFIX) for name in os.listdir(path.parent)):
+    if being_written(path):
         return True
     try:
         return not os.path.samestat(os.stat(path), os.fstat(handle.fileno()))

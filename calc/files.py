@@ -1,8 +1,13 @@
-"""Where the shipped data lives, and reading TOML files with errors that name the file."""
+"""Files: where the shipped data lives, reading TOML with errors that name the file, checking where output goes, and
+writing it atomically (every file the calculator writes appears whole or not at all)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 import tomllib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,3 +36,53 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}: is a folder; expected a .toml file") from None
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def target_path(path: str | Path, suffixes: Sequence[str] = (".csv",)) -> Path:
+    """``path`` as a file path ending in one of ``suffixes``, in an existing folder, or InputError. Every file
+    the calculator writes (CSV, charts, the report) is checked here."""
+    endings = " or ".join(suffixes)
+    if not isinstance(path, (str, Path)) or not str(path).strip():
+        raise InputError(f"output path: expected a file path ending in {endings}, got {path!r}")
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise InputError(f"output path: {str(path)!r} must end in {endings}")
+    if path.is_dir():
+        raise InputError(f"output path: {str(path)!r} is a folder; give a file name ending in {endings}")
+    if not path.parent.is_dir():
+        raise InputError(f"output path: the folder {str(path.parent)!r} does not exist")
+    return path
+
+
+#: The ending of the temporary file an atomic write fills before it becomes the file.
+TEMPORARY_SUFFIX = ".tmp"
+
+
+@contextlib.contextmanager
+def atomic(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path``, moved over it once the block succeeds, removed if it fails."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path), suffix=TEMPORARY_SUFFIX)
+    os.close(fd)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def being_written(path: Path) -> bool:
+    """Whether an atomic write of ``path`` is under way: its temporary file is there beside it."""
+    prefix = _temporary_prefix(path)
+    return any(name.startswith(prefix) and name.endswith(TEMPORARY_SUFFIX) for name in os.listdir(path.parent))

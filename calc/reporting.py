@@ -29,7 +29,7 @@ from calc.display import (
     variable_of,
 )
 from calc.engine import ScenarioSpec, checked_assumptions, run
-from calc.export import atomic, target_path
+from calc.files import atomic, target_path
 from calc.history import BOUNDS, history_check
 from calc.kinds import Variable
 from calc.scenario import DEFAULT_SCENARIOS, Scenario, first_eased, resolve

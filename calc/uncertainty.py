@@ -32,7 +32,8 @@ from calc.engine import (
     yearly,
 )
 from calc.errors import InputError
-from calc.export import Progress, coded_text, target_path, write_tables
+from calc.export import Progress, coded_text, write_tables
+from calc.files import target_path
 from calc.frame import MODEL, REGION, in_worlds, long_frame
 from calc.record import metadata
 from calc.scenario import Plan, Scenario, resolve

@@ -34,7 +34,8 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
 
 from calc.errors import InputError
-from calc.export import atomic, frame_columns, target_path
+from calc.export import frame_columns
+from calc.files import atomic, target_path
 from calc.frame import COLUMNS
 
 #: An Excel worksheet's rows and columns (the header takes one row).

@@ -10,7 +10,7 @@ import pytest
 import xxhash
 
 import calc
-from calc import export
+from calc import export, files
 from calc.cli import main
 
 from conftest import frictionless_validate
@@ -399,7 +399,7 @@ def test_a_pair_left_mismatched_by_a_killed_export_is_refused_in_time(tmp_path, 
     path = calc.export_csv(old, tmp_path / "results.csv")
     calc.export_csv(new, tmp_path / "new.csv")
     os.replace(tmp_path / "new.datapackage.json", export.datapackage_path(path))
-    os.replace(tmp_path / "new.csv", tmp_path / f".results.csv.killed{export.TEMPORARY_SUFFIX}")
+    os.replace(tmp_path / "new.csv", tmp_path / f".results.csv.killed{files.TEMPORARY_SUFFIX}")
     monkeypatch.setattr(export, "REPLACEMENT_PATIENCE", 0.05)
     with pytest.raises(calc.InputError, match=r"does not match results\.datapackage\.json \(the same [\d,]+ bytes"):
         calc.read_csv(path)
@@ -433,4 +433,4 @@ def test_reads_during_replacement_see_the_old_or_the_new_export(tmp_path, monkey
     finally:
         writer.join()
     assert not failures
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(export.TEMPORARY_SUFFIX)]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(files.TEMPORARY_SUFFIX)]
