@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from calc.errors import InputError
+from calc.errors import InputError, MissingExtra
 
 __version__ = "0.1.0"
 
@@ -51,7 +51,7 @@ _PUBLIC = {
     "serve": "calc.explorer",
 }
 
-__all__ = ["InputError", "__version__", *_PUBLIC]
+__all__ = ["InputError", "MissingExtra", "__version__", *_PUBLIC]
 
 
 def __getattr__(name: str) -> Any:

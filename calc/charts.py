@@ -20,7 +20,7 @@ import pandas as pd
 
 from calc import __version__
 from calc.display import SOURCE_LINE, condition_text, described, recorded_areas, variable_of
-from calc.errors import InputError
+from calc.errors import InputError, MissingExtra
 from calc.files import atomic, target_path
 from calc.kinds import Variable
 from calc.variables import BOUGHT, NET, REVENUE, UNLOCKED, full_name
@@ -66,8 +66,8 @@ SCALES = {
 def _figure(width: float, height: float, title: str, ncols: int = 1, nrows: int = 1) -> tuple[Figure, list]:
     try:
         from matplotlib.figure import Figure
-    except ImportError:
-        raise InputError('charts need matplotlib: pip install "sanctions-relief[plot]"') from None
+    except ImportError as error:
+        raise MissingExtra("a chart", "matplotlib", "plot") from error
     figure = Figure(figsize=(width, height), layout="constrained")
     axes = figure.subplots(nrows, ncols, squeeze=False, sharey=nrows * ncols > 1 and nrows > 1).ravel().tolist()
     figure.suptitle("\n".join(_wrapped(title, 12, 72 * width - 2 * EDGE, bold=True)), fontsize=12, fontweight="bold")

@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from calc import InputError, __version__
+from calc import InputError, MissingExtra, __version__
 
 #: calc.variables.REVENUE, spelled here so that ``--help`` need not import the model.
 REVENUE = "Revenue"
@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             args.variable = full_name(args.variable)
         return args.command(args)
-    except InputError as error:
+    except (InputError, MissingExtra) as error:
         print(f"sanctions-relief: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
@@ -507,8 +507,8 @@ def _sensitivity(args: argparse.Namespace) -> int:
     if args.sobol:
         try:
             import SALib  # noqa: F401  (checked before the tornado, so that a missing extra costs no work)
-        except ImportError:
-            raise InputError("--sobol needs SALib: pip install 'sanctions-relief[uncertainty]'") from None
+        except ImportError as error:
+            raise MissingExtra("--sobol", "SALib", "uncertainty") from error
     year = None if args.year is None else _int(args.year, "--year")
     assumptions = _load_assumptions(args)
     table = tornado(scenarios[0], args.variable, year=year, assumptions=assumptions)
@@ -607,6 +607,10 @@ def _discover(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    try:
+        import matplotlib  # noqa: F401  (the page's charts and report: checked before the server starts)
+    except ImportError as error:
+        raise MissingExtra("serve", "matplotlib", "app") from error
     from calc.explorer import serve
 
     serve(port=_int(args.port, "--port"), assumptions=_load_assumptions(args), open_browser=args.open)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from calc.assumptions import Assumptions
 from calc.engine import yearly
-from calc.errors import InputError
+from calc.errors import InputError, MissingExtra
 from calc.record import metadata
 from calc.scenario import Scenario
 from calc.tables import is_flow
@@ -199,8 +199,8 @@ def _prim_boxes(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the package's own start-up notices, not the user's concern
             import prim
-    except ImportError:
-        raise InputError("discover needs PRIM: pip install 'sanctions-relief[discover]'") from None
+    except ImportError as error:
+        raise MissingExtra("discover", "PRIM", "discover") from error
     logging.getLogger("prim").setLevel(logging.WARNING)
     search = prim.Prim(draws, holds)
     boxes, steps = [], []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,9 +31,14 @@ class ResultFrame(pd.DataFrame):
     def _constructor(self) -> type[pd.DataFrame]:
         return pd.DataFrame
 
+    def _formatters(self) -> list[Callable[[float], str] | None]:
+        """``readable`` for the value column, by position: pandas before 3.0 applies a formatter given by column
+        name to the wrong column once it hides columns to fit the width."""
+        return [readable if column == "value" else None for column in self.columns]
+
     def __repr__(self) -> str:
         return self.to_string(
-            formatters={"value": readable},
+            formatters=self._formatters(),
             max_rows=pd.get_option("display.max_rows"),
             min_rows=pd.get_option("display.min_rows"),
             max_cols=pd.get_option("display.max_columns"),
@@ -43,7 +48,7 @@ class ResultFrame(pd.DataFrame):
 
     def _repr_html_(self) -> str:
         return self.to_html(
-            formatters={"value": readable},
+            formatters=self._formatters(),
             max_rows=pd.get_option("display.max_rows"),
             max_cols=pd.get_option("display.max_columns"),
             show_dimensions=pd.get_option("display.show_dimensions"),

@@ -31,7 +31,7 @@ from calc.engine import (
     worlds,
     yearly,
 )
-from calc.errors import InputError
+from calc.errors import InputError, MissingExtra
 from calc.export import Progress, coded_text, write_tables
 from calc.files import target_path
 from calc.frame import MODEL, REGION, in_worlds, long_frame
@@ -94,11 +94,13 @@ def _uniforms(n: int, dimensions: int, seed: int, sampler: str) -> np.ndarray:
         return rng.random((dimensions, n))
     try:
         from scipy.stats import qmc
-    except ImportError:
-        raise InputError(
-            "sampler 'lhs' needs scipy: pip install 'sanctions-relief[uncertainty]'; or use the random sampler "
-            "(Python: sampler='random'; command line: --sampler random)"
-        ) from None
+    except ImportError as error:
+        raise MissingExtra(
+            "sampler 'lhs'",
+            "scipy",
+            "uncertainty",
+            "or use the random sampler (Python: sampler='random'; command line: --sampler random)",
+        ) from error
     return np.ascontiguousarray(qmc.LatinHypercube(d=dimensions, rng=rng).random(n).T)
 
 
@@ -477,8 +479,8 @@ def sobol(
     try:
         from SALib.analyze import sobol as analyze
         from SALib.sample import sobol as sampler
-    except ImportError:
-        raise InputError("Sobol indices need SALib: pip install 'sanctions-relief[uncertainty]'") from None
+    except ImportError as error:
+        raise MissingExtra("calc.sobol", "SALib", "uncertainty") from error
     chosen, used, variable, column = analysis_inputs(scenario, variable, year, assumptions)
     n = draw_count(n, used)
     names = sampled_names(used)

@@ -71,12 +71,18 @@ def missing(what: str, why: str) -> None:
     pytest.skip(f"{what} is not installed ({why})")
 
 
-def require(module: str) -> None:
-    """Import ``module`` or report it missing (see ``missing``)."""
+def require(module: str, extra: str = "test") -> None:
+    """Import ``module`` or report it missing (see ``missing``), naming the extra that installs it."""
     try:
         __import__(module)
     except ImportError:
-        missing(module, "pip install '.[test]' installs it")
+        missing(module, f"pip install '.[{extra}]' installs it")
+
+
+def uninstall(monkeypatch, package: str) -> None:
+    """Make ``package`` look uninstalled: importing it, or any module of it already loaded, raises ImportError."""
+    for name in [name for name in sys.modules if name == package or name.startswith(f"{package}.")] + [package]:
+        monkeypatch.setitem(sys.modules, name, None)
 
 
 #: Headless Chromium as the tests run it: no sandbox (CI runs as root) and no traffic of its own.

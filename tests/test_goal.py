@@ -7,7 +7,7 @@ import pytest
 
 import calc
 
-from conftest import require
+from conftest import require, uninstall
 
 
 def test_refined_petroleum_cap_for_a_million_barrels_more_fuel(figures):
@@ -182,3 +182,15 @@ def test_the_answer_as_a_table_exports_with_its_data_package(figures, tmp_path):
         written.read_text().splitlines()[0]
         == '"scenario","lever","value","unit","variable","target","target_unit","year"'
     )
+
+
+def test_solve_needs_no_extra(figures, monkeypatch):
+    uninstall(monkeypatch, "scipy")
+    # half the metals ban lifted earns half the 220 M a year (the lever enters the revenue linearly)
+    share = calc.solve("metals-only", "metals_share", "Revenue|Metal Exports", "110e6 USD/yr", assumptions=figures)
+    assert share == pytest.approx(0.5, rel=1e-9)
+    # 220 M a year x (1 + q + q^2 + q^3 + q^4) = 660 M over five years, q = 1 - hazard: a curve, with its root
+    # between 0.74 (sum 1.9927) and 0.75 (sum 2.0508); q to 1e-12 puts the sum within 6e-12 (slope below 6)
+    package = calc.Package("risky", [calc.Step(2027, metals_share=1)], horizon=5)
+    q = 1 - calc.solve(package, "snapback_hazard", "revenue", "660e6 USD", assumptions=figures)
+    assert 0.74 < q < 0.75 and q + q**2 + q**3 + q**4 == pytest.approx(2.0, abs=1e-11)
