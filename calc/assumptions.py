@@ -425,15 +425,37 @@ def load_assumptions(path: str | Path | None = None) -> Assumptions:
 def _layered(layers: list[str], name: str) -> Assumptions:
     """Overlays laid one over another (``prices-2024+enforced-2025``). Two that set one parameter differently are
     refused: neither can be said to be meant, and the order of a command line is no reason to prefer one."""
-    base = _shipped()
     if any(not layer for layer in layers):
         raise InputError(f"assumptions: {name!r} has an empty part; join overlays as 'prices-2024+enforced-2025'")
-    parameters, areas, setters = dict(base), {area.name: area for area in base.areas}, {}
-    for layer in layers:
-        loaded = load_assumptions(layer)
+    return _laid(_shipped(), "", [(layer, load_assumptions(layer)) for layer in layers], name)
+
+
+def in_world(assumptions: Assumptions, world: str, origin: str = "these assumptions") -> Assumptions:
+    """``assumptions`` in the shipped ``world``: as they are for as-written, else with what the overlay changes in
+    the shipped set laid over them. A parameter that both ``assumptions`` (called ``origin`` in the message) and the
+    overlay change, differently, is refused, as it is between overlays laid with '+'."""
+    if world == AS_WRITTEN:
+        return assumptions
+    if world not in overlays():
+        raise InputError(f"world: {world!r} is not a shipped world; worlds: {', '.join([AS_WRITTEN, *overlays()])}")
+    name = world if assumptions.name == AS_WRITTEN else f"{assumptions.name}+{world}"
+    return _laid(assumptions, origin, [(world, load_assumptions(world))], name)
+
+
+def _laid(base: Assumptions, origin: str, layers: list[tuple[str, Assumptions]], name: str) -> Assumptions:
+    """``base`` with what each layer (a set loaded over the shipped one) changes in the shipped set laid over it;
+    a parameter set differently by two of them (``base`` called ``origin``) is refused."""
+    shipped = _shipped()
+    parameters, areas = dict(base), {area.name: area for area in base.areas}
+    setters = {
+        parameter: origin
+        for parameter, record in base.items()
+        if parameter not in shipped or shipped[parameter] != record
+    }
+    for layer, loaded in layers:
         areas |= {area.name: area for area in loaded.areas if area.name not in areas}
         for parameter, record in loaded.items():
-            if parameter in base and base[parameter] == record:
+            if parameter in shipped and shipped[parameter] == record:
                 continue
             if parameter in setters and parameters[parameter] != record:
                 raise InputError(

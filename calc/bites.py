@@ -4,6 +4,7 @@ cut the Security Council members published when it passed (``calc.resolutions``)
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from calc.assumptions import Assumptions
 from calc.engine import checked_assumptions, run
 from calc.resolution import shipped_law
 from calc.scenario import Scenario
-from calc.variables import REVENUE
+from calc.variables import REVENUE, catalogue
 
 COLUMNS = (
     "resolution",
@@ -47,8 +48,10 @@ def resolutions(assumptions: Assumptions | str | Path | None = None) -> pd.DataF
     (``_alone``) and when it is lifted after every later resolution (``_peeled``: what it added when it was
     adopted), net and gross (``_gross``: before the deductions for evasion and net foreign exchange, the basis of
     the official estimates), and the revenue cut published at adoption (``official_revenue``, NaN where none was)
-    with its source."""
+    with its source. ``attrs["gross_by_area"]`` splits each gross bite as adopted by area (area name to USD/yr,
+    the areas it reaches), to say what an official estimate may have left out."""
     used = checked_assumptions(assumptions)
+    revenues = {v.name: v.area for v in catalogue(used.areas).variables.values() if v.area and v.sign > 0}
     law = shipped_law()
     names = law.accepted()
     scenarios = {}
@@ -60,30 +63,37 @@ def resolutions(assumptions: Assumptions | str | Path | None = None) -> pd.DataF
     for basis, assumption_set in (("", used), ("_gross", gross(used))):
         frame = run(list(scenarios.values()), assumptions=assumption_set)
         earned = frame[frame["variable"] == REVENUE].set_index("scenario")["value"]
+        by_area = frame[frame["variable"].isin(revenues)].pivot(index="scenario", columns="variable", values="value")
         fuel = frame[frame["variable"].str.endswith(LEGAL_FUEL)].groupby("scenario")["value"].sum()
         for (name, key), scenario in scenarios.items():
             measured[(name, key, "revenue" + basis)] = earned[scenario.name]
             measured[(name, key, "fuel" + basis)] = fuel[scenario.name]
+            measured[(name, key, "areas" + basis)] = by_area.loc[scenario.name].rename(revenues)
+
+    def added(name: str, what: str) -> Any:
+        """What lifting ``name`` after every later resolution adds (a number, or a Series by area)."""
+        return measured[(name, "peeled", what)] - measured[(name, "later", what)]
+
     rows = []
     for name in names:
         resolution = law.resolutions[name]
-
-        def added(what: str, name: str = name) -> float:
-            return measured[(name, "peeled", what)] - measured[(name, "later", what)]
-
         rows.append(
             {
                 "resolution": name,
                 "adopted": resolution.adopted.isoformat(),
                 "measures": resolution.described,
                 "revenue_alone": measured[(name, "alone", "revenue")],
-                "revenue_peeled": added("revenue"),
+                "revenue_peeled": added(name, "revenue"),
                 "revenue_alone_gross": measured[(name, "alone", "revenue_gross")],
-                "revenue_peeled_gross": added("revenue_gross"),
+                "revenue_peeled_gross": added(name, "revenue_gross"),
                 "fuel_alone": measured[(name, "alone", "fuel")],
-                "fuel_peeled": added("fuel"),
+                "fuel_peeled": added(name, "fuel"),
                 "official_revenue": np.nan if resolution.official_revenue is None else resolution.official_revenue,
                 "official_source": resolution.official_source,
             }
         )
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    table.attrs["gross_by_area"] = {
+        name: {area: value for area, value in added(name, "areas_gross").items() if value} for name in names
+    }
+    return table

@@ -19,11 +19,23 @@ import numpy as np
 import pandas as pd
 
 from calc import __version__
-from calc.display import SOURCE_LINE, condition_text, described, recorded_areas, variable_of
+from calc.display import (
+    SOURCE_LINE,
+    condition_text,
+    described,
+    labelled,
+    recorded_areas,
+    step_label,
+    step_years,
+    variable_of,
+)
 from calc.errors import InputError, MissingExtra
 from calc.files import atomic, target_path
 from calc.kinds import Variable
-from calc.variables import BOUGHT, NET, REVENUE, UNLOCKED, full_name
+from calc.record import worlds_of
+from calc.scenario import ASSUMED, HAZARD, Package, Step
+from calc.tables import recorded_parameter
+from calc.variables import BOUGHT, IN_FORCE, NET, REVENUE, UNLOCKED, full_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -52,6 +64,9 @@ LABEL_SIZE = 8
 MARGIN = 0.08
 LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
 SOURCE_SIZE = 7
+#: The scenarios' names under a bar chart: their size and slant.
+TICK_SIZE = 10
+TICK_ANGLE = 30
 #: Space kept at each side of the figure, and below the source line, in points.
 EDGE = 4.0
 #: Display scale per frame unit: divisor and axis label.
@@ -63,13 +78,23 @@ SCALES = {
 }
 
 
-def _figure(width: float, height: float, title: str, ncols: int = 1, nrows: int = 1) -> tuple[Figure, list]:
+def _figure(
+    width: float,
+    height: float,
+    title: str,
+    ncols: int = 1,
+    nrows: int = 1,
+    height_ratios: Sequence[float] | None = None,
+) -> tuple[Figure, list]:
+    """A figure with its title and a grid of axes: panels of one measure (several rows of them share their
+    y-axis), or with ``height_ratios`` rows of different measures over the same x-axis."""
     try:
         from matplotlib.figure import Figure
     except ImportError as error:
         raise MissingExtra("a chart", "matplotlib", "plot") from error
     figure = Figure(figsize=(width, height), layout="constrained")
-    axes = figure.subplots(nrows, ncols, squeeze=False, sharey=nrows * ncols > 1 and nrows > 1).ravel().tolist()
+    shared = {"sharex": True, "height_ratios": height_ratios} if height_ratios else {"sharey": nrows > 1}
+    axes = figure.subplots(nrows, ncols, squeeze=False, **shared).ravel().tolist()
     figure.suptitle("\n".join(_wrapped(title, 12, 72 * width - 2 * EDGE, bold=True)), fontsize=12, fontweight="bold")
     return figure, axes
 
@@ -166,6 +191,7 @@ def plot_scenarios(frame: pd.DataFrame) -> Figure:
     marker beside them would invite a subtraction that does not hold. The footnote gives it, as the table does,
     and names each scenario whose budget buys less than it unlocks."""
     _checked(frame, ("scenario", "variable", "year", "value"), "plot_scenarios")
+    frame = labelled(frame)
     last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
     values = last.pivot_table(index="variable", columns="scenario", values="value", sort=False)
     scenarios = list(dict.fromkeys(frame["scenario"]))
@@ -304,12 +330,20 @@ def _fuel_bars(axes: Axes, values: pd.DataFrame, fuel: list[Variable], areas: li
 
 def _finish(axes, scenarios: list[str], label: str, title: str, margin: float = MARGIN) -> None:
     axes.axhline(0, color="black", linewidth=0.8)
-    axes.set_xticks(np.arange(len(scenarios)), scenarios, rotation=30, ha="right")
+    axes.set_xticks(np.arange(len(scenarios)), scenarios, rotation=TICK_ANGLE, ha="right", fontsize=TICK_SIZE)
     axes.set_xlim(-0.5, len(scenarios) - 0.5)
     axes.set_ylabel(label)
     axes.set_title(title)
-    if axes.get_legend_handles_labels()[0]:
-        axes.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2)
+    if axes.get_legend_handles_labels()[0]:  # below the scenarios' names, however long they are
+        from matplotlib.transforms import offset_copy
+
+        pad = max(tick.get_pad() for tick in axes.xaxis.get_major_ticks())
+        longest = max(_text_width(name, TICK_SIZE, False) for name in scenarios)
+        depth = pad + longest * np.sin(np.radians(TICK_ANGLE)) + 1.2 * TICK_SIZE * np.cos(np.radians(TICK_ANGLE)) + 4
+        below = offset_copy(axes.transAxes, fig=axes.get_figure(), y=-depth, units="points")
+        axes.legend(
+            fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below, ncols=2
+        )
     axes.grid(axis="y", color="0.85")
     axes.set_axisbelow(True)
     axes.margins(y=margin)
@@ -319,6 +353,7 @@ def plot_path(frame: pd.DataFrame, variable: str = REVENUE) -> Figure:
     """The yearly path of one variable across scenarios (ramps visible). ``variable``: a full name, a short one
     (``net``, ``unlocked``) or the label tables print."""
     _checked(frame, ("scenario", "variable", "unit", "year", "value"), "plot_path")
+    frame = labelled(frame)
     variable = full_name(variable)
     rows = _variable(frame, variable)
     divisor, axis_label = SCALES.get(rows["unit"].iloc[0], (1, rows["unit"].iloc[0]))
@@ -341,13 +376,13 @@ def plot_fan(frame: pd.DataFrame, variable: str = REVENUE) -> Figure:
     the median, and bands between each pair of quantiles around it (the outer pair lightest). ``variable`` as for
     ``plot_path``."""
     _checked(frame, ("scenario", "variable", "unit", "year", "quantile", "value"), "plot_fan")
+    frame = labelled(frame)
     variable = full_name(variable)
     rows = _variable(frame, variable)
     divisor, axis_label = SCALES.get(rows["unit"].iloc[0], (1, rows["unit"].iloc[0]))
     levels = sorted(set(rows["quantile"]))
     middle = min(levels, key=lambda q: abs(q - 0.5))
     pairs = list(zip(levels[: len(levels) // 2], levels[::-1][: len(levels) // 2], strict=True))
-    record = frame.attrs.get("sanctions_relief", {}).get("montecarlo", {})
     moved = rows.groupby("scenario", sort=False)["value"].agg(lambda values: values.abs().max() > 0)
     scenarios = [scenario for scenario, some in moved.items() if some]
     if not scenarios:
@@ -398,8 +433,7 @@ def plot_fan(frame: pd.DataFrame, variable: str = REVENUE) -> Figure:
     for axes in panels[::ncols]:
         axes.set_ylabel(axis_label)
     panels[0].legend(fontsize=8, frameon=True, framealpha=0.9, loc="best")
-    draws = f"; {record['n']:,} draws, seed {record['seed']}" if record else ""
-    _source(figure, draws)
+    _source(figure, _draws(frame))
     return figure
 
 
@@ -450,10 +484,192 @@ def _intervals(frame, rows, variable, scenarios, levels, middle, pairs) -> Figur
         handle.set_color("0.45")
     axes.grid(axis="y", color="0.85")
     axes.set_axisbelow(True)
-    record = frame.attrs.get("sanctions_relief", {}).get("montecarlo", {})
-    draws = f"; {record['n']:,} draws, seed {record['seed']}" if record else ""
-    _source(figure, f"{draws}; no ramp: every year {int(rows['year'].min())}-{year} alike")
+    _source(figure, f"{_draws(frame)}; no ramp: every year {int(rows['year'].min())}-{year} alike")
     return figure
+
+
+def _draws(frame: pd.DataFrame) -> str:
+    """ "; 2,000 draws, seed 7" for a Monte Carlo frame (of one world or several), else ""."""
+    record = worlds_of(frame.attrs.get("sanctions_relief", {}))[0].get("montecarlo", {})
+    return f"; {record['n']:,} draws, seed {record['seed']}" if record else ""
+
+
+#: Height of a package chart's row of steps, per line of its text (inches).
+STEP_LINE = 0.2
+
+
+def plot_package(
+    package: Package,
+    run_frame: pd.DataFrame,
+    montecarlo_frame: pd.DataFrame | None = None,
+    variable: str = REVENUE,
+) -> Figure:
+    """A package's steps as bars over the years, one row per step labelled with what it eases (a sunset ends its
+    bar), above the expected yearly path of ``variable`` from ``run_frame`` (``calc.run``: each year weighted by
+    the chance the relief is still in force), the path if the relief holds where it may snap back, and, from
+    ``montecarlo_frame`` (``calc.montecarlo``) where given, its median and the band between its outer quantiles.
+    A frame of several worlds gives a path per world. ``variable`` as for ``plot_path``."""
+    if not isinstance(package, Package):
+        raise InputError(
+            "plot_package: expected a calc.Package (calc.preset('jcpoa-sequence'), say), got "
+            f"{type(package).__name__}; calc.plot_path draws a scenario year by year"
+        )
+    _checked(run_frame, ("scenario", "variable", "unit", "year", "value"), "plot_package")
+    variable = full_name(variable)
+    styles = _scenario_styles(labelled(run_frame))
+    mine = run_frame[run_frame["scenario"] == package.name]
+    if mine.empty:
+        raise InputError(
+            f"plot_package: package {package.name!r} is not in the frame; it has "
+            f"{', '.join(dict.fromkeys(run_frame['scenario']))}"
+        )
+    rows = _variable(labelled(mine), variable)
+    declared = variable_of(run_frame, variable)
+    divisor, axis_label = SCALES.get(declared.unit, (1, declared.unit))
+    first, last = package.years[0], package.years[-1]
+    width = 10.0
+    areas = recorded_areas(run_frame)
+    texts = [_wrapped(step_label(step, areas), LABEL_SIZE, _step_room(step, package) * width) for step in package.steps]
+    heights = [0.5 + 0.5 * len(lines) for lines in texts]
+    top_height = STEP_LINE * 2 * sum(heights) + 0.4
+    title = f"{package.name}: relief in steps, and the {declared.label.lower()} they bring year by year"
+    figure, (steps, path) = _figure(width, top_height + 4.6, title, nrows=2, height_ratios=(top_height, 3.6))
+    _step_bars(steps, package, texts, heights)
+    if rows["value"].any():
+        kept = labelled(mine[mine["variable"] == IN_FORCE]).set_index(["scenario", "year"])["value"] / 100.0
+        for scenario, group in rows.groupby("scenario", sort=False):
+            style = styles[scenario]
+            years, values = group["year"].to_numpy(), group["value"].to_numpy() / divisor
+            chance = kept.loc[scenario].reindex(years).to_numpy()
+            label = f"{scenario}: expected" if (chance < 1).any() else scenario
+            path.plot(years, values, color=style["color"], marker=style["marker"], linewidth=2, label=label)
+            if (chance < 1).any():
+                held = np.divide(values, chance, out=np.full(len(values), np.nan), where=chance > 0)
+                path.plot(
+                    years, held, color=style["color"], linestyle="--", linewidth=1, label=f"{scenario}: if it holds"
+                )
+        if montecarlo_frame is not None:
+            _package_band(path, package, montecarlo_frame, variable, divisor, styles)
+        path.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    else:  # no flat line at zero on a scale that suggests some
+        path.text(
+            0.5,
+            0.5,
+            f"{package.name} does not change {declared.label.lower()} in any year",
+            ha="center",
+            transform=path.transAxes,
+        )
+        path.set_yticks([])
+    path.axhline(0, color="black", linewidth=0.8)
+    path.set_xlim(first - 0.5, last + 0.5)
+    path.set_xlabel("year")
+    path.set_ylabel(axis_label)
+    path.xaxis.get_major_locator().set_params(integer=True)
+    path.grid(color="0.85")
+    drawn = "" if montecarlo_frame is None else f"; band{_draws(montecarlo_frame)}"
+    _source(figure, f"; effect against the status quo{drawn}", [_hazard_note(package, run_frame)])
+    return figure
+
+
+#: The share of a chart's width its axes take, about (the rest: the axis labels and the legend beside it).
+AXES_SHARE = 0.7
+
+
+def _late(step: Step, package: Package) -> bool:
+    """Whether a step starts in the later half of the package's years: its text then ends where its bar ends."""
+    return step.year > (package.years[0] + package.years[-1]) / 2
+
+
+def _step_room(step: Step, package: Package) -> float:
+    """Points per inch of figure width that a step's text may take: from its bar's start to the axes' right end,
+    or (a late step) from the axes' left end to its bar's end; at least two fifths of the axes."""
+    first, last = package.years[0] - 0.5, package.years[-1] + 0.5
+    span = (step.year - 0.5, last) if not _late(step, package) else (first, (step.until or package.years[-1]) + 0.5)
+    return 72 * AXES_SHARE * max(0.4, (span[1] - span[0]) / (last - first))
+
+
+def _step_bars(axes: Axes, package: Package, texts: list[list[str]], heights: list[float]) -> None:
+    """One bar per step over the years it is in force, the first on top, with what it eases above it (beside its
+    start, or ending at its end where it starts in the later half of the years); a sunset, ending a step before
+    the last year, is a black end and the word "sunset"."""
+    last = package.years[-1]
+    colour = OKABE_ITO[0]
+    tops = np.cumsum(heights[::-1])[::-1]  # the first step's row on top
+    places = []
+    for step, lines, height, top in zip(package.steps, texts, heights, tops, strict=True):
+        end = last if step.until is None else step.until
+        bottom = top - height
+        axes.barh(
+            bottom + 0.25,
+            end - step.year + 1,
+            left=step.year - 0.5,
+            height=0.4,
+            color=_lighter(colour, 0.55),
+            edgecolor=colour,
+            linewidth=0.8,
+        )
+        places.append(bottom + 0.25)
+        late = _late(step, package)
+        axes.text(
+            end + 0.4 if late else step.year - 0.4,
+            bottom + 0.5,
+            "\n".join(lines),
+            ha="right" if late else "left",
+            va="bottom",
+            fontsize=LABEL_SIZE,
+        )
+        if end < last:
+            axes.plot([end + 0.5, end + 0.5], [bottom + 0.05, bottom + 0.45], color="black", linewidth=2.5)
+            axes.text(end + 0.6, bottom + 0.25, "sunset", va="center", fontsize=SOURCE_SIZE)
+    axes.set_yticks(places, [step_years(step) for step in package.steps])
+    axes.set_ylim(0, tops[0])
+    axes.tick_params(axis="x", labelbottom=False)
+    axes.set_title("Steps: what each eases, and when", fontsize=10)
+    axes.grid(axis="x", color="0.9")
+    axes.set_axisbelow(True)
+
+
+def _package_band(
+    axes: Axes, package: Package, frame: pd.DataFrame, variable: str, divisor: float, styles: dict[str, dict]
+) -> None:
+    """The median and the band between the outer quantiles of ``variable`` for ``package`` over the draws of
+    ``frame``, per world, in each world's colour."""
+    _checked(frame, ("scenario", "variable", "year", "quantile", "value"), "plot_package: montecarlo_frame")
+    rows = labelled(frame[frame["scenario"] == package.name])
+    rows = rows[rows["variable"] == variable]
+    if rows.empty:
+        raise InputError(f"montecarlo_frame: holds no {variable!r} of package {package.name!r}")
+    for scenario, group in rows.groupby("scenario", sort=False):
+        wide = group.pivot_table(index="year", columns="quantile", values="value") / divisor
+        low, high = wide.columns.min(), wide.columns.max()
+        middle = min(wide.columns, key=lambda q: abs(q - 0.5))
+        colour = styles.get(scenario, {"color": LINE_COLOURS[0]})["color"]
+        axes.fill_between(
+            wide.index,
+            wide[low],
+            wide[high],
+            facecolor=colour,
+            alpha=0.2,
+            edgecolor="none",
+            label=f"{scenario}: p{100 * low:g} to p{100 * high:g}",
+        )
+        axes.plot(wide.index, wide[middle], color=colour, linestyle=":", linewidth=1.5, label=f"{scenario}: median")
+
+
+def _hazard_note(package: Package, frame: pd.DataFrame) -> str:
+    """How the expected path weighs the years: by the chance the relief is still in force, with the hazard used."""
+    hazard = package.snapback_hazard
+    where = ""
+    if hazard == ASSUMED:
+        hazard = recorded_parameter(frame, HAZARD)
+        where = f" ({HAZARD}, a judgement)"
+    if not hazard:
+        return f"{package.name} cannot snap back (hazard 0): the path is the relief in full, year by year."
+    return (
+        f"Expected values: each year the relief may snap back for good with probability {hazard:g}{where}, so it is "
+        f"in force in year k of the horizon (0 in the first) with probability (1 - {hazard:g})^k; dashed, the "
+        "path if it holds."
+    )
 
 
 def plot_tornado(table: pd.DataFrame, variable: str | None = None, top: int = 10) -> Figure:

@@ -163,12 +163,15 @@ def _parser() -> argparse.ArgumentParser:
         _chart,
         help="draw a chart to PNG or SVG (needs matplotlib)",
         description="Draw one chart: scenarios side by side, the yearly path of a variable, a Monte Carlo fan "
-        "chart, or the sensitivity tornado (of the first scenario named other than the status quo).",
-        kinds=["scenarios", "path", "fan", "tornado"],
+        "chart, the sensitivity tornado (of the first scenario named other than the status quo), or the steps of "
+        "the first package named above its yearly path and Monte Carlo band.",
+        kinds=["scenarios", "path", "fan", "tornado", "package"],
     )
     chart.add_argument("--out", required=True, metavar="FILE.png|svg", help="where to write the chart")
-    chart.add_argument("--variable", default=REVENUE, help=f"variable (path, fan, tornado; default: '{REVENUE}')")
-    _draw_options(chart, "fan chart")
+    chart.add_argument(
+        "--variable", default=REVENUE, help=f"variable (path, fan, tornado, package; default: '{REVENUE}')"
+    )
+    _draw_options(chart, "fan and package chart")
 
     report = _scenario_command(
         commands,
@@ -636,6 +639,20 @@ def _chart(args: argparse.Namespace) -> int:
             scenarios, n=_int(args.draws, "--draws"), seed=_int(args.seed, "--seed"), assumptions=assumptions
         )
         figure = charts.plot_fan(frame, args.variable)
+    elif args.kind == "package":
+        from calc.engine import run
+        from calc.scenario import Package
+        from calc.uncertainty import montecarlo
+
+        package = next((plan for plan in scenarios if isinstance(plan, Package)), None)
+        if package is None:
+            raise InputError(
+                "chart package: name a package (us-idea-2019, jcpoa-sequence, or one with steps in a scenario file)"
+            )
+        drawn = montecarlo(
+            [package], n=_int(args.draws, "--draws"), seed=_int(args.seed, "--seed"), assumptions=assumptions
+        )
+        figure = charts.plot_package(package, run(scenarios, assumptions=assumptions), drawn, args.variable)
     else:
         from calc.engine import run
 
@@ -651,7 +668,7 @@ def _report(args: argparse.Namespace) -> int:
     written = report(
         _scenarios(args),
         args.out,
-        assumptions=_load_assumptions(args),
+        assumptions=_load_assumptions(args, several=True),
         n=_int(args.draws, "--draws"),
         seed=_int(args.seed, "--seed"),
         variable=args.variable,
@@ -756,7 +773,7 @@ def _areas(args: argparse.Namespace) -> int:
 
 
 def _context(args: argparse.Namespace) -> int:
-    from calc.context import context
+    from calc.outside import context
 
     print("Context, not relief: what the DPRK earns outside the sanctions (never added to any result).\n")
     for row in context().itertuples():
@@ -767,24 +784,14 @@ def _context(args: argparse.Namespace) -> int:
 
 
 def _resolutions(args: argparse.Namespace) -> int:
+    import textwrap
+
     from calc.bites import resolutions
+    from calc.display import BITE_HEADING, bites_table
 
     table = resolutions(_load_assumptions(args))
-    money = ["revenue_alone", "revenue_peeled", "revenue_alone_gross", "revenue_peeled_gross", "official_revenue"]
-    shown = table[["resolution", "adopted"]].copy()
-    headings = ["alone", "as adopted", "gross alone", "gross as adopted", "official"]
-    for column, heading in zip(money, headings, strict=True):
-        shown[heading] = [f"{value / 1e6:,.1f}" if value == value else "" for value in table[column]]
-    ratio = table["revenue_peeled_gross"] / table["official_revenue"]
-    shown["gross / official"] = [f"{value:.2f}" if value == value else "" for value in ratio]
-    shown["fuel alone"] = [f"{value:,.0f}" for value in table["fuel_alone"]]
-    shown["fuel as adopted"] = [f"{value:,.0f}" for value in table["fuel_peeled"]]
-    print(
-        "Hard currency earned (USD M/yr) and legal fuel unlocked (bbl/yr) in the steady state, lifting each "
-        "resolution alone and as adopted\n(after every later one); gross: before evasion and net foreign exchange, "
-        "the basis of the estimates published at adoption.\n"
-    )
-    print(shown.to_string(index=False))
+    print(textwrap.fill(BITE_HEADING, 118) + "\n")
+    print(bites_table(table).to_string(index=False))
     for row in table.itertuples():
         official = f"\n  published at adoption: {row.official_source}" if row.official_source else ""
         print(f"\n{row.resolution} ({row.adopted}): {row.measures}{official}")

@@ -4,17 +4,20 @@ renders."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from calc.area import Area, declare, shipped_areas
+from calc.assumptions import Assumptions
 from calc.engine import roles
 from calc.history import history_check
 from calc.kinds import DISPLAY, Cap, Variable
 from calc.record import recorded, worlds_of
-from calc.scenario import plain_lever
+from calc.resolution import shipped_law
+from calc.scenario import Plan, Step, plain_lever
 from calc.tables import summary
 from calc.variables import BOUGHT, IN_FORCE, REVENUE, Catalogue, catalogue
 
@@ -49,22 +52,25 @@ def described(frame: pd.DataFrame) -> Catalogue:
     return catalogue(recorded_areas(frame))
 
 
-def notes(frame: pd.DataFrame) -> list[str]:
-    """Lines a reader of ``frame``'s table needs: each fuel cap given in tonnes, with the barrels it was read as;
-    each cap that does not bind (at or above what the area traded with no measure), which gives exactly the result
-    of lifting the measure; and each scenario whose goods-export revenue passes 2016 exports re-priced (the
-    ceiling of ``calc.history_check``), which only exports counted twice can do."""
+def notes(frame: pd.DataFrame, run_with: tuple[Assumptions, Sequence[Plan]] | None = None) -> list[str]:
+    """Lines a reader of ``frame``'s table needs: each lever given that overrides what the scenario's lift gives its
+    area; each fuel cap given in tonnes, with the barrels it was read as; each cap that does not bind (at or above
+    what the area traded with no measure), which gives exactly the result of lifting the measure; and each scenario
+    whose goods-export revenue passes 2016 exports re-priced (the ceiling of ``calc.history_check``), which only
+    exports counted twice can do. ``run_with``: the assumptions and scenarios a frame of one world was run with,
+    where the caller holds them (the explorer, on every change), else they are read back from its record."""
     frame = labelled(frame)
+    if run_with is not None:
+        return _notes(frame, *run_with)
     lines = []
     for world in worlds_of(frame.attrs.get("sanctions_relief", {})):
         if "scenarios" in world:
-            lines += _notes(frame, world)
+            lines += _notes(frame, *recorded(world))
     return lines
 
 
-def _notes(frame: pd.DataFrame, record: Mapping) -> list[str]:
-    """The notes of one world's record (see ``notes``)."""
-    assumptions, scenarios = recorded(record)
+def _notes(frame: pd.DataFrame, assumptions: Assumptions, scenarios: Sequence[Plan]) -> list[str]:
+    """The notes of one world's run (see ``notes``)."""
     central = assumptions.central()
     lines = []
     ceiling = history_check(assumptions).attrs["ceiling"]
@@ -78,13 +84,7 @@ def _notes(frame: pd.DataFrame, record: Mapping) -> list[str]:
                 f"({ceiling / 1e6:,.1f} M): some exports are counted twice (see 'sanctions-relief history')"
             )
     for scenario in scenarios:
-        lifted = scenario.lifted()
-        for name in scenario.overridden():
-            given = plain_lever(scenario.levers(assumptions.areas)[name])
-            lines.append(
-                f"{scenario.name}: the lever given for {name} ({given}) overrides what lifting "
-                f"{', '.join(scenario.lift)} gives it ({plain_lever(lifted[name])})"
-            )
+        lines += overrides(scenario, assumptions.areas).values()
         levers = {
             (area, segment.levers[area.name])
             for segment in scenario.segments(assumptions.areas)
@@ -106,6 +106,38 @@ def _notes(frame: pd.DataFrame, record: Mapping) -> list[str]:
                     "with no measure at all, so it does not bind: the result is that of lifting the measure"
                 )
     return lines
+
+
+def overrides(scenario: Plan, areas: Sequence[Area]) -> dict[str, str]:
+    """By area name, the note on each lever given explicitly that differs from what the scenario's ``lift`` gives
+    the area: the explicit lever wins (README, "Relief by resolution")."""
+    lifted = scenario.lifted()
+    levers = scenario.levers(areas)
+    return {
+        name: f"{scenario.name}: the lever given for {name} ({plain_lever(levers[name])}) overrides what lifting "
+        f"{', '.join(scenario.lift)} gives it ({plain_lever(lifted[name])})"
+        for name in scenario.overridden()
+    }
+
+
+def step_label(step: Step, areas: Sequence[Area]) -> str:
+    """What a package's step eases, in words: "Coal exports, textile exports lifted; refined petroleum capped at
+    2,000,000 bbl/yr; lifts 2371" (areas with the same lever together, in the order of ``areas``)."""
+    named = step.named(areas)
+    together: dict[str, list[str]] = {}
+    for area in areas:
+        if area.name in named:
+            together.setdefault(area.kind.described(named[area.name]), []).append(area.title.lower())
+    parts = [f"{', '.join(titles)} {words}" for words, titles in together.items()]
+    if step.lift:
+        parts.append(f"lifts {', '.join(step.lift)}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def step_years(step: Step) -> str:
+    """The years a step is in force: "2027-2028", or "from 2029" where no sunset ends it."""
+    return f"{step.year}-{step.until}" if step.until is not None else f"from {step.year}"
 
 
 def variable_of(frame: pd.DataFrame, name: str) -> Variable:
@@ -259,3 +291,74 @@ def box_heading(boxes: pd.DataFrame, box: int) -> str:
         f"Box {box}: coverage {100 * first['coverage']:.1f} %, density {100 * first['density']:.1f} %, "
         f"mass {100 * first['mass']:.1f} %{short}"
     )
+
+
+#: Headings of the table of each resolution's bite (``bites_table``), money in USD M/yr and fuel in bbl/yr.
+BITE_COLUMNS = {
+    "revenue_alone": "alone",
+    "revenue_peeled": "as adopted",
+    "revenue_alone_gross": "gross alone",
+    "revenue_peeled_gross": "gross as adopted",
+    "official_revenue": "official",
+}
+BITE_HEADING = (
+    "Hard currency earned (USD M/yr) and legal fuel unlocked (bbl/yr) in the steady state, lifting each resolution "
+    "alone and as adopted (after every later one); gross: before evasion and net foreign exchange, the basis of the "
+    "estimates published at adoption."
+)
+#: How far (as a share) a resolution's gross bite as adopted may lie from the estimate published at adoption before
+#: a sentence says why.
+BITE_TOLERANCE = 0.25
+
+
+def bites_table(table: pd.DataFrame) -> pd.DataFrame:
+    """``calc.resolutions()`` as the command line prints it: text cells, money in USD M/yr, the ratio of the gross
+    bite as adopted to the estimate published at adoption, and the legal fuel unlocked."""
+    shown = table[["resolution", "adopted"]].copy()
+    for column, heading in BITE_COLUMNS.items():
+        shown[heading] = [f"{value / 1e6:,.1f}" if value == value else "" for value in table[column]]
+    ratio = table["revenue_peeled_gross"] / table["official_revenue"]
+    shown["gross / official"] = [f"{value:.2f}" if value == value else "" for value in ratio]
+    shown["fuel alone"] = [f"{value:,.0f}" for value in table["fuel_alone"]]
+    shown["fuel as adopted"] = [f"{value:,.0f}" for value in table["fuel_peeled"]]
+    return shown
+
+
+def bite_notes(table: pd.DataFrame, areas: Sequence[Area]) -> list[str]:
+    """A sentence for each resolution of ``calc.resolutions()`` whose gross bite as adopted lies more than a
+    quarter from the estimate published at adoption, saying what the bite is made of: where the services it reaches
+    (workers' earnings, fishing-rights sales: not goods exports) account for the gap, that the estimate, of
+    exports, left them out."""
+    by_name = {area.name: area for area in areas}
+    law = shipped_law()
+    lines = []
+    for row in table.itertuples():
+        official, bite = row.official_revenue, row.revenue_peeled_gross
+        if math.isnan(official) or abs(bite / official - 1) <= BITE_TOLERANCE:
+            continue
+        parts = table.attrs.get("gross_by_area", {}).get(row.resolution, {})
+        states = {measure.area: measure.state for measure in law.resolutions[row.resolution].measures}
+
+        def listed(names: list[str], states: dict[str, str] = states, parts: dict = parts) -> str:
+            """ "overseas workers (repatriated, 500.0 M) and fishing rights (banned, 75.0 M)", largest first."""
+            items = [
+                f"{by_name[name].title.lower()} ({states.get(name, 'eased')}, {parts[name] / 1e6:,.1f} M)"
+                for name in sorted(names, key=lambda name: -abs(parts[name]))
+            ]
+            return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+
+        line = (
+            f"{row.resolution}: its gross bite as adopted, {bite / 1e6:,.1f} M a year, is {bite / official:.2f} times "
+            f"the {official / 1e6:,.1f} M published at adoption"
+        )
+        services = [name for name in parts if name in by_name and not by_name[name].goods_exports]
+        goods = bite - sum(parts[name] for name in services)
+        if services and abs(goods / official - 1) <= BITE_TOLERANCE:
+            line += (
+                f". It includes {listed(services)}: services, which the officials' estimate of exports left out; its "
+                f"bans on goods exports alone come to {goods / 1e6:,.1f} M, {goods / official:.2f} times the estimate"
+            )
+        elif parts:
+            line += f". It is made of {listed([name for name in parts if name in by_name])}"
+        lines.append(line + ".")
+    return lines

@@ -144,7 +144,8 @@ def expected(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]) ->
     if np.all(kept == 1.0):
         return values
     before = status_quo(plan, p, areas) | {IN_FORCE: 0.0}
-    return {variable: kept * result + (1.0 - kept) * before[variable] for variable, result in values.items()}
+    # from the status quo by the chance of the change: a level the relief leaves as it is stays exactly that level
+    return {variable: before[variable] + kept * (result - before[variable]) for variable, result in values.items()}
 
 
 def _total(areas: tuple[Area, ...], results: Mapping, chosen: Callable[[Variable], bool]) -> np.ndarray:

@@ -27,16 +27,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calc.area import Area
-from calc.assumptions import Assumptions, Parameter
-from calc.charts import plot_path, plot_scenarios
-from calc.display import comparison, relative
+from calc.assumptions import AS_WRITTEN, Assumptions, Parameter, in_world, overlays
+from calc.charts import plot_package, plot_path, plot_scenarios
+from calc.display import comparison, notes, overrides, relative
 from calc.engine import checked_assumptions, roles, run
 from calc.errors import InputError
 from calc.export import datapackage_path, export_csv
-from calc.kinds import DISPLAY, REGISTRY_SPELLING
+from calc.kinds import DISPLAY, REGISTRY_SPELLING, Lever
 from calc.record import metadata, recorded
-from calc.reporting import image_html, report, spread_html, table_html
-from calc.scenario import Scenario, plain_lever, preset, presets, whole_number
+from calc.reporting import context_html, image_html, report, spread_html, table_html
+from calc.resolution import shipped_law
+from calc.scenario import (
+    HAZARD,
+    Package,
+    Plan,
+    Scenario,
+    Step,
+    checked_hazard,
+    plain_lever,
+    preset,
+    presets,
+    whole_number,
+)
 from calc.tables import compare
 from calc.uncertainty import MAX_DRAWS, montecarlo, tornado
 from calc.variables import BOUGHT, NET, REVENUE, UNLOCKED, catalogue
@@ -49,6 +61,10 @@ DEFAULT_PORT = 8050
 #: Largest request body accepted (the page's state is a few kilobytes).
 MAX_BODY = 1 << 20
 TIMING = ("start_year", "horizon", "ramp_years")
+#: What the page edits: one scenario's levers, or a package's steps (at most this many: each is checked against
+#: every other, and a request of thousands would hold a server thread for long).
+MODES = ("scenario", "package")
+MAX_STEPS = 100
 #: The reference scenario the page opens with, and the scenario it opens on.
 REFERENCE = "hanoi-2019"
 OPENING = "article-demands"
@@ -72,8 +88,24 @@ def compact(number: float) -> str:
     return short if float(short) == number else repr(float(number))
 
 
-def setup(assumptions: Assumptions) -> dict[str, Any]:
-    """What the page needs to draw its controls: the areas and their levers, the presets, every assumption."""
+def world_sets(assumptions: Assumptions) -> dict[str, Assumptions | InputError]:
+    """The worlds the page offers, by name: as-written (the assumptions the explorer started with) and each shipped
+    overlay laid over them; one that cannot be laid over them (it sets a parameter they set otherwise) is kept as
+    its error, which the page shows beside the control."""
+    sets: dict[str, Assumptions | InputError] = {}
+    for world in [AS_WRITTEN, *overlays()]:
+        try:
+            sets[world] = in_world(assumptions, world, origin="the assumptions the explorer started with")
+        except InputError as error:
+            sets[world] = error
+    return sets
+
+
+def setup(worlds: Mapping[str, Assumptions | InputError]) -> dict[str, Any]:
+    """What the page needs to draw its controls: the areas and their levers, the resolutions that can be lifted,
+    the presets (a scenario's resolutions lifted, levers given and levers in force; a package's steps), every
+    assumption, and what each other world sets otherwise."""
+    assumptions = worlds[AS_WRITTEN]
     central = assumptions.central()
     areas = [
         {
@@ -84,26 +116,70 @@ def setup(assumptions: Assumptions) -> dict[str, Any]:
         }
         for area in assumptions.areas
     ]
-    scenarios = {}
-    for name in presets():
-        scenario = preset(name)
-        levers = scenario.levers(assumptions.areas)
-        scenarios[name] = {
-            "levers": {area.name: plain_lever(levers[area.name]) for area in assumptions.areas},
-            "timing": {key: getattr(scenario, key) for key in TIMING},
-            "note": scenario.note,
+    law = shipped_law()
+    resolutions = [
+        {
+            "name": name,
+            "year": law.resolutions[name].adopted.year,
+            "title": law.resolutions[name].title,
+            "measures": law.resolutions[name].described,
         }
+        for name in law.accepted()
+    ]
     parameters = [shown_parameter(p, assumptions.specs[p.name].unit) for p in assumptions.values()]
     variables = catalogue(assumptions.areas).variables
     return {
         "areas": areas,
-        "presets": scenarios,
+        "resolutions": resolutions,
+        "presets": {name: shown_plan(preset(name), assumptions.areas) for name in presets()},
         "parameters": parameters,
+        "worlds": [_shown_world(name, world, assumptions) for name, world in worlds.items()],
+        "hazard": compact(central[HAZARD]),
         "reference": REFERENCE,
         "opening": OPENING,
         "measures": [{"name": name, "label": variables[name].label} for name in MEASURES],
         "downloads": DOWNLOADS,
     }
+
+
+def shown_plan(plan: Plan, areas: tuple[Area, ...]) -> dict[str, Any]:
+    """A preset as the page sets its controls: for a scenario the resolutions it lifts, the levers it gives
+    (``explicit``, by area) and every area's lever in force; for a package its steps (each with the levers it
+    names, by area) and its snapback hazard."""
+    shown = {"timing": {key: getattr(plan, key) for key in TIMING}, "note": plan.note}
+    if isinstance(plan, Package):
+        steps = [
+            {
+                "year": step.year,
+                "until": step.until,
+                "lift": list(step.lift),
+                "levers": {name: plain_lever(lever) for name, lever in step.named(areas).items()},
+            }
+            for step in plan.steps
+        ]
+        return shown | {"kind": "package", "steps": steps, "snapback_hazard": plan.snapback_hazard}
+    given = plan.to_dict()
+    explicit = {area.name: given[area.keyword] for area in areas if area.keyword in given}
+    levers = plan.levers(areas)
+    return shown | {
+        "kind": "scenario",
+        "lift": list(plan.lift),
+        "explicit": explicit | {name: lever for name, lever in given["relief"].items() if name in levers},
+        "levers": {name: plain_lever(lever) for name, lever in levers.items()},
+    }
+
+
+def _shown_world(name: str, world: Assumptions | InputError, base: Assumptions) -> dict[str, Any]:
+    """A world as the page offers it: its name, and the parameters it sets otherwise than ``base`` as the
+    assumptions table shows them (or why it cannot be offered)."""
+    if isinstance(world, InputError):
+        return {"name": name, "error": str(world), "parameters": {}}
+    changed = {
+        parameter.name: shown_parameter(parameter, world.specs[parameter.name].unit)
+        for parameter in world.values()
+        if parameter.name not in base or base[parameter.name] != parameter
+    }
+    return {"name": name, "error": "", "parameters": changed}
 
 
 def shown_parameter(parameter: Parameter, model_unit: str) -> dict[str, Any]:
@@ -131,14 +207,35 @@ def shown_parameter(parameter: Parameter, model_unit: str) -> dict[str, Any]:
 
 
 class PageState:
-    """The page's state, checked field by field: each bad field's message is kept under the id of the field."""
+    """The page's state, checked field by field: each bad field's message is kept under the id of the field.
 
-    def __init__(self, state: object, base: Assumptions) -> None:
+    ``mode`` "scenario": one set of levers, with the resolutions lifted (``lift``) and the levers the user set
+    (``levers``: only those; every other area takes what the lift gives it, or the status quo). ``mode``
+    "package": ``package`` holds the steps (each with ``year``, ``until``, ``lift`` and ``levers``) and the
+    snapback hazard. ``world`` names one of ``worlds`` (``world_sets``); the assumption edits apply within it."""
+
+    def __init__(self, state: object, worlds: Mapping[str, Assumptions | InputError]) -> None:
         if not isinstance(state, Mapping):
             raise InputError("request: expected a JSON object with the page's state")
         self.errors: dict[str, str] = {}
+        self.world = state.get("world") or AS_WRITTEN
+        base = worlds.get(self.world) if isinstance(self.world, str) else None
+        if not isinstance(base, Assumptions):
+            self.errors["world"] = (
+                str(base)
+                if base is not None
+                else f"world: {self.world!r} is not one the page offers; accepted: "
+                f"{', '.join(name for name, world in worlds.items() if isinstance(world, Assumptions))}"
+            )
+            base = worlds[AS_WRITTEN]
         self.assumptions = self._assumptions(_mapping(state.get("assumptions", {}), "assumptions"), base)
-        self.scenario = self._scenario(state, self.assumptions.areas)
+        mode = state.get("mode") or "scenario"
+        if mode not in MODES:
+            raise InputError(f"mode: {mode!r}; accepted: {', '.join(MODES)}")
+        timing = self._timing(_mapping(state.get("timing", {}), "timing"))
+        name = self._name(state.get("name"))
+        make = self._scenario if mode == "scenario" else self._package
+        self.scenario = make(state, self.assumptions.areas, timing, name)
         reference = state.get("reference") or None
         if reference is not None and reference not in presets():
             self.errors["reference"] = f"reference: {reference!r} is not a preset; accepted: {', '.join(presets())}"
@@ -157,10 +254,15 @@ class PageState:
             raise PageError(self.errors)
 
     def _same(self) -> bool:
-        """Whether the scenario on screen is the reference: the same levers over the same years."""
+        """Whether the scenario or package on screen is the reference: the same levers in the same years, and the
+        same chance of snapping back."""
         areas = self.assumptions.areas
-        return self.scenario.levers(areas) == self.reference.levers(areas) and all(
-            getattr(self.scenario, key) == getattr(self.reference, key) for key in TIMING
+        mine, theirs = self.scenario, self.reference
+        return (
+            type(mine) is type(theirs)
+            and all(getattr(mine, key) == getattr(theirs, key) for key in TIMING)
+            and mine.segments(areas) == theirs.segments(areas)
+            and getattr(mine, "snapback_hazard", 0.0) == getattr(theirs, "snapback_hazard", 0.0)
         )
 
     def _assumptions(self, changes: Mapping, base: Assumptions) -> Assumptions:
@@ -171,36 +273,112 @@ class PageState:
                 self.errors[_parameter_field(name, str(error))] = str(error)
         return base.override(dict(changes), origin=ORIGIN) if changes and not self.errors else base
 
-    def _scenario(self, state: Mapping, areas: tuple[Area, ...]) -> Scenario | None:
-        levers = _mapping(state.get("levers", {}), "levers")
-        timing = _mapping(state.get("timing", {}), "timing")
-        checked = {}
-        for area in areas:
-            try:
-                checked[area.name] = area.kind.lever_value(
-                    levers.get(area.name, area.kind.status_quo), area.keyword or area.title
-                )
-            except InputError as error:
-                self.errors[f"lever-{area.name}"] = str(error)
+    def _timing(self, timing: Mapping) -> dict[str, Any]:
+        """The start year, horizon and ramp the page sent (each checked as a Scenario checks it)."""
         for key in TIMING:
             try:
                 Scenario(name="check", **{key: timing.get(key, getattr(Scenario, key))})
             except InputError as error:
                 self.errors[key] = str(error).removeprefix("scenario 'check': ")
+        return {key: timing[key] for key in TIMING if key in timing}
+
+    def _name(self, name: object) -> str:
         try:
-            name = Scenario(name=state.get("name") or "custom").name
+            return Scenario(name=name or "custom").name
         except InputError as error:
             self.errors["name"] = str(error)
+            return "custom"
+
+    def _lift(self, lift: object, field: str) -> tuple[str, ...]:
+        """The resolutions lifted, checked; a bad one's message under ``field``."""
+        try:
+            return shipped_law().checked(lift, "lift") if lift else ()
+        except InputError as error:
+            self.errors[field] = str(error)
+            return ()
+
+    def _levers(self, levers: Mapping, areas: tuple[Area, ...], prefix: str) -> dict[Area, Lever]:
+        """The levers given (by area name), each checked by its area's kind; a bad one's message under
+        ``<prefix>lever-<area>``."""
+        checked = {}
+        for area in areas:
+            if area.name in levers:
+                try:
+                    checked[area] = area.kind.lever_value(levers[area.name], area.keyword or area.title)
+                except InputError as error:
+                    self.errors[f"{prefix}lever-{area.name}"] = str(error)
+        return checked
+
+    def _scenario(self, state: Mapping, areas: tuple[Area, ...], timing: dict, name: str) -> Scenario | None:
+        lift = self._lift(state.get("lift", ()), "lift")
+        checked = self._levers(_mapping(state.get("levers", {}), "levers"), areas, "")
         if self.errors:
             return None
-        keywords = {area.keyword: checked.pop(area.name) for area in areas if area.keyword}
-        return Scenario(
-            name=name, relief=checked, **keywords, **{key: timing.get(key) for key in TIMING if key in timing}
-        )
+        keywords = {area.keyword: lever for area, lever in checked.items() if area.keyword}
+        relief = {area.name: lever for area, lever in checked.items() if not area.keyword}
+        return Scenario(name=name, relief=relief, lift=lift, **keywords, **timing)
+
+    def _package(self, state: Mapping, areas: tuple[Area, ...], timing: dict, name: str) -> Package | None:
+        spec = _mapping(state.get("package", {}), "package")
+        given = spec.get("steps", [])
+        if not isinstance(given, list):
+            raise InputError(f"package: steps: expected a list of steps, got {type(given).__name__}")
+        if not 1 <= len(given) <= MAX_STEPS:
+            self.errors["steps"] = f"steps: {len(given)} steps; accepted: 1 to {MAX_STEPS} (add one to start with)"
+            return None
+        steps = [self._step(index, item, areas) for index, item in enumerate(given, 1)]
+        try:
+            hazard = checked_hazard(spec.get("snapback_hazard", 0.0), "snapback_hazard")
+        except InputError as error:
+            self.errors["snapback_hazard"] = str(error)
+        if self.errors:
+            return None
+        years = Scenario(name="check", **timing).years
+        for index, step in enumerate(steps, 1):  # each step within the package's years, its message beside it
+            try:
+                Package(name, [step], **timing)
+            except InputError as error:
+                field = "year" if step.year not in years else "until"
+                self.errors[f"step{index}-{field}"] = str(error).removeprefix(f"package {name!r}: step 1: ")
+        if self.errors:
+            return None
+        try:
+            return Package(name, steps, snapback_hazard=hazard, **timing)
+        except InputError as error:  # steps that clash: two of one year setting one area differently
+            self.errors["steps"] = str(error)
+            return None
+
+    def _step(self, index: int, item: object, areas: tuple[Area, ...]) -> Step | None:
+        """Step ``index`` (from 1) of the page's package, or None with each bad field's message under
+        ``step<index>-<field>`` (``step<index>`` where the step as a whole is wrong)."""
+        prefix = f"step{index}-"
+        item = _mapping(item, f"step {index}")
+        before = len(self.errors)
+        year = self._year(item.get("year"), prefix, "year")
+        until = None if item.get("until") in (None, "") else self._year(item.get("until"), prefix, "until")
+        lift = self._lift(item.get("lift", ()), prefix + "lift")
+        checked = self._levers(_mapping(item.get("levers", {}), f"step {index}: levers"), areas, prefix)
+        if len(self.errors) > before:
+            return None
+        keywords = {area.keyword: plain_lever(lever) for area, lever in checked.items() if area.keyword}
+        relief = {area.name: lever for area, lever in checked.items() if not area.keyword}
+        try:
+            return Step(year, until, relief=relief, lift=lift, **keywords)
+        except InputError as error:
+            message = str(error)
+            self.errors[prefix + "until" if message.startswith("until:") else f"step{index}"] = message
+            return None
+
+    def _year(self, value: object, prefix: str, key: str) -> int | None:
+        try:
+            return whole_number(value, key, 1900, 2200)
+        except InputError as error:
+            self.errors[prefix + key] = str(error)
+            return None
 
     @property
-    def scenarios(self) -> list[Scenario]:
-        """The scenario on screen, and the reference when it is another one."""
+    def scenarios(self) -> list[Plan]:
+        """The scenario (or package) on screen, and the reference when it is another one."""
         if self.reference is None or self.reference.name == self.scenario.name:
             return [self.scenario]
         return [self.scenario, self.reference]
@@ -246,19 +424,30 @@ def draw_settings(n: object, seed: object) -> tuple[int, int]:
 
 
 def results(state: PageState) -> dict[str, Any]:
-    """The figures and tables of the scenario on screen: in the last year, the hard currency earned and the
-    imports unlocked (the headline), the hard currency left after buying them and the share of them the budget
-    buys (a secondary line); the table ``run`` prints, and the comparison with the reference."""
+    """The figures and tables of the scenario (or package) on screen: in the last year, the hard currency earned
+    and the imports unlocked (the headline), the hard currency left after buying them and the share of them the
+    budget buys (a secondary line); the table ``run`` prints with its notes, the comparison with the reference, and
+    the relief beside what the North earns outside the sanctions. For a scenario also every area's lever in force
+    (what the resolutions lifted give the areas the user has not set) and, by area, the note on each lever set
+    that overrides what the lift gives it."""
     frame = run(state.scenarios, assumptions=state.assumptions)
     mine = frame[frame["scenario"] == state.scenario.name]
     last = mine[mine["year"] == mine["year"].max()].set_index("variable")["value"]
     variables = catalogue(state.assumptions.areas).variables
+    areas = state.assumptions.areas
+    scenario = isinstance(state.scenario, Scenario)
     answer = {
         "ok": True,
         "scenario": state.scenario.name,
         "year": int(mine["year"].max()),
         "table": table_html(comparison(frame)),
+        "notes": notes(frame, (state.assumptions, state.scenarios)),
         "relative": "",
+        "context": context_html(frame),
+        "levers": {name: plain_lever(lever) for name, lever in state.scenario.levers(areas).items()}
+        if scenario
+        else {},
+        "overrides": overrides(state.scenario, areas),
     }
     for key, name in (("earned", REVENUE), ("unlocked", UNLOCKED), ("net", NET), ("bought", BOUGHT)):
         variable = variables[name]
@@ -269,12 +458,21 @@ def results(state: PageState) -> dict[str, Any]:
 
 
 def charts(state: PageState) -> dict[str, Any]:
-    """The scenarios chart and the yearly path of the measure chosen, as images."""
+    """The scenarios chart and the yearly path of the measure chosen, as images; for a package also its steps
+    above its yearly path."""
     frame = run(state.scenarios, assumptions=state.assumptions)
     label = catalogue(state.assumptions.areas).variables[state.variable].label.lower()
+    steps = (
+        image_html(
+            plot_package(state.scenario, frame, variable=state.variable), f"Steps of the package and its {label}"
+        )
+        if isinstance(state.scenario, Package)
+        else ""
+    )
     return {
         "ok": True,
-        "charts": image_html(plot_scenarios(frame), "Annual effect of each scenario")
+        "charts": steps
+        + image_html(plot_scenarios(frame), "Annual effect of each scenario")
         + image_html(plot_path(frame, state.variable), f"Year-by-year path of {label}"),
     }
 
@@ -312,12 +510,17 @@ def download(state: PageState, kind: str) -> tuple[bytes, str]:
         return datapackage_path(written).read_bytes(), "application/json"
 
 
-#: The assumptions of the drawing process, made once from the server's record of them.
-_drawing_base: list[Assumptions] = []
+#: The worlds of the drawing process, made once from the server's records of them.
+_drawing_worlds: dict[str, Assumptions | InputError] = {}
 
 
-def _start_drawing(record: Mapping) -> None:
-    _drawing_base.append(recorded(record)[0])
+def _start_drawing(records: Mapping[str, Mapping | str]) -> None:
+    _drawing_worlds.update(
+        {
+            name: recorded(record)[0] if isinstance(record, Mapping) else InputError(record)
+            for name, record in records.items()
+        }
+    )
     threading.Thread(target=_outlive_no_server, args=(os.getppid(),), daemon=True).start()
 
 
@@ -330,7 +533,7 @@ def _outlive_no_server(server: int) -> None:
 
 def _draw(kind: str, body: Mapping) -> dict[str, Any]:
     """Charts or Monte Carlo for a page state, in the drawing process."""
-    state = PageState(body, _drawing_base[0])
+    state = PageState(body, _drawing_worlds)
     return charts(state) if kind == "charts" else uncertainty(state, body.get("n"), body.get("seed"))
 
 
@@ -346,14 +549,18 @@ class Explorer(ThreadingHTTPServer):
     def __init__(self, port: int, assumptions: Assumptions) -> None:
         self.drawing: ProcessPoolExecutor | None = None  # made once the port is bound (a busy port closes at once)
         super().__init__(("127.0.0.1", port), Handler)
-        self.assumptions = assumptions
-        self.setup = json.dumps(setup(assumptions), allow_nan=False).encode()
+        self.worlds = world_sets(assumptions)
+        self.setup = json.dumps(setup(self.worlds), allow_nan=False).encode()
         self.page = PAGE.read_bytes()
+        records = {
+            name: metadata(world, []) if isinstance(world, Assumptions) else str(world)
+            for name, world in self.worlds.items()
+        }
         self.drawing = ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_drawing,
-            initargs=(metadata(assumptions, []),),
+            initargs=(records,),
         )
         self.drawing.submit(int)  # start it now, not at the first chart
 
@@ -403,7 +610,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         try:
             body = self._body()
-            answer = routes[self.path](PageState(body, self.server.assumptions), body)
+            answer = routes[self.path](PageState(body, self.server.worlds), body)
         except PageError as error:  # the page's answer: which fields are bad, and why
             self._json({"ok": False, "errors": error.errors})
         except InputError as error:

@@ -339,6 +339,18 @@ class Kind:
             return than == 0.0 and lever.amount > 0
         return isinstance(lever, float) and isinstance(than, Cap) and lever == 1.0
 
+    def described(self, lever: Lever) -> str:
+        """``lever`` in words, after the area's name: "lifted", "kept", "50 % lifted", "capped at 2,000,000
+        bbl/yr", "capped at 400.9 USD M/yr", "cap lifted", "cap kept"."""
+        if lever is None:
+            return "cap lifted"
+        if lever == STATUS_QUO or (self.lever == "share" and lever == 0.0):
+            return "cap kept" if self.lever == "cap" else "kept"
+        if isinstance(lever, Cap):
+            unit, divisor, number = DISPLAY.get(lever.unit, (lever.unit, 1.0, ",.4g"))
+            return f"capped at {format(lever.amount / divisor, number)} {unit}"
+        return "lifted" if lever == 1.0 else f"{100 * lever:g} % lifted"
+
     @property
     def buys(self) -> bool:
         """Whether areas of this kind spend hard currency (on imports relief unlocks), within the budget."""

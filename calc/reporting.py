@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime
 import io
+from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 
@@ -16,23 +17,38 @@ import pandas as pd
 
 from calc import __version__
 from calc.area import Area
-from calc.assumptions import Assumptions
-from calc.charts import plot_discovery, plot_fan, plot_path, plot_scenarios, plot_tornado, write_figure
+from calc.assumptions import Assumptions, Parameter
+from calc.bites import resolutions
+from calc.charts import (
+    plot_discovery,
+    plot_fan,
+    plot_package,
+    plot_path,
+    plot_scenarios,
+    plot_tornado,
+    write_figure,
+)
 from calc.discovery import discover as discover_boxes
 from calc.display import (
+    BITE_HEADING,
     COMPARISON_HEADING,
+    bite_notes,
+    bites_table,
     box_heading,
     box_table,
     comparison,
     condition_text,
+    labelled,
     notes,
     variable_of,
 )
-from calc.engine import ScenarioSpec, checked_assumptions, run
+from calc.engine import AssumptionSpec, ScenarioSpec, run, worlds
 from calc.files import atomic, target_path
 from calc.history import BOUNDS, history_check
 from calc.kinds import Variable
-from calc.scenario import DEFAULT_SCENARIOS, Scenario, first_eased, resolve
+from calc.outside import context
+from calc.record import worlds_of
+from calc.scenario import DEFAULT_SCENARIOS, Package, Scenario, first_eased, resolve
 from calc.uncertainty import montecarlo, tornado
 from calc.variables import BOUGHT, NET, REVENUE, UNLOCKED, catalogue
 
@@ -55,6 +71,9 @@ img.chart { min-width: 640px; }  /* on a phone a chart keeps legible text and sc
 .judgement { font-style: italic; }
 .small { font-size: 0.85em; color: #444; }
 ul.headline li { margin: 0.3em 0; }
+.beside { display: flex; flex-wrap: wrap; gap: 0 2em; }
+.beside > div { flex: 1 1 340px; min-width: 0; }
+.beside .context h3 { font-style: italic; }
 """
 
 SCROLL_HINT = "Scroll sideways to see the whole chart &rarr;"
@@ -127,6 +146,7 @@ def _headline(frame: pd.DataFrame, uncertain: pd.DataFrame) -> str:
     """Per scenario, in its last year: the hard currency earned and the imports unlocked, each on the central
     assumptions with its range over the draws; then, as a secondary line, the hard currency left after buying the
     unlocked imports, and the share of them the budget buys."""
+    frame, uncertain = labelled(frame), labelled(uncertain)
     last = uncertain[uncertain["year"] == uncertain.groupby("scenario")["year"].transform("max")]
     earned, unlocked, net, bought = (variable_of(frame, name) for name in (REVENUE, UNLOCKED, NET, BOUGHT))
     items = []
@@ -196,9 +216,9 @@ def _plain(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.6f}".rstrip("0")
 
 
-def _assumption_rows(assumptions: Assumptions) -> str:
+def _assumption_rows(parameters: Iterable[Parameter]) -> str:
     rows = []
-    for parameter in assumptions.values():
+    for parameter in parameters:
         source = escape(parameter.source)
         if parameter.url:
             source += f'<br><span class="small">{escape(parameter.url)}</span>'
@@ -212,6 +232,78 @@ def _assumption_rows(assumptions: Assumptions) -> str:
         )
     head = "<tr><th>parameter</th><th>value</th><th>unit</th><th>range</th><th>year</th><th>source and note</th></tr>"
     return f'<div class="scroll"><table><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
+
+
+def _world_changes(sets: list[Assumptions]) -> str:
+    """For each world after the first, the parameters it sets otherwise, with their values, ranges and sources."""
+    first, parts = sets[0], []
+    for world in sets[1:]:
+        changed = [p for p in world.values() if p.name not in first or first[p.name] != p]
+        parts.append(
+            f"<h3>What {escape(world.name)} sets otherwise</h3>"
+            + (_assumption_rows(changed) if changed else "<p>Nothing: every parameter is as above.</p>")
+        )
+    return "".join(parts)
+
+
+def _one_world(sets: list[Assumptions], what: str) -> str:
+    """ " The tornado is for the first world, as-written." in a report of several worlds, else nothing."""
+    return f" {what} is for the first world, {escape(sets[0].name)}." if len(sets) > 1 else ""
+
+
+def _bites(assumptions: Assumptions, sets: list[Assumptions]) -> str:
+    """Each resolution's bite beside the estimate published at adoption (``calc.resolutions``), a sentence on each
+    that lies more than a quarter from it, and each resolution's measures and the source of its estimate."""
+    table = resolutions(assumptions)
+    sentences = "".join(f"<p>{escape(line)}</p>" for line in bite_notes(table, assumptions.areas))
+    measures = "".join(
+        f"<li><strong>{escape(row.resolution)}</strong> ({escape(row.adopted)}): {escape(row.measures)}"
+        + (
+            f'<br><span class="small">Published at adoption: {escape(row.official_source)}</span>'
+            if row.official_source
+            else ""
+        )
+        + "</li>"
+        for row in table.itertuples()
+    )
+    return (
+        f"<p>{escape(BITE_HEADING)} The ratio sets the gross bite as adopted beside the estimate."
+        f"{_one_world(sets, 'This table')}</p>"
+        f"{table_html(bites_table(table), index=False)}{sentences}<ul>{measures}</ul>"
+    )
+
+
+CONTEXT_TITLE = "Beside what the North earns outside the sanctions"
+
+
+def context_html(frame: pd.DataFrame) -> str:
+    """The hard currency each scenario of ``frame`` earns (in its last year, and over its years; named with its
+    world where the frame holds several), beside what the North earns outside the sanctions (``calc.context``),
+    in USD bn, the second marked as context: it goes on whatever is lifted, and no result adds it."""
+    earned = labelled(frame[frame["variable"] == REVENUE]).groupby("scenario", sort=False)
+    relief = "".join(
+        f'<tr><td class="text">{escape(scenario)}</td><td>{rows["value"].iloc[-1] / 1e9:,.2f}</td>'
+        f"<td>{rows['value'].sum() / 1e9:,.2f}</td><td>{rows['year'].min()}-{rows['year'].max()}</td></tr>"
+        for scenario, rows in earned
+    )
+    outside = []
+    for row in context().itertuples():
+        amount = f"{row.low / 1e9:,.2f}" if row.low == row.high else f"{row.low / 1e9:,.2f}&ndash;{row.high / 1e9:,.2f}"
+        when = f"{escape(row.period)}, {'a year' if row.unit == 'USD/yr' else 'in all'}"
+        outside.append(
+            f'<tr><td class="text">{escape(row.item)}</td><td class="text">{when}</td><td>{amount}</td>'
+            f'<td class="text small">{escape(row.source)}</td></tr>'
+        )
+    return f"""<div class="beside">
+<div><h3>Relief: hard currency earned, USD bn</h3><div class="scroll"><table><thead><tr><th>scenario</th>
+<th>a year, last year</th><th>over the years</th><th>years</th></tr></thead><tbody>{relief}</tbody></table></div></div>
+<div class="context"><h3>Context, not relief: earned outside the sanctions, USD bn</h3><div class="scroll"><table>
+<thead><tr><th>what</th><th>when</th><th>USD bn</th><th>source</th></tr></thead>
+<tbody>{"".join(outside)}</tbody></table></div></div>
+</div>
+<p class="small">Context only: what the North earns outside the sanctions goes on whatever is lifted, so it is never
+added to the relief, and no figure of this calculator includes it. It shows the scale of the relief beside the hard
+currency the North already finds.</p>"""
 
 
 def _discovery(boxes: pd.DataFrame, scenario: str) -> str:
@@ -264,30 +356,48 @@ def spread_html(uncertain: pd.DataFrame, sensitivity: pd.DataFrame) -> str:
 def report(
     scenarios: ScenarioSpec | None = None,
     path: str | Path = "report.html",
-    assumptions: Assumptions | str | Path | None = None,
+    assumptions: AssumptionSpec = None,
     n: int = 10_000,
     seed: int = 1,
     variable: str = REVENUE,
     discover: str | None = None,
 ) -> Path:
-    """Write the report for ``scenarios`` (by default those ``sanctions-relief run`` shows) to ``path`` and
-    return the path. The headline gives each scenario's hard currency earned and imports unlocked (the hard
-    currency left after buying them as a secondary line); ``variable`` is the one the path, fan and tornado draw.
-    The tornado, and the section that ``discover`` (a condition on ``variable`` such as ``"> 500e6 USD/yr"``)
-    adds on the assumptions under which it holds (``calc.discover``), are for the first scenario that moves
-    ``variable``."""
+    """Write the report for ``scenarios`` (scenarios and packages; by default those ``sanctions-relief run``
+    shows) to ``path`` and return the path. The headline gives each scenario's hard currency earned and imports
+    unlocked (the hard currency left after buying them as a secondary line); ``variable`` is the one the path, fan
+    and tornado draw, and each package's chart of its steps. The tornado, and the section that ``discover`` (a
+    condition on ``variable`` such as ``"> 500e6 USD/yr"``) adds on the assumptions under which it holds
+    (``calc.discover``), are for the first scenario that moves ``variable``.
+
+    ``assumptions`` may name several worlds (``["as-written", "enforced-2025"]``): each scenario is then shown
+    in each world side by side, while the tornado, discovery, each resolution's bite and the check against history
+    take the first world, as the report says."""
     path = target_path(path, (".html", ".htm"))
     chosen = resolve(list(DEFAULT_SCENARIOS) if scenarios is None else scenarios)
-    used = checked_assumptions(assumptions)
+    sets = worlds(assumptions)
+    used = sets[0]
     declared = catalogue(used.areas).variable(variable)
     variable, label = declared.name, declared.label
-    frame = run(chosen, assumptions=used)
-    uncertain = montecarlo(chosen, n=n, seed=seed, assumptions=used)
+    frame = run(chosen, assumptions=sets)
+    uncertain = montecarlo(chosen, n=n, seed=seed, assumptions=sets)
     focus = _moving(uncertain, variable, chosen)
     spread = spread_html(uncertain, tornado(focus, variable, assumptions=used))
     boxes = None if discover is None else discover_boxes(focus, variable, discover, n=n, seed=seed, assumptions=used)
-    record = uncertain.attrs["sanctions_relief"]["montecarlo"]
-    years = [parameter.year for parameter in used.values()]
+    record = worlds_of(uncertain.attrs["sanctions_relief"])[0]["montecarlo"]
+    years = [parameter.year for world in sets for parameter in world.values()]
+    names = ", ".join(world.name for world in sets)
+    first = (
+        f"<p><em>Worlds</em>: each scenario is shown in each of {len(sets)} worlds side by side ({escape(names)}), "
+        "named in brackets. Sensitivity (the tornado), scenario discovery, each resolution's bite and the check "
+        f"against history take one world: they are for the first, <strong>{escape(used.name)}</strong>.</p>"
+        if len(sets) > 1
+        else ""
+    )
+    packages = "".join(
+        image_html(plot_package(plan, frame, uncertain, variable), f"Steps of {plan.name} and its {label.lower()}")
+        for plan in chosen
+        if isinstance(plan, Package)
+    )
     generated = datetime.date.today().isoformat()
     described = "".join(f"<li><strong>{escape(s.name)}</strong>: {escape(s.note or 'no note')}</li>" for s in chosen)
     body = f"""
@@ -296,6 +406,7 @@ def report(
 if the UN eased the sanctions of 2006-2017, from the three areas of the 2021 demands (metal exports, the
 refined-petroleum cap, luxury imports) to every measure asked for at Hanoi in 2019: {len(chosen)} scenario(s),
 {frame["year"].min()} to {frame["year"].max()}, against the status quo, per year in the last year shown.</p>
+{first}
 {_headline(frame, uncertain)}
 <p class="small">Baselines: Stangarone, Korea Economic Institute of America (2021), and the sources of each area.
 Ranges: the published figures listed under Assumptions. Money in nominal US dollars of the year each figure
@@ -307,14 +418,21 @@ refers to; fuel in 42-gallon oil barrels (158.987 litres).</p>
 {"".join(f'<p class="small">Note: {escape(note)}.</p>' for note in notes(frame))}
 {image_html(plot_scenarios(frame), "Annual effect of each scenario: hard currency and refined petroleum")}
 {image_html(plot_path(frame, variable), "Year-by-year path of " + label)}
+{packages}
 <h3>What each scenario represents</h3><ul>{described}</ul>
+
+<h2>{CONTEXT_TITLE}</h2>
+{context_html(frame)}
 
 <h2>How sure we are</h2>
 <p>{record["n"]:,} joint draws of every assumption with a published range ({escape(record["sampler"])} sampling,
 seed {record["seed"]}); the band shows the {100 * min(record["quantiles"]):g}th to
-{100 * max(record["quantiles"]):g}th percentiles of {escape(label.lower())}.</p>
+{100 * max(record["quantiles"]):g}th percentiles of {escape(label.lower())}.{_one_world(sets, "The tornado")}</p>
 {spread}
 {"" if boxes is None else _discovery(boxes, focus.name)}
+
+<h2>Each resolution's bite</h2>
+{_bites(used, sets)}
 
 <h2>How the numbers are made</h2>
 {_formulas(used.areas)}
@@ -323,18 +441,20 @@ seed {record["seed"]}); the band shows the {100 * min(record["quantiles"]):g}th 
 
 <h2>Check against history</h2>
 <p>The export areas' pre-sanction earnings together, beside what the DPRK exported in 2016 and how far its exports
-fell by 2018, once the measures of 2016-2017 were in force.</p>
+fell by 2018, once the measures of 2016-2017 were in force.{_one_world(sets, "The check")}</p>
 {_history(used)}
 
 <h2>Assumptions</h2>
 <p>Every parameter with its central value, range, the year it refers to and its source. Values no published
-figure settles are marked <span class="judgement">(judgement)</span>.</p>
-{_assumption_rows(used)}
+figure settles are marked <span class="judgement">(judgement)</span>.{_one_world(sets, "This table")}</p>
+{_assumption_rows(used.values())}
+{_world_changes(sets)}
 
 <h2>About this report</h2>
 <table>
 <tr><th>calculator</th><td class="text">sanctions-relief {escape(__version__)}</td></tr>
 <tr><th>generated</th><td class="text">{generated}</td></tr>
+<tr><th>{"worlds" if len(sets) > 1 else "world"}</th><td class="text">{escape(names)}</td></tr>
 <tr><th>assumption figures from</th><td class="text">{min(years)} to {max(years)}</td></tr>
 <tr><th>Monte Carlo</th>
 <td class="text">{record["n"]:,} draws, {escape(record["sampler"])} sampling, seed {record["seed"]}</td></tr>

@@ -283,15 +283,7 @@ class Package(Timed):
                 )
         object.__setattr__(self, "steps", tuple(steps))
         self._check_same_year(where)
-        hazard = self.snapback_hazard
-        if hazard != ASSUMED:
-            hazard = _number(hazard, f"{where}: snapback_hazard")
-            if not 0.0 <= hazard < 1.0:
-                raise InputError(
-                    f"{where}: snapback_hazard: {hazard:g} is out of range; accepted: a yearly probability from 0 up "
-                    "to but not including 1, or 'assumed' (the assumptions' context.snapback_hazard)"
-                )
-        object.__setattr__(self, "snapback_hazard", hazard)
+        object.__setattr__(self, "snapback_hazard", checked_hazard(self.snapback_hazard, f"{where}: snapback_hazard"))
 
     def _check_same_year(self, where: str) -> None:
         """Refuse two steps of one year that set one area differently: neither is the more recent."""
@@ -362,6 +354,19 @@ class Package(Timed):
             "snapback_hazard": self.snapback_hazard,
             "note": self.note,
         }
+
+
+def checked_hazard(hazard: object, field: str) -> float | str:
+    """A package's snapback hazard: a yearly probability from 0 up to 1, or "assumed"."""
+    if hazard == ASSUMED:
+        return ASSUMED
+    number = _number(hazard, field)
+    if not 0.0 <= number < 1.0:
+        raise InputError(
+            f"{field}: {number:g} is out of range; accepted: a yearly probability from 0 up to but not including 1, "
+            "or 'assumed' (the assumptions' context.snapback_hazard)"
+        )
+    return number
 
 
 Plan = Scenario | Package

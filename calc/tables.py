@@ -15,6 +15,8 @@ from calc.record import worlds_of
 from calc.units import to_unit, ureg
 from calc.variables import IN_FORCE
 
+DISCOUNT_RATE = "context.discount_rate"
+
 
 @cache
 def is_flow(unit: str) -> bool:
@@ -53,7 +55,7 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
     whose quantiles already show the risk.
     """
     _checked(frame, "summary")
-    rate = recorded_discount_rate(frame) if discount_rate is None else float(discount_rate)
+    rate = recorded_parameter(frame, DISCOUNT_RATE) if discount_rate is None else float(discount_rate)
     if not 0.0 <= rate <= 1.0:
         raise InputError(f"summary: discount_rate {rate!r} is out of range; accepted: a rate from 0 to 1")
     keys = ["model", "scenario", "variable", "unit", *(["quantile"] if "quantile" in frame.columns else [])]
@@ -89,13 +91,14 @@ def _at_risk(frame: pd.DataFrame, discounted: pd.Series, keys: list[str], presen
     return pd.Series(np.where(held != 0, 100.0 * (1.0 - present_value / held), 0.0), index=present_value.index)
 
 
-def recorded_discount_rate(frame: pd.DataFrame) -> float:
-    """The discount rate of the assumptions a frame was run with (its first world's), else the shipped set's."""
+def recorded_parameter(frame: pd.DataFrame, name: str) -> float:
+    """The central value of a dimensionless parameter ``name`` (the discount rate, say) in the assumptions a frame
+    was run with (its first world's), else in the shipped set."""
     recorded = worlds_of(frame.attrs.get("sanctions_relief", {}))[0].get("assumptions", [])
     for record in recorded:
-        if record["name"] == "context.discount_rate":
+        if record["name"] == name:
             return to_unit(record["value"], record["unit"], "dimensionless")
-    return load_assumptions().central()["context.discount_rate"]
+    return load_assumptions().central()[name]
 
 
 def compare(frame: pd.DataFrame, reference: str) -> pd.DataFrame:

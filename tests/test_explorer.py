@@ -13,7 +13,17 @@ import pytest
 
 import calc
 from calc.errors import InputError
-from calc.explorer import PageError, PageState, charts, montecarlo_frame, results, setup, start, uncertainty
+from calc.explorer import (
+    PageError,
+    PageState,
+    charts,
+    montecarlo_frame,
+    results,
+    setup,
+    start,
+    uncertainty,
+    world_sets,
+)
 from calc.variables import NET, REVENUE, UNLOCKED
 
 from conftest import CHROMIUM_FLAGS, chromium, frictionless_validate
@@ -67,7 +77,7 @@ def figures_of(scenario, assumptions=None):
 )
 def test_each_bad_lever_is_reported_under_its_field(changes, field, message, shipped):
     with pytest.raises(PageError) as error:
-        PageState(state(**changes), shipped)
+        PageState(state(**changes), world_sets(shipped))
     assert list(error.value.errors) == [field]
     assert error.value.errors[field].startswith(message)
 
@@ -77,7 +87,7 @@ def test_bad_timing_and_assumptions_are_reported_together(shipped):
     bad["timing"]["horizon"] = ""
     bad["assumptions"] = {"petroleum.price": {"value": "100", "low": "120", "high": "140", "unit": "USD/bbl"}}
     with pytest.raises(PageError) as error:
-        PageState(bad, shipped)
+        PageState(bad, world_sets(shipped))
     errors = error.value.errors
     assert set(errors) == {"lever-metals", "horizon", "param-petroleum.price"}
     assert errors["horizon"] == "horizon: expected a number, got ''"
@@ -87,9 +97,11 @@ def test_bad_timing_and_assumptions_are_reported_together(shipped):
 def test_a_scenario_may_not_take_the_name_of_a_different_reference(shipped):
     hanoi = calc.preset("hanoi-2019").levers(shipped.areas)
     same = {"name": "hanoi-2019", "levers": {k: "lifted" if v is None else v for k, v in hanoi.items()}, "timing": {}}
-    assert [s.name for s in PageState({**same, "reference": "hanoi-2019"}, shipped).scenarios] == ["hanoi-2019"]
+    assert [s.name for s in PageState({**same, "reference": "hanoi-2019"}, world_sets(shipped)).scenarios] == [
+        "hanoi-2019"
+    ]
     with pytest.raises(PageError) as error:
-        PageState({**state(), "name": "hanoi-2019"}, shipped)
+        PageState({**state(), "name": "hanoi-2019"}, world_sets(shipped))
     assert error.value.errors == {
         "name": "name: 'hanoi-2019' is the name of the reference, which this scenario is not; give it another name"
     }
@@ -103,7 +115,7 @@ def table_cells(html):
 def test_the_timing_sent_is_the_timing_run(figures):
     sent = state()
     sent["timing"] = {"start_year": "2030", "horizon": "5", "ramp_years": "2"}
-    page = PageState(sent, figures)
+    page = PageState(sent, world_sets(figures))
     assert [(s.start_year, s.horizon, s.ramp_years) for s in page.scenarios] == [(2030, 5, 2), (2027, 10, 0)]
     answer = results(page)
     # article-demands on FIGURES, in full: metals earn 220 M; unlocked, 1.5e6 bbl more at 100 USD and luxury
@@ -125,7 +137,7 @@ def test_the_timing_sent_is_the_timing_run(figures):
 
 
 def test_the_seed_sent_is_the_seed_drawn(shipped):
-    page = PageState(state(metals="0.5"), shipped)
+    page = PageState(state(metals="0.5"), world_sets(shipped))
     frame = montecarlo_frame(page, "300", "7")
     assert frame.attrs["sanctions_relief"]["montecarlo"]["seed"] == 7
     assert frame.attrs["sanctions_relief"]["montecarlo"]["n"] == 300
@@ -148,19 +160,19 @@ def test_the_seed_sent_is_the_seed_drawn(shipped):
 )
 def test_bad_draws_and_seed_are_reported_under_their_boxes(draws, seed, errors, shipped):
     with pytest.raises(PageError) as error:
-        montecarlo_frame(PageState(state(), shipped), draws, seed)
+        montecarlo_frame(PageState(state(), world_sets(shipped)), draws, seed)
     assert error.value.errors == errors
 
 
 def test_the_measure_sent_is_the_measure_drawn(shipped):
-    assert PageState(state(), shipped).variable == "Revenue"  # the page opens on the hard currency earned
-    page = PageState({**state(), "variable": "Imports Unlocked"}, shipped)
+    assert PageState(state(), world_sets(shipped)).variable == "Revenue"  # the page opens on the hard currency earned
+    page = PageState({**state(), "variable": "Imports Unlocked"}, world_sets(shipped))
     assert "Year-by-year path of imports unlocked (value)" in charts(page)["charts"]
     drawn = uncertainty(page, "300", "1")["charts"]
     assert "Which assumptions move imports unlocked (value) most for <strong>custom</strong>" in drawn
     assert drawn.count("<img") == 2
     with pytest.raises(PageError) as error:
-        PageState({**state(), "variable": "Revenue|Gold"}, shipped)
+        PageState({**state(), "variable": "Revenue|Gold"}, world_sets(shipped))
     assert error.value.errors == {
         "variable": "variable: 'Revenue|Gold' is not one the page draws; accepted: Revenue, Imports Unlocked, "
         "Hard Currency|Net"
@@ -170,13 +182,13 @@ def test_the_measure_sent_is_the_measure_drawn(shipped):
 def test_monte_carlo_of_a_measure_the_scenario_leaves_alone_says_so(shipped):
     # fuel and luxury goods only: nothing earned, so no tornado of the hard currency earned; the reference,
     # hanoi-2019, still earns, so its fan is drawn
-    drawn = uncertainty(PageState(state(metals=0.0), shipped), "300", "1")["charts"]
+    drawn = uncertainty(PageState(state(metals=0.0), world_sets(shipped)), "300", "1")["charts"]
     assert "No assumption moves hard currency earned for <strong>custom</strong>" in drawn
     assert drawn.count("<img") == 1
 
 
 def test_every_assumption_as_the_page_shows_it_reads_back_to_the_same_figures(shipped):
-    shown = {parameter["name"]: parameter for parameter in setup(shipped)["parameters"]}
+    shown = {parameter["name"]: parameter for parameter in setup(world_sets(shipped))["parameters"]}
     # money in the unit of the result tables: 31e9 USD/yr of GDP is 31,000 USD M/yr
     gdp = shown["context.gdp"]
     assert (gdp["value"], gdp["low"], gdp["high"], gdp["unit"]) == ("31000", "28000", "34000", "USD M/yr")
@@ -186,7 +198,7 @@ def test_every_assumption_as_the_page_shows_it_reads_back_to_the_same_figures(sh
         name: {key: row[key] for key in ("value", "low", "high")} | {"unit": row["entry_unit"]}
         for name, row in shown.items()
     }
-    page = PageState({**state(), "assumptions": sent}, shipped)
+    page = PageState({**state(), "assumptions": sent}, world_sets(shipped))
     read = {name: page.assumptions.ranges()[name] for name in sent}
     assert read == {name: pytest.approx(shipped.ranges()[name], rel=1e-12) for name in sent}
 
@@ -430,7 +442,7 @@ def test_every_placeholder_fits_its_box_and_every_slider_says_what_its_ends_mean
         }).map((box) => box.id)""",
     )
     assert cut == []
-    caps = [area for area in setup(shipped)["areas"] if area["caps"] or area["lever"] == "cap"]
+    caps = [area for area in setup(world_sets(shipped))["areas"] if area["caps"] or area["lever"] == "cap"]
     assert page.locator("input[placeholder]").count() == len(caps)  # every cap box was measured
     shares = [area.name for area in shipped.areas if area.kind.lever == "share"]
     for name in shares:
@@ -508,7 +520,7 @@ def test_cli_serve_prints_its_address():
 )
 def test_hostile_page_states_are_refused_by_field(page_state, field, message, shipped):
     with pytest.raises(InputError) as error:
-        PageState({**state(), **page_state}, shipped)
+        PageState({**state(), **page_state}, world_sets(shipped))
     errors = getattr(error.value, "errors", {"request": str(error.value)})
     assert field in errors and message in errors[field]
 
@@ -518,3 +530,330 @@ def test_a_bad_or_busy_port_is_refused_by_name(server):
         calc.serve(port=-1)
     with pytest.raises(InputError, match=f"port: {server.server_address[1]} cannot be used"):
         calc.serve(port=server.server_address[1])
+
+
+# --- resolutions lifted, worlds and packages ---
+
+
+def scenario_state(lift=(), **levers):
+    """The page's state for a scenario that lifts ``lift`` with only ``levers`` set by hand, against hanoi-2019."""
+    timing = {"start_year": "2027", "horizon": "10", "ramp_years": "0"}
+    return {
+        "name": "custom",
+        "mode": "scenario",
+        "lift": list(lift),
+        "levers": levers,
+        "timing": timing,
+        "assumptions": {},
+        "reference": "hanoi-2019",
+    }
+
+
+def test_the_resolutions_ticked_give_the_levers_and_a_lever_set_by_hand_overrides_them(figures):
+    worlds = world_sets(figures)
+    answer = results(PageState(scenario_state(["2371"]), worlds))
+    # 2371 lifted: coal back under 2321's cap, seafood open, the iron and lead of the metals basket (78.45 %) open;
+    # the workers stay frozen by 2375 and 2397
+    assert {name: answer["levers"][name] for name in ("coal", "seafood", "metals", "workers")} == {
+        "coal": "400900000 USD/yr",
+        "seafood": 1.0,
+        "metals": 0.7845,
+        "workers": 0.0,
+    }
+    # earned: metals 220 x 0.7845, coal 400.9 less the 294 smuggled today, seafood 295
+    assert answer["earned"]["value"] == pytest.approx(220e6 * 0.7845 + (400.9e6 - 294e6) + 295e6)
+    assert answer["overrides"] == {} and answer["notes"] == []
+    # coal set by hand to half the ban lifted: it wins, and the page says so beside it and under the table
+    answer = results(PageState(scenario_state(["2371"], coal="0.5"), worlds))
+    note = "custom: the lever given for coal (0.5) overrides what lifting 2371 gives it (400900000 USD/yr)"
+    assert answer["overrides"] == {"coal": note} and note in answer["notes"]
+    assert answer["levers"]["coal"] == 0.5
+    assert answer["earned"]["value"] == pytest.approx(220e6 * 0.7845 + (0.5 * 1190e6 - 294e6) + 295e6)
+    with pytest.raises(PageError) as error:
+        PageState(scenario_state(["2356"]), worlds)
+    assert error.value.errors == {
+        "lift": "lift: resolution '2356' has no trade measure; accepted: 1718, 2094, 2270, 2321, 2371, 2375, 2397"
+    }
+
+
+def test_the_presets_defined_by_lift_tick_their_resolutions(shipped):
+    presets = setup(world_sets(shipped))["presets"]
+    assert presets["hanoi-2019"]["lift"] == ["2270", "2321", "2371", "2375", "2397"]
+    assert presets["full-relief"]["lift"] == ["1718", "2094", "2270", "2321", "2371", "2375", "2397"]
+    assert presets["hanoi-2019"]["explicit"] == presets["full-relief"]["explicit"] == {}
+    article = presets["article-demands"]
+    assert article["lift"] == [] and article["explicit"] == {
+        "metals": 1.0,
+        "petroleum": "2000000 bbl/yr",
+        "luxury": 1.0,
+    }
+    # sent back as the page sends a preset (its resolutions, the levers it gives), each is the preset
+    for name in ("hanoi-2019", "full-relief", "article-demands", "china-russia-draft"):
+        sent = scenario_state(presets[name]["lift"], **presets[name]["explicit"]) | {"name": name}
+        page = PageState(sent | {"reference": None}, world_sets(shipped))
+        assert page.scenario.levers(shipped.areas) == calc.preset(name).levers(shipped.areas), name
+
+
+def test_the_world_chosen_is_the_world_the_figures_are_run_in(shipped):
+    worlds = world_sets(shipped)
+    assert list(worlds) == ["as-written", "enforced-2025", "prices-2024"]
+    enforced = calc.load_assumptions("enforced-2025")
+    page = PageState({**state(), "world": "enforced-2025"}, worlds)
+    assert page.assumptions.name == "enforced-2025"
+    mine = replace(calc.preset("article-demands"), name="custom")
+    assert {key: results(page)[key]["value"] for key in FIGURES} == figures_of(mine, enforced)
+    # the page's edits apply within the world chosen
+    page = PageState({**state(), "world": "enforced-2025", "assumptions": {"petroleum.price": "120 USD/bbl"}}, worlds)
+    assert {key: results(page)[key]["value"] for key in FIGURES} == figures_of(
+        mine, enforced.override({"petroleum.price": "120 USD/bbl"})
+    )
+    shown = {world["name"]: world for world in setup(worlds)["worlds"]}
+    assert shown["enforced-2025"]["parameters"]["petroleum.illicit_imports"]["value"] == "3.9e+06"
+    assert "petroleum.illicit_imports" not in shown["prices-2024"]["parameters"]
+    with pytest.raises(PageError) as error:
+        PageState({**state(), "world": "enforced-2052"}, worlds)
+    assert error.value.errors == {
+        "world": "world: 'enforced-2052' is not one the page offers; accepted: as-written, enforced-2025, prices-2024"
+    }
+    # started on assumptions that set what a world sets, differently: that world is refused beside the control
+    mine_set = shipped.override({"petroleum.illicit_imports": "1e6 bbl/yr"})
+    with pytest.raises(PageError) as error:
+        PageState({**state(), "world": "enforced-2025"}, world_sets(mine_set))
+    assert error.value.errors["world"].startswith(
+        "assumptions: petroleum.illicit_imports is set by both 'the assumptions the explorer started with' and "
+        "'enforced-2025', differently"
+    )
+
+
+def test_the_relief_on_screen_stands_beside_what_the_north_earns_outside_the_sanctions(figures):
+    context = results(PageState(state(), world_sets(figures)))["context"]
+    cells = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", context)]
+    # custom (the three demands): 220 M a year is 0.22 bn, 2.20 bn over ten years; hanoi-2019: 2,195 M a year
+    assert cells[:8] == ["custom", "0.22", "2.20", "2027-2036", "hanoi-2019", f"{2.195:.2f}", "21.95", "2027-2036"]
+    assert "Context, not relief" in context and "never\nadded to the relief" in context
+    theft = cells.index("2025, a year")
+    assert cells[theft - 1 : theft + 2] == ["Cyber theft (crypto-assets stolen)", "2025, a year", "2.02"]
+
+
+def package_state(steps, hazard=0, **timing):
+    """The page's state in package mode with ``steps`` (year, until, lift, levers as the page sends them)."""
+    return {
+        **scenario_state(),
+        "mode": "package",
+        "package": {"steps": steps, "snapback_hazard": hazard},
+        "timing": {"start_year": "2027", "horizon": "10", "ramp_years": "0"} | timing,
+    }
+
+
+US_IDEA = [
+    {"year": "2027", "until": "2028", "lift": [], "levers": {"coal": "1", "textiles": "1"}},
+    {"year": "2029", "until": "", "lift": [], "levers": {"coal": "1", "textiles": "1"}},
+]
+
+
+def test_a_package_sent_by_the_page_is_the_package_run(figures):
+    page = PageState(package_state(US_IDEA, "assumed"), world_sets(figures))
+    assert isinstance(page.scenario, calc.Package)
+    assert {**page.scenario.to_dict(), "name": "", "note": ""} == {
+        **calc.preset("us-idea-2019").to_dict(),
+        "name": "",
+        "note": "",
+    }
+    # coal 1,190 M less 294 M smuggled, textiles 752 M x 0.5, in force in 2036 (k = 9) with probability 0.9^9
+    answer = results(page)
+    assert answer["earned"]["value"] == pytest.approx((1190e6 - 294e6 + 376e6) * 0.9**9)
+    assert answer["levers"] == {} and answer["overrides"] == {}
+    assert 'alt="Steps of the package and its hard currency earned"' in charts(page)["charts"]
+
+
+@pytest.mark.parametrize(
+    ("steps", "hazard", "errors"),
+    [
+        (
+            [US_IDEA[0], {**US_IDEA[1], "year": ""}],
+            0,
+            {"step2-year": "year: expected a number, got ''"},
+        ),
+        (
+            [{**US_IDEA[0], "until": "2026"}],
+            0,
+            {"step1-until": "until: 2026 is before the step's year 2027; accepted: a later year"},
+        ),
+        (
+            [{**US_IDEA[0], "levers": {"coal": "2"}, "lift": ["2356"]}],
+            "1.5",
+            {
+                "step1-lever-coal": "Coal Exports: 2 is out of range; accepted: a share from 0 to 1 of the ban lifted, "
+                "or a cap such as '400.9e6 USD/yr' or '7.5e6 t/yr'",
+                "step1-lift": "lift: resolution '2356' has no trade measure; accepted: 1718, 2094, 2270, 2321, "
+                "2371, 2375, 2397",
+                "snapback_hazard": "snapback_hazard: 1.5 is out of range; accepted: a yearly probability from 0 up to "
+                "but not including 1, or 'assumed' (the assumptions' context.snapback_hazard)",
+            },
+        ),
+        (
+            [{**US_IDEA[1], "year": "2040"}, {**US_IDEA[0], "until": "2040"}],
+            0,
+            {
+                "step1-year": "2040- is outside the package's years; accepted: 2027 to 2036",
+                "step2-until": "2027-2040 is outside the package's years; accepted: 2027 to 2036",
+            },
+        ),
+        (
+            [{"year": "2027", "until": "", "lift": [], "levers": {}}],
+            0,
+            {"step1": "step 2027: eases nothing; name a lever (relief, lift, metals_share, ...)"},
+        ),
+        (
+            [US_IDEA[1], {**US_IDEA[1], "levers": {"coal": "0.5"}}],
+            0,
+            {
+                "steps": "package 'custom': two steps of 2029 set coal differently (1.0 and 0.5); give one lever per "
+                "area and year"
+            },
+        ),
+        ([], 0, {"steps": "steps: 0 steps; accepted: 1 to 100 (add one to start with)"}),
+        ([US_IDEA[1]] * 101, 0, {"steps": "steps: 101 steps; accepted: 1 to 100 (add one to start with)"}),
+    ],
+)
+def test_each_bad_field_of_a_package_is_reported_beside_it(steps, hazard, errors, shipped):
+    with pytest.raises(PageError) as error:
+        PageState(package_state(steps, hazard), world_sets(shipped))
+    assert error.value.errors == errors
+
+
+def test_the_downloads_of_a_package_hold_the_package(server, tmp_path):
+    port = server.server_address[1]
+    sent = json.dumps(package_state(US_IDEA, "assumed")).encode()
+    package = replace(calc.preset("us-idea-2019"), name="custom", note="")
+    status, data = _post(port, sent, "/api/csv", raw=True)
+    assert status == 200
+    (tmp_path / "sanctions-relief.csv").write_bytes(data)
+    status, data = _post(port, sent, "/api/datapackage", raw=True)
+    (tmp_path / "sanctions-relief.datapackage.json").write_bytes(data)
+    frame = calc.read_csv(tmp_path / "sanctions-relief.csv")
+    pd.testing.assert_frame_equal(frame, calc.run([package, calc.preset("hanoi-2019")]))
+    assert json.loads(data)["sanctions_relief"]["scenarios"][0]["steps"] == package.to_dict()["steps"]
+    pd.testing.assert_frame_equal(calc.rerun(tmp_path / "sanctions-relief.csv"), frame)
+    status, page = _post(port, sent, "/api/report", raw=True)
+    assert status == 200 and b'alt="Steps of custom and its hard currency earned"' in page
+
+
+def ticked(page, box="#lift"):
+    return page.eval_on_selector_all(f"{box} input", "boxes => boxes.filter((b) => b.checked).map((b) => b.value)")
+
+
+def test_resolution_boxes_move_the_levers_they_reach_and_a_lever_moved_by_hand_overrides_them(server, browser):
+    page, _, errors = open_page(browser, server, 1400, 900)
+    figures_after(page, lambda: page.click("[data-preset='status-quo']"))
+    assert ticked(page) == []
+    # 2371 ticked: coal goes to the 2321 cap, seafood opens, 78.45 % of the metals basket opens
+    figures, _ = figures_after(page, lambda: page.check("#lift-2371"))
+    lifted = calc.Scenario(name="custom", lift=["2371"])
+    assert figures == figures_of(lifted)
+    assert page.input_value("#cap-coal") == "400900000 USD/yr" and page.input_value("#share-seafood") == "1"
+    assert page.input_value("#share-metals") == "0.7845" and page.input_value("#share-workers") == "0"
+    assert page.inner_text("#override-coal") == "" and page.inner_text("#notes") == ""
+    # coal moved by hand: the share wins over what the lift gives, and the page says so beside it and under the table
+    figures, _ = figures_after(page, lambda: page.fill("#share-coal", "0.5"))
+    assert figures == figures_of(calc.Scenario(name="custom", lift=["2371"], relief={"coal": 0.5}))
+    assert page.input_value("#cap-coal") == ""
+    note = "custom: the lever given for coal (0.5) overrides what lifting 2371 gives it (400900000 USD/yr)."
+    assert page.inner_text("#override-coal").startswith(note) and page.inner_text("#notes") == f"Note: {note}"
+    # a lever moved by hand stays when more is lifted; handed back, it follows the resolutions again
+    figures, _ = figures_after(page, lambda: page.check("#lift-2321"))
+    assert figures == figures_of(calc.Scenario(name="custom", lift=["2321", "2371"], relief={"coal": 0.5}))
+    assert page.input_value("#share-coal") == "0.5"
+    figures, _ = figures_after(page, lambda: page.click("#follow-coal"))
+    assert figures == figures_of(calc.Scenario(name="custom", lift=["2321", "2371"]))
+    assert page.input_value("#share-coal") == "1" and page.input_value("#cap-coal") == ""  # nothing left in force
+    figures_after(page, lambda: page.uncheck("#lift-2321"))
+    figures, _ = figures_after(page, lambda: page.uncheck("#lift-2371"))
+    assert figures == figures_of(calc.Scenario(name="custom")) and page.input_value("#share-seafood") == "0"
+    # the presets defined by lift tick their boxes and give what calc.run gives them
+    for name, lift in (
+        ("hanoi-2019", ["2270", "2321", "2371", "2375", "2397"]),
+        ("full-relief", ["1718", "2094", "2270", "2321", "2371", "2375", "2397"]),
+        ("article-demands", []),
+    ):
+        figures, _ = figures_after(page, lambda name=name: page.click(f"[data-preset='{name}']"))
+        assert ticked(page) == lift and figures == figures_of(calc.preset(name)), name
+    assert page.input_value("#share-metals") == "1" and page.inner_text("#override-metals") == ""
+    page.context.close()
+    assert errors == []
+
+
+def test_the_world_control_switches_the_figures_and_the_assumptions_shown(server, browser, shipped):
+    page, _, errors = open_page(browser, server, 1400, 900)
+    article = calc.preset("article-demands")
+    page.click("#assumptions-box summary")
+    row = "#param-petroleum\\.illicit_imports"
+    assert page.input_value(f"{row} [data-key=value]") == "2e+06"
+    figures, _ = figures_after(page, lambda: page.select_option("#world", "enforced-2025"))
+    enforced = calc.load_assumptions("enforced-2025")
+    assert figures == figures_of(article, enforced)
+    # the table shows the world's figure and source; the status line and the bar name the world
+    assert page.input_value(f"{row} [data-key=value]") == "3.9e+06"
+    assert page.inner_text(f"{row} .source").startswith("Judgement, bounded by the MSMT first report")
+    assert page.inner_text("#status").endswith("world enforced-2025.")
+    # an edit stays an edit across worlds, and applies within the world chosen
+    figures, _ = figures_after(page, lambda: page.fill("#param-petroleum\\.price [data-key=value]", "120"))
+    dearer = {"petroleum.price": {"value": "120", "low": "80", "high": "140", "unit": "USD/bbl"}}
+    assert figures == figures_of(article, enforced.override(dearer))
+    figures, _ = figures_after(page, lambda: page.select_option("#world", "as-written"))
+    assert figures == figures_of(article, shipped.override(dearer))
+    assert page.input_value(f"{row} [data-key=value]") == "2e+06"
+    assert page.input_value("#param-petroleum\\.price [data-key=value]") == "120"
+    assert "Cyber theft (crypto-assets stolen)" in page.inner_text("#context")
+    page.context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)])
+def test_the_step_editor_builds_the_package_the_server_runs(server, browser, tmp_path, width, height):
+    page, _, errors = open_page(browser, server, width, height)
+    # from the scenario on screen, package mode starts with one step: the same relief from the first year
+    figures, _ = figures_after(page, lambda: page.check("#mode-package"))
+    article = calc.preset("article-demands")
+    assert figures == figures_of(replace(article, name="custom"))
+    assert page.input_value("#step1-year") == "2027" and page.is_visible("#step1-cap-petroleum")
+    assert page.is_hidden("#scenario-editor") and page.locator(".step").count() == 1
+    # a preset package: its steps, its hazard, and what calc.run gives it
+    figures, _ = figures_after(page, lambda: page.click("[data-preset='jcpoa-sequence']"))
+    jcpoa = calc.preset("jcpoa-sequence")
+    assert figures == figures_of(jcpoa) and page.locator(".step").count() == 3
+    assert [page.input_value(f"#step{i}-year") for i in (1, 2, 3)] == ["2027", "2029", "2032"]
+    assert page.input_value("#hazard-mode") == "assumed" and page.is_hidden("#snapback_hazard")
+    page.wait_for_selector("#charts img[alt='Steps of the package and its hard currency earned']", timeout=30_000)
+    # the last step removed, a new one added: it eases nothing until an area is chosen, and says so beside it
+    figures_after(page, lambda: page.click("#step3-remove"))
+    page.click("#add-step")
+    page.wait_for_function("document.getElementById('err-step3').textContent !== ''")
+    assert page.inner_text("#err-step3").startswith("step 2030: eases nothing")
+    assert page.input_value("#step3-year") == "2030"
+    figures, _ = figures_after(page, lambda: page.select_option("#step3-add", "coal"))
+    figures, _ = figures_after(page, lambda: page.fill("#step3-until", "2033"))
+    figures, _ = figures_after(page, lambda: page.select_option("#hazard-mode", "none"))
+    mine = calc.Package(
+        "custom",
+        [*jcpoa.steps[:2], calc.Step(2030, until=2033, relief={"coal": 1})],
+        horizon=15,
+    )
+    assert figures == figures_of(mine)
+    # a step outside the years: the message beside its box, the box in red, the figures kept
+    page.fill("#step2-year", "2050")
+    page.wait_for_function("document.getElementById('err-step2-year').textContent !== ''")
+    assert page.inner_text("#err-step2-year") == "2050- is outside the package's years; accepted: 2027 to 2041"
+    assert "invalid" in page.get_attribute("#step2-year", "class") and figures_shown(page) == figures
+    figures, _ = figures_after(page, lambda: page.fill("#step2-year", "2029"))
+    assert figures == figures_of(mine)
+    # downloads: the CSV of the package and the reference reads back to calc.run of them
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    download.value.save_as(tmp_path / "sanctions-relief.csv")
+    (tmp_path / "expected").mkdir()
+    expected = calc.export_csv(calc.run([mine, calc.preset("hanoi-2019")]), tmp_path / "expected" / "same.csv")
+    assert (tmp_path / "sanctions-relief.csv").read_bytes() == expected.read_bytes()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.context.close()
+    assert errors == []

@@ -228,3 +228,15 @@ def test_mixed_quantiles_are_those_of_the_drawn_mixture(base):
     if base == 1.0:  # at k = 1 the quantiles are numpy's; at k = 0 the base
         np.testing.assert_allclose(mixed[:, 0], np.quantile(x, levels))
         assert (mixed[:, -1] == 1.0).all()
+
+
+def test_a_share_that_snapback_leaves_whole_stays_exactly_whole(figures):
+    """jcpoa-sequence unlocks imports in 2027 with nothing earned: the budget is the 540 M of other hard currency
+    against 1,080 M of capital goods (1,200 M x 0.9) and 60 M of fuel (1.5 M bbl x 100 USD less 0.75 M smuggled bbl
+    x 120 USD), so it buys 540 / 1,140 of them; in 2028 the expected share is 100 - 0.9 x (100 - that), the relief
+    in force with probability 0.9. From 2029 exports pay for all of it, in force or snapped back: the share is 100
+    exactly, not 99.99999 (which the report printed as "the budget buys 100.0 % of them")."""
+    frame = calc.run("jcpoa-sequence", assumptions=figures)
+    bought = series(frame, "Budget|Share Bought")
+    assert bought[:2] == pytest.approx([100 * 540 / 1140, 100 - 0.9 * (100 - 100 * 540 / 1140)])
+    assert (bought[2:] == 100.0).all()

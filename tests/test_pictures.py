@@ -334,6 +334,11 @@ def test_chart_command(tmp_path, capsys):
         assert b"<svg" in target.read_bytes()[:500]
     assert main(["chart", "fan", "status-quo", "--out", str(tmp_path / "x.gif")]) == 2
     assert "must end in .png or .svg" in capsys.readouterr().err
+    target = tmp_path / "package.svg"
+    assert main(["chart", "package", "hanoi-2019", "us-idea-2019", "-n", "200", "--out", str(target)]) == 0
+    assert b"<svg" in target.read_bytes()[:500]
+    assert main(["chart", "package", "hanoi-2019", "--out", str(tmp_path / "none.svg")]) == 2
+    assert "chart package: name a package (us-idea-2019, jcpoa-sequence" in capsys.readouterr().err
 
 
 @pytest.fixture(scope="module")
@@ -455,3 +460,231 @@ def test_report_renders_in_headless_chromium(report_path, tmp_path):
 
     image = np.asarray(Image.open(shot).convert("L"))
     assert image.shape[0] > 3000 and image.std() > 20  # a long page with content, not a blank one
+
+
+# --- worlds, resolutions and packages in the charts and the report ---
+
+
+def _section(html, heading):
+    """The HTML from the h2 ``heading`` to the next h2."""
+    return html.split(f"<h2>{heading}</h2>", 1)[1].split("<h2>", 1)[0]
+
+
+def _cells(html):
+    """The text of every table cell of ``html``, tags removed."""
+    return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", html, re.S)]
+
+
+@pytest.fixture(scope="module")
+def two_worlds(tmp_path_factory):
+    path = tmp_path_factory.mktemp("worlds") / "worlds.html"
+    scenarios = ["article-demands", "hanoi-2019", "jcpoa-sequence"]
+    return calc.report(scenarios, path, assumptions=["as-written", "enforced-2025"], n=300, seed=2)
+
+
+def test_a_report_of_two_worlds_shows_each_scenario_in_each_and_says_what_takes_one(two_worlds):
+    html = two_worlds.read_text("utf-8")
+    (headline,) = re.findall(r'<ul class="headline">(.*?)</ul>', html)
+    named = re.findall(r"<li><strong>(.*?)</strong>", headline)
+    worlds = ("as-written", "enforced-2025")
+    assert named == [
+        f"{name} [{world}]" for world in worlds for name in ("article-demands", "hanoi-2019", "jcpoa-sequence")
+    ]
+    # as enforced, the workers abroad already send home 90 % of their 500 M (80 % as written): Hanoi earns 50 M less
+    assert "hanoi-2019 [enforced-2025]</strong>: hard currency earned <strong>2,145.0 USD M/yr</strong>" in headline
+    assert "hanoi-2019 [as-written]</strong>: hard currency earned <strong>2,195.0 USD M/yr</strong>" in headline
+    # the package's last year: exports pay for everything it unlocks, in force or snapped back
+    (package,) = re.findall(r"<li><strong>jcpoa-sequence \[as-written\]</strong>(.*?)</li>", headline)
+    assert package.endswith("; the budget buys all of them.</span>")
+    assert (
+        "Sensitivity (the tornado), scenario discovery, each resolution's bite and the check against history take one "
+        "world: they are for the first, <strong>as-written</strong>" in html
+    )
+    compared = _cells(_section(html, "Scenarios compared").split("</table>")[0])
+    assert [f"{name} [{world}]" for world in worlds for name in ("article-demands", "hanoi-2019")] == [
+        cell for cell in compared[:7] if cell.startswith(("article", "hanoi"))
+    ]
+    changed = _cells(html.split("<h3>What enforced-2025 sets otherwise</h3>")[1].split("</table>")[0])
+    assert changed[changed.index("petroleum.illicit_imports (judgement)") + 1] == "3,900,000"
+    # charts: the scenarios, the path, the package's steps, the fan, the tornado
+    alts = re.findall(r'<img class="chart" alt="([^"]*)"', html)
+    assert alts[2] == "Steps of jcpoa-sequence and its hard currency earned" and len(alts) == 5
+    assert '<tr><th>worlds</th><td class="text">as-written, enforced-2025</td></tr>' in html
+
+
+def test_the_report_command_takes_several_worlds(tmp_path, capsys):
+    target = tmp_path / "both.html"
+    argv = ["report", "article-demands", "--assumptions", "as-written,enforced-2025", "-n", "100", "--out", str(target)]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert "<strong>article-demands [enforced-2025]</strong>" in target.read_text("utf-8")
+
+
+def test_the_report_sets_relief_beside_what_the_north_earns_outside_the_sanctions(two_worlds):
+    section = _section(two_worlds.read_text("utf-8"), "Beside what the North earns outside the sanctions")
+    relief, outside = section.split('<div class="context">')
+    # the three demands: metals, 220 M a year in either world, 2.20 bn over ten years
+    cells = _cells(relief)
+    row = cells.index("article-demands [enforced-2025]")
+    assert cells[row : row + 4] == ["article-demands [enforced-2025]", "0.22", "2.20", "2027-2036"]
+    assert "Context, not relief" in outside and "never\nadded to the relief" in section
+    cells = _cells(outside)
+    theft = cells.index("2025, a year")
+    assert cells[theft - 1 : theft + 2] == ["Cyber theft (crypto-assets stolen)", "2025, a year", "2.02"]
+    arms = cells.index("Arms sales to Russia")
+    assert cells[arms + 1 : arms + 3] == ["Feb 2022 - 2025, in all", "1.70&ndash;5.50"]
+
+
+def test_the_report_gives_each_resolutions_bite_and_says_why_one_differs_from_the_official_estimate(two_worlds):
+    section = _section(two_worlds.read_text("utf-8"), "Each resolution's bite")
+    cells = _cells(section.split("</table>")[0])
+    row = cells.index("2397")
+    # gross as adopted: other 2397 exports 250 M, the workers' 500 M sent home and fishing rights 75 M, nothing
+    # evading on the officials' basis; against their 250 M; legal fuel: 2,000,000 - 500,000 bbl of refined petroleum
+    assert cells[row : row + 10] == [
+        "2397",
+        "2017-12-22",
+        "408.0",
+        "408.0",
+        "825.0",
+        "825.0",
+        "250.0",
+        f"{825 / 250:.2f}",
+        "1,500,000",
+        "1,500,000",
+    ]
+    sentences = re.findall(r"<p>(\d{4}: its gross bite.*?)</p>", section)
+    assert sentences == [
+        "2397: its gross bite as adopted, 825.0 M a year, is 3.30 times the 250.0 M published at adoption. It "
+        "includes overseas workers (repatriated, 500.0 M) and fishing rights (banned, 75.0 M): services, which the "
+        "officials&#x27; estimate of exports left out; its bans on goods exports alone come to 250.0 M, 1.00 times "
+        "the estimate."
+    ]  # 2321 (1.05), 2371 (0.82) and 2375 (0.99) lie within a quarter of theirs
+    assert "This table is for the first world, as-written." in section
+
+
+def test_a_bite_the_services_do_not_explain_is_broken_down_by_area(shipped):
+    from calc.display import bite_notes
+
+    cheap = shipped.override({"coal.pre_sanction_exports": "600e6 USD/yr"})
+    # 2321 as adopted, gross: coal from its 400.9 M cap to all 600 M (199.1 M), and copper, nickel, silver and zinc,
+    # 21.55 % of the 220 M metals basket (47.4 M); against the 800 M published: 0.31
+    assert bite_notes(calc.resolutions(cheap), cheap.areas)[0] == (
+        f"2321: its gross bite as adopted, {(199.1 + 47.41):,.1f} M a year, is {(199.1 + 47.41) / 800:.2f} times the "
+        "800.0 M published at adoption. It is made of coal exports (capped, 199.1 M) and metal exports (banned, "
+        "47.4 M)."
+    )
+
+
+def test_charts_of_two_worlds_keep_them_apart():
+    from matplotlib.colors import to_hex
+
+    frame = calc.run(["article-demands", "hanoi-2019"], assumptions=["as-written", "enforced-2025"])
+    (axes,) = calc.plot_path(frame).axes
+    lines = {line.get_label(): line for line in axes.get_lines() if not line.get_label().startswith("_")}
+    assert list(lines) == [
+        f"{name} [{world}]" for world in ("as-written", "enforced-2025") for name in ("article-demands", "hanoi-2019")
+    ]
+    assert list(lines["hanoi-2019 [enforced-2025]"].get_ydata()) == pytest.approx([2145.0] * 10)
+    assert list(lines["hanoi-2019 [as-written]"].get_ydata()) == pytest.approx([2195.0] * 10)
+    assert len({to_hex(line.get_color()) for line in lines.values()}) == 4
+    money, fuel = calc.plot_scenarios(frame).axes
+    assert [tick.get_text() for tick in money.get_xticklabels()] == list(lines)
+    # as enforced, the 2,000,000 bbl cap adds 300,000 bbl of supply, not 750,000 (Russia's deliveries meet demand)
+    supply = {c.get_label(): [bar.get_height() for bar in c] for c in fuel.containers}["Net added fuel supply"]
+    assert supply[0] == pytest.approx(750.0) and supply[2] == pytest.approx(300.0)
+    (fan,) = calc.plot_fan(
+        calc.montecarlo(["hanoi-2019"], n=200, seed=1, assumptions=["as-written", "enforced-2025"])
+    ).axes
+    assert [tick.get_text() for tick in fan.get_xticklabels()] == [
+        "hanoi-2019 [as-written]",
+        "hanoi-2019 [enforced-2025]",
+    ]
+
+
+def test_a_bar_charts_legend_lies_below_the_names_of_its_scenarios_however_long():
+    frame = calc.run(
+        ["article-demands", "hanoi-2019", "us-idea-2019", "jcpoa-sequence"], assumptions=["as-written", "enforced-2025"]
+    )
+    figure = calc.plot_scenarios(frame)
+    figure.draw_without_rendering()
+    for axes in figure.axes:
+        legend = axes.get_legend().get_window_extent()
+        names = [tick.get_window_extent() for tick in axes.get_xticklabels() if tick.get_text()]
+        assert names and all(legend.y1 < name.y0 for name in names), axes.get_title()
+    _inside(figure)
+
+
+def test_a_package_chart_draws_its_steps_above_its_expected_path(figures):
+    from matplotlib.patches import Rectangle
+
+    package = calc.preset("us-idea-2019")
+    frame = calc.run([package, "hanoi-2019"], assumptions=figures)
+    figure = calc.plot_package(package, frame)
+    steps, path = figure.axes
+    bars = [patch for patch in steps.patches if isinstance(patch, Rectangle)]
+    # 2027-2028 (a sunset ends it), then from 2029 to the end of the horizon, 2036
+    assert [(bar.get_x(), bar.get_width()) for bar in bars] == [(2026.5, 2.0), (2028.5, 8.0)]
+    assert [tick.get_text() for tick in steps.get_yticklabels()] == ["2027-2028", "from 2029"]
+    texts = [text.get_text().replace("\n", " ") for text in steps.texts]
+    assert texts == ["Coal exports, textile exports lifted", "sunset", "Coal exports, textile exports lifted"]
+    # expected: coal 1,190 M less 294 M smuggled and textiles 752 M x 0.5, in force in year k with chance 0.9^k;
+    # dashed, the 1,272 M if it holds
+    expected, held = (line for line in path.get_lines() if not line.get_label().startswith("_"))
+    k = np.arange(10)
+    assert expected.get_label() == "us-idea-2019: expected" and held.get_linestyle() == "--"
+    assert list(expected.get_ydata()) == pytest.approx(list(1272 * 0.9**k))
+    assert list(held.get_ydata()) == pytest.approx([1272.0] * 10)
+    (foot,) = [text for text in figure.texts if "Stangarone" in text.get_text()]
+    assert "probability 0.1 (context.snapback_hazard, a judgement)" in foot.get_text().replace("\n", " ")
+    # with Monte Carlo: the band between the outer quantiles, and the median
+    drawn = calc.montecarlo([package], n=400, seed=3, assumptions=figures)
+    _, path = calc.plot_package(package, frame, drawn).axes
+    (band,) = path.collections
+    quantiles = drawn[drawn["variable"] == "Revenue"].pivot_table(index="year", columns="quantile", values="value")
+    assert band.get_label() == "us-idea-2019: p5 to p95"
+    assert band.get_paths()[0].vertices[1:11, 1] == pytest.approx(list(quantiles[0.05] / 1e6))
+    (median,) = [line for line in path.get_lines() if line.get_label() == "us-idea-2019: median"]
+    assert list(median.get_ydata()) == pytest.approx(list(quantiles[0.5] / 1e6))
+    _inside(figure)
+
+
+def test_a_package_chart_names_what_each_step_eases_and_says_where_nothing_moves(figures):
+    package = calc.preset("jcpoa-sequence")
+    frame = calc.run(package, assumptions=figures)
+    steps, _ = calc.plot_package(package, frame).axes
+    assert [text.get_text().replace("\n", " ") for text in steps.texts] == [
+        "Refined petroleum capped at 2,000,000 bbl/yr; crude oil cap lifted; capital goods imports lifted",
+        "Seafood exports, fishing rights, textile exports, other 2397 exports, overseas workers lifted",
+        "Metal exports, coal exports lifted; refined petroleum cap lifted",
+    ]
+    assert [bar.get_width() for bar in steps.patches] == [15.0, 13.0, 10.0]  # 2027, 2029 and 2032 to 2041
+    lifted = calc.Package("by-law", [calc.Step(2027, lift=["2371"]), calc.Step(2030, until=2031, luxury_share=0.5)])
+    figure = calc.plot_package(lifted, calc.run(lifted, assumptions=figures), variable="Revenue|Fishing Rights")
+    steps, path = figure.axes
+    assert [text.get_text() for text in steps.texts] == ["Lifts 2371", "Luxury imports 50 % lifted", "sunset"]
+    assert [text.get_text() for text in path.texts] == ["by-law does not change fishing-rights sales in any year"]
+    assert path.get_lines() == [] or all(line.get_label().startswith("_") for line in path.get_lines())
+    _inside(figure)
+    with pytest.raises(calc.InputError, match=r"plot_package: expected a calc.Package .*got Scenario"):
+        calc.plot_package(calc.preset("hanoi-2019"), frame)
+    with pytest.raises(calc.InputError, match="plot_package: package 'by-law' is not in the frame; it has jcpoa"):
+        calc.plot_package(lifted, frame)
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_a_report_of_two_worlds_and_a_package_reads_at_every_width(two_worlds, width):
+    executable, sync_playwright = chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        errors = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.goto(two_worlds.as_uri())
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth > 100])")
+        # the relief and the context side by side where there is room, one above the other on a phone
+        tops = page.evaluate("Array.from(document.querySelectorAll('.beside > div')).map(d => d.offsetTop)")
+        browser.close()
+    assert page_width == width and errors == []
+    assert images == [[True, True]] * 5
+    assert (tops[0] == tops[1]) == (width == 1400)

@@ -1,6 +1,8 @@
 """Two worlds: the sanctions as written and as enforced in 2024-2025, side by side, and relief beside what the
 North earns outside the sanctions."""
 
+import subprocess
+import sys
 import tomllib
 
 import pandas as pd
@@ -135,3 +137,12 @@ def test_context_is_sourced_and_never_summed_into_relief(capsys):
     assert not frame["variable"].str.contains("Cyber|Arms|Context").any()
     assert main(["context"]) == 0
     assert "Context, not relief" in capsys.readouterr().out
+
+
+def test_calc_context_is_the_function_whatever_was_imported_first():
+    """The report imports the table of what the North earns outside the sanctions; importing it first must not
+    leave ``calc.context`` naming a module (as a submodule of that name would) instead of the function."""
+    code = "import calc.reporting, calc; print(len(calc.context()))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == len(calc.context())
