@@ -14,7 +14,7 @@ from calc.area import Area, declare, shipped_areas
 from calc.assumptions import Assumptions
 from calc.engine import roles
 from calc.history import history_check
-from calc.kinds import DISPLAY, Cap, Variable
+from calc.kinds import DISPLAY, Variable
 from calc.record import recorded, worlds_of
 from calc.resolution import shipped_law
 from calc.scenario import Plan, Step, plain_lever
@@ -61,11 +61,33 @@ def notes(frame: pd.DataFrame, run_with: tuple[Assumptions, Sequence[Plan]] | No
     where the caller holds them (the explorer, on every change), else they are read back from its record."""
     frame = labelled(frame)
     if run_with is not None:
-        return _notes(frame, *run_with)
+        return _notes(frame, *run_with) + _before_the_last_year(frame)
     lines = []
     for world in worlds_of(frame.attrs.get("sanctions_relief", {})):
         if "scenarios" in world:
             lines += _notes(frame, *recorded(world))
+    return lines + _before_the_last_year(frame)
+
+
+def _before_the_last_year(frame: pd.DataFrame) -> list[str]:
+    """What a table of the last year hides: an area's flow that is zero then but not over the years shown (a
+    one-off, or relief that a package's step ended), with its total."""
+    if "quantile" in frame.columns:
+        return []
+    lines = []
+    for variable in shown_variables(frame):
+        if not variable.area or variable.group not in ("money", "fuel"):
+            continue
+        rows = frame[frame["variable"] == variable.name]
+        for name, values in rows.groupby("scenario", sort=False):
+            last = values.loc[values["year"].idxmax(), "value"]
+            total = values["value"].sum()
+            if last == 0 and total != 0:
+                unit = variable.display_unit.removesuffix("/yr")
+                lines.append(
+                    f"{name}: {variable.label.lower()} total {variable.shown(total)} {unit} over "
+                    f"{values['year'].min()}-{values['year'].max()}, none in the last year shown"
+                )
     return lines
 
 
@@ -93,17 +115,21 @@ def _notes(frame: pd.DataFrame, assumptions: Assumptions, scenarios: Sequence[Pl
         for area, lever in sorted(levers, key=lambda item: (assumptions.areas.index(item[0]), str(item[1]))):
             q = roles(area, central)
             where = f"{scenario.name}: the {area.title.lower()} cap of {lever}"
-            if isinstance(lever, Cap) and lever.unit == "t/yr" and "bbl_per_tonne" in q:
-                factor = q["bbl_per_tonne"]
+            converted = area.kind.conversion(lever, q, area.name)
+            if converted is not None:
+                amount, parameters = converted
+                used = ", ".join(
+                    f"{area.name}.{name} = {float(np.max(q[name])):g} {assumptions.specs[f'{area.name}.{name}'].unit}"
+                    for name in parameters
+                )
                 lines.append(
-                    f"{where} is read as {lever.amount * factor:,.0f} bbl/yr ({area.name}.bbl_per_tonne = "
-                    f"{factor:g} bbl/t)"
+                    f"{where} is read as {amount:,.0f} {area.kind.flow_unit} ({used.replace(' dimensionless', '')})"
                 )
             if area.kind.slack(lever, q, area.name):
-                flow_unit = next(iter(area.kind.cap_units))  # a kind lists the unit of the flow it caps first
                 lines.append(
-                    f"{where} is at or above {float(area.kind.ceiling(q)):,.0f} {flow_unit}, what the area traded "
-                    "with no measure at all, so it does not bind: the result is that of lifting the measure"
+                    f"{where} is at or above {float(np.max(area.kind.ceiling(q))):,.0f} {area.kind.flow_unit}, what "
+                    "the area traded with no measure at all, so it does not bind: the result is that of lifting the "
+                    "measure"
                 )
     return lines
 
@@ -116,7 +142,7 @@ def overrides(scenario: Plan, areas: Sequence[Area]) -> dict[str, str]:
     return {
         name: f"{scenario.name}: the lever given for {name} ({plain_lever(levers[name])}) overrides what lifting "
         f"{', '.join(scenario.lift)} gives it ({plain_lever(lifted[name])})"
-        for name in scenario.overridden()
+        for name in scenario.overridden(areas)
     }
 
 

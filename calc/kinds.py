@@ -195,9 +195,9 @@ class Kind:
     formula: Callable[[Mapping[str, Any], Lever, np.ndarray, str, ArrayLike], dict[str, np.ndarray]]
     #: Labels of the parents the kind's variables sum into, other than Revenue and Expenditure.
     parents: Mapping[str, str] = field(default_factory=dict)
-    #: Cap units the lever takes besides a share, each with the parameter that converts it (or ""); the first is
-    #: the unit of the flow it caps.
-    cap_units: Mapping[str, str] = field(default_factory=dict)
+    #: Cap units the lever takes besides a share, each with the parameters that convert it to the flow's unit (none
+    #: for the flow's own unit, which comes first).
+    cap_units: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: Roles of which an area gives exactly one (two ways of stating the same quantity).
     one_of: tuple[str, ...] = ()
     #: Roles of which an area states at least one, zero included: a figure no kind may assume for it (how much of
@@ -311,6 +311,16 @@ class Kind:
                 f"e.g. '{value} bbl/yr'"
             )
         return amount
+
+    def conversion(self, lever: Lever, q: Mapping[str, Any], area: str) -> tuple[float, tuple[str, ...]] | None:
+        """For a cap given in another unit than the flow it caps (tonnes of fuel, tonnes of coal): the cap in the
+        flow's unit (central values ``q``) and the parameters that converted it; else None."""
+        if not isinstance(lever, Cap) or lever.unit == self.flow_unit or self.cap_in_flow is None:
+            return None
+        parameters = self.cap_units.get(lever.unit, ())
+        if not all(parameter in q for parameter in parameters):
+            return None
+        return float(np.max(self.cap_in_flow(q, lever, area))), parameters
 
     def slack(self, lever: Lever, q: Mapping[str, Any], area: str) -> bool:
         """Whether ``lever`` is a cap at or above what the area traded with no measure at all (central values): it
@@ -463,7 +473,7 @@ EXPORT_EARNINGS = Kind(
     templates=(template("revenue", "Revenue|{title}", "USD/yr", "{label}", "money", sign=1, charted=True),),
     formula=_export_formula,
     stated=("smuggled_exports", "already_smuggled_share"),
-    cap_units=MappingProxyType({"USD/yr": "", "t/yr": "unit_value"}),
+    cap_units=MappingProxyType({"USD/yr": (), "t/yr": ("unit_value", "price_index")}),
     cap_in_flow=_export_cap,
     ceiling=_export_ceiling,
 )
@@ -554,7 +564,7 @@ CAPPED_IMPORTS = Kind(
     ),
     formula=_capped_formula,
     parents=MappingProxyType({"Expenditure|Fuel Imports": "Fuel import spending"}),
-    cap_units=MappingProxyType({"bbl/yr": "", "t/yr": "bbl_per_tonne"}),
+    cap_units=MappingProxyType({"bbl/yr": (), "t/yr": ("bbl_per_tonne",)}),
     cap_in_flow=_fuel_cap,
     ceiling=_fuel_ceiling,
     current=_fuel_cap_today,

@@ -133,11 +133,11 @@ class Scenario(Timed):
         """The lever ``lift`` gives each area some resolution reaches (empty when nothing is lifted)."""
         return shipped_law().levers(self.lift) if self.lift else {}
 
-    def overridden(self) -> list[str]:
-        """The areas whose lever was given explicitly and differs from what ``lift`` gives them: the explicit lever
-        wins (README, "Relief by resolution")."""
+    def overridden(self, areas: Sequence[Area]) -> list[str]:
+        """The areas (of ``areas``, those of the assumptions it runs with) whose lever was given explicitly and
+        differs from what ``lift`` gives them: the explicit lever wins (README, "Relief by resolution")."""
         lifted = self.lifted()
-        mine = self.levers(shipped_areas())
+        mine = self.levers(areas)
         return [name for name, lever in lifted.items() if name in mine and mine[name] != lever]
 
     def segments(self, areas: Sequence[Area]) -> list[Segment]:
@@ -304,7 +304,7 @@ class Package(Timed):
         """Nothing: a package lifts resolutions step by step (see ``segments``)."""
         return {}
 
-    def overridden(self) -> list[str]:
+    def overridden(self, areas: Sequence[Area]) -> list[str]:
         """None: in a package the most recent step naming an area sets its lever."""
         return []
 

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import calc
+from calc.display import notes
 from calc.kinds import KINDS
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "frozen-funds"
@@ -50,6 +51,14 @@ def test_a_one_off_release_is_earned_in_the_year_relief_begins_whatever_the_ramp
     assert series(frame, RELEASED).tolist() == [12.5e6, 0.0, 0.0, 0.0]
     assert series(frame, "Revenue").tolist() == [12.5e6, 0.0, 0.0, 0.0]
     assert "fund release" in set(calc.areas(mine)["kind"])
+
+
+def test_the_table_notes_what_its_last_year_does_not_show(mine):
+    frame = calc.run(calc.Scenario(name="release", relief={"frozen_funds": 1}), assumptions=mine)
+    assert calc.table(frame).loc["Hard currency earned, total (USD M)", "release"] == "25.0"
+    assert notes(frame) == [
+        "release: frozen funds released total 25.0 USD M over 2027-2036, none in the last year shown"
+    ]
 
 
 def test_in_a_package_the_release_comes_in_its_step_year(mine):

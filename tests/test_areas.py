@@ -1,6 +1,8 @@
 """Every measure of 2016-2017: the new areas worked out by hand, the hierarchy of variables, adding an area
 from files, the comparison with the Hanoi request, the prices overlay and the check against history."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -197,6 +199,17 @@ def test_an_area_is_added_with_one_declaration_and_one_file(write, tmp_path, fig
         calc.InputError, match=r"relief: unknown area 'iron_ore'; areas: metals, petroleum, luxury, coal"
     ):
         calc.run(scenario, assumptions=figures)
+
+
+def test_an_added_area_runs_from_the_command_line(write, tmp_path, capsys):
+    """100 M x 0.5 x 1.5 = 75 M a year in the table (the table's notes read the scenario against the folder's own
+    areas, not only the shipped ones)."""
+    write("mine/areas.toml", AREA_DECLARATION)
+    write("mine/iron_ore.toml", AREA_PARAMETERS)
+    code = main(["run", "--relief", "iron_ore=0.5", "--name", "ore", "--assumptions", str(tmp_path / "mine")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert re.search(r"Iron ore export revenue \(USD M/yr\) +75\.0\n", out)
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ def test_the_five_are_the_hanoi_request():
 
 def test_an_explicit_lever_wins_over_lift_and_the_table_says_so(capsys):
     scenario = calc.Scenario(name="no-coal", lift=["2371"], relief={"coal": 0})
-    assert scenario.relief["coal"] == 0.0 and scenario.overridden() == ["coal"]
+    assert scenario.relief["coal"] == 0.0 and scenario.overridden(calc.load_assumptions().areas) == ["coal"]
     assert main(["run", "--lift", "2371", "--relief", "coal=0", "--name", "no-coal"]) == 0
     out = capsys.readouterr().out
     assert "no-coal: the lever given for coal (0.0) overrides what lifting 2371 gives it (400900000 USD/yr)" in out
