@@ -610,10 +610,6 @@ def _discover(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    try:
-        import matplotlib  # noqa: F401  (the page's charts and report: checked before the server starts)
-    except ImportError as error:
-        raise MissingExtra("serve", "matplotlib", "app") from error
     from calc.explorer import serve
 
     serve(port=_int(args.port, "--port"), assumptions=_load_assumptions(args), open_browser=args.open)

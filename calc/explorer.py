@@ -31,9 +31,9 @@ from calc.assumptions import AS_WRITTEN, Assumptions, Parameter, in_world, overl
 from calc.charts import plot_package, plot_path, plot_scenarios
 from calc.display import comparison, notes, overrides, relative
 from calc.engine import checked_assumptions, roles, run
-from calc.errors import InputError
+from calc.errors import InputError, MissingExtra
 from calc.export import datapackage_path, export_csv
-from calc.kinds import DISPLAY, REGISTRY_SPELLING, Lever
+from calc.kinds import DISPLAY, REGISTRY_SPELLING, SOURCES, Lever, register_from
 from calc.record import metadata, recorded
 from calc.reporting import context_html, image_html, report, spread_html, table_html
 from calc.resolution import shipped_law
@@ -514,7 +514,8 @@ def download(state: PageState, kind: str) -> tuple[bytes, str]:
 _drawing_worlds: dict[str, Assumptions | InputError] = {}
 
 
-def _start_drawing(records: Mapping[str, Mapping | str]) -> None:
+def _start_drawing(records: Mapping[str, Mapping | str], kinds: Mapping[str, str]) -> None:
+    register_from(kinds)  # the kinds the server's process registered from outside the package
     _drawing_worlds.update(
         {
             name: recorded(record)[0] if isinstance(record, Mapping) else InputError(record)
@@ -547,6 +548,10 @@ class Explorer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, port: int, assumptions: Assumptions) -> None:
+        try:
+            import matplotlib  # noqa: F401  (the page's charts and report: checked before the server starts)
+        except ImportError as error:
+            raise MissingExtra("the explorer", "matplotlib", "app") from error
         self.drawing: ProcessPoolExecutor | None = None  # made once the port is bound (a busy port closes at once)
         super().__init__(("127.0.0.1", port), Handler)
         self.worlds = world_sets(assumptions)
@@ -560,7 +565,7 @@ class Explorer(ThreadingHTTPServer):
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_drawing,
-            initargs=(records,),
+            initargs=(records, dict(SOURCES)),
         )
         self.drawing.submit(int)  # start it now, not at the first chart
 
@@ -615,6 +620,8 @@ class Handler(BaseHTTPRequestHandler):
             self._json({"ok": False, "errors": error.errors})
         except InputError as error:
             self._json({"ok": False, "errors": {"request": str(error)}}, HTTPStatus.BAD_REQUEST)
+        except MissingExtra as error:  # a feature this installation lacks: the page says which extra it needs
+            self._json({"ok": False, "errors": {"request": str(error)}}, HTTPStatus.NOT_IMPLEMENTED)
         except Exception as error:  # the server must keep serving; the page shows the message
             print(f"sanctions-relief explorer: {self.path}: {type(error).__name__}: {error}", file=sys.stderr)
             self._json(

@@ -9,6 +9,8 @@ parameters (README, "Adding an area"). A kind of one's own is a formula and a ``
 
 from __future__ import annotations
 
+import importlib.util
+import inspect
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -603,6 +605,11 @@ IMPORT_BANS = Kind(
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (EXPORT_EARNINGS, CAPPED_IMPORTS, IMPORT_BANS)}
 
 
+#: The Python file that registered each kind from outside the package, by kind name: another process (the
+#: explorer's, which draws) runs it again to know the kind.
+SOURCES: dict[str, str] = {}
+
+
 def register(kind: Kind) -> Kind:
     """Make ``kind`` available to areas declared afterwards (``kind = "<its name>"`` in an ``areas.toml``): the one
     step that adds a kind from outside the package (README, "Adding a kind"). Registering the same kind again is
@@ -610,10 +617,22 @@ def register(kind: Kind) -> Kind:
     if not isinstance(kind, Kind):
         raise InputError(f"register: expected a calc.kinds.Kind, got {type(kind).__name__}")
     known = KINDS.get(kind.name)
-    if known is not None and known is not kind:
+    if known is not None and known is not kind and SOURCES.get(kind.name) != inspect.getsourcefile(kind.formula):
         raise InputError(f"register: a kind named {kind.name!r} exists already; give yours another name")
     KINDS[kind.name] = kind
+    SOURCES[kind.name] = inspect.getsourcefile(kind.formula) or ""
     return kind
+
+
+def register_from(sources: Mapping[str, str]) -> None:
+    """Run again the files that registered kinds in another process (``SOURCES`` there), so that this one knows
+    the same kinds."""
+    for name, path in sources.items():
+        if name not in KINDS and path:
+            spec = importlib.util.spec_from_file_location(f"calc_registered_{len(KINDS)}", path)
+            if spec is None or spec.loader is None:
+                raise InputError(f"kind {name!r}: its file {path} cannot be loaded again")
+            spec.loader.exec_module(importlib.util.module_from_spec(spec))
 
 
 def check_roles(kind: Kind, area: str, present: set[str]) -> None:

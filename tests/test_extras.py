@@ -4,6 +4,7 @@ ImportError), at the moment it is used; solve needs no extra."""
 import pytest
 
 import calc
+from calc import explorer
 from calc.cli import main
 
 from conftest import uninstall
@@ -43,10 +44,13 @@ def test_a_missing_extra_is_named(monkeypatch, package, use, message):
 
 def test_the_command_line_names_the_missing_extra(monkeypatch, capsys, tmp_path):
     uninstall(monkeypatch, "matplotlib")
-    # the explorer's charts and report need the app extra: refused before the port is even read
-    assert main(["serve", "--port", "not-a-port"]) == 2
+    # the explorer's charts and report need the app extra: refused before the server starts (port 0: any free one)
+    assert main(["serve", "--port", "0"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err == 'sanctions-relief: error: serve needs matplotlib: pip install "sanctions-relief[app]"\n'
+    assert out == ""
+    assert err == 'sanctions-relief: error: the explorer needs matplotlib: pip install "sanctions-relief[app]"\n'
+    with pytest.raises(calc.MissingExtra, match=r"the explorer needs matplotlib"):
+        explorer.start(0)
     chart = tmp_path / "chart.svg"
     assert main(["chart", "scenarios", "metals-only", "--out", str(chart)]) == 2
     assert capsys.readouterr().err.endswith('a chart needs matplotlib: pip install "sanctions-relief[plot]"\n')
