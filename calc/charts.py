@@ -32,6 +32,7 @@ from calc.display import (
 from calc.errors import InputError, MissingExtra
 from calc.files import atomic, target_path
 from calc.kinds import Variable
+from calc.presentation import shown_as
 from calc.record import worlds_of
 from calc.scenario import ASSUMED, HAZARD, Package, Step
 from calc.tables import recorded_parameter
@@ -69,13 +70,6 @@ TICK_SIZE = 10
 TICK_ANGLE = 30
 #: Space kept at each side of the figure, and below the source line, in points.
 EDGE = 4.0
-#: Display scale per frame unit: divisor and axis label.
-SCALES = {
-    "USD/yr": (1e6, "USD million per year"),
-    "bbl/yr": (1e3, "thousand barrels per year (42-gallon oil barrels)"),
-    "t/yr": (1e3, "thousand tonnes per year"),
-    "%": (1, "per cent"),
-}
 
 
 def _figure(
@@ -214,9 +208,9 @@ def plot_scenarios(frame: pd.DataFrame) -> Figure:
     fuel = [variable for variable in charted if variable.group == "fuel"]
     figure, (cash, oil) = _figure(max(11.0, 1.8 * len(scenarios) + 6), 6.5, "Annual effect of each scenario", 2)
     _money_bars(cash, values, stacks, areas)
-    _finish(cash, scenarios, SCALES["USD/yr"][1], "Hard currency earned (solid) and imports unlocked (striped)")
+    _finish(cash, scenarios, shown_as("USD/yr").axis, "Hard currency earned (solid) and imports unlocked (striped)")
     margin = _fuel_bars(oil, values, fuel, areas)
-    _finish(oil, scenarios, SCALES["bbl/yr"][1], "Fuel: legal imports unlocked, and the supply they add", margin)
+    _finish(oil, scenarios, shown_as("bbl/yr").axis, "Fuel: legal imports unlocked, and the supply they add", margin)
     _source(
         figure,
         "; effect against the status quo in the last year of each scenario",
@@ -232,7 +226,7 @@ def _money_bars(
     by area upwards (downwards, what a tighter cap locks); each segment labelled with the value the table prints
     where it is tall enough to hold it and is not its bar's only one, each bar's total at its end as the table
     writes the stack's ``total`` variable, and under each bar the stack's ``word``."""
-    divisor = SCALES["USD/yr"][0]
+    divisor = shown_as("USD/yr").axis_divisor
     count = len(values.columns)
     width = 0.8 / len(stacks)
     heights = [
@@ -305,7 +299,7 @@ def _fuel_bars(axes: Axes, values: pd.DataFrame, fuel: list[Variable], areas: li
         axes.set_ylim(0, 1)
         axes.set_yticks([])
         return MARGIN
-    divisor = SCALES["bbl/yr"][0]
+    divisor = shown_as("bbl/yr").axis_divisor
     width = 0.8 / max(1, len(fuel))
     heights = [values.loc[variable.name].to_numpy() / divisor for variable in fuel]
     texts = [[f"{height:,.0f}" if height else "" for height in row] for row in heights]
@@ -356,7 +350,7 @@ def plot_path(frame: pd.DataFrame, variable: str = REVENUE) -> Figure:
     frame = labelled(frame)
     variable = full_name(variable)
     rows = _variable(frame, variable)
-    divisor, axis_label = SCALES.get(rows["unit"].iloc[0], (1, rows["unit"].iloc[0]))
+    divisor, axis_label = shown_as(rows["unit"].iloc[0]).scale
     figure, (axes,) = _figure(10, 4.8, f"{variable_of(frame, variable).label}, year by year")
     styles = _scenario_styles(frame)
     for scenario, group in rows.groupby("scenario", sort=False):
@@ -379,7 +373,7 @@ def plot_fan(frame: pd.DataFrame, variable: str = REVENUE) -> Figure:
     frame = labelled(frame)
     variable = full_name(variable)
     rows = _variable(frame, variable)
-    divisor, axis_label = SCALES.get(rows["unit"].iloc[0], (1, rows["unit"].iloc[0]))
+    divisor, axis_label = shown_as(rows["unit"].iloc[0]).scale
     levels = sorted(set(rows["quantile"]))
     middle = min(levels, key=lambda q: abs(q - 0.5))
     pairs = list(zip(levels[: len(levels) // 2], levels[::-1][: len(levels) // 2], strict=True))
@@ -439,7 +433,7 @@ def plot_fan(frame: pd.DataFrame, variable: str = REVENUE) -> Figure:
 
 def _intervals(frame, rows, variable, scenarios, levels, middle, pairs) -> Figure:
     """The quantiles of a year (the same in every year) as nested intervals, one per scenario."""
-    divisor, axis_label = SCALES.get(rows["unit"].iloc[0], (1, rows["unit"].iloc[0]))
+    divisor, axis_label = shown_as(rows["unit"].iloc[0]).scale
     year = int(rows["year"].max())
     at = rows[rows["year"] == year].pivot_table(index="scenario", columns="quantile", values="value") / divisor
     title = f"{variable_of(frame, variable).label}, every year alike: how sure we are"
@@ -525,7 +519,7 @@ def plot_package(
         )
     rows = _variable(labelled(mine), variable)
     declared = variable_of(run_frame, variable)
-    divisor, axis_label = SCALES.get(declared.unit, (1, declared.unit))
+    divisor, axis_label = shown_as(declared.unit).scale
     first, last = package.years[0], package.years[-1]
     width = 10.0
     areas = recorded_areas(run_frame)
@@ -686,7 +680,7 @@ def plot_tornado(table: pd.DataFrame, variable: str | None = None, top: int = 10
         where = f" for {table.attrs['scenario']}" if "scenario" in table.attrs else ""
         raise InputError(f"plot_tornado: no parameter moves {variable!r}{where}: there is nothing to draw")
     unit = table["result_unit"].iloc[0] if "result_unit" in table.columns else "USD/yr"
-    divisor, axis_label = SCALES.get(unit, (1, unit))
+    divisor, axis_label = shown_as(unit).scale
     central = rows["result_central"].iloc[0] / divisor
     label = variable_of(pd.DataFrame({"variable": [], "unit": []}), variable).label
     scenario = table.attrs.get("scenario")

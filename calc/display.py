@@ -14,7 +14,8 @@ from calc.area import Area, declare, shipped_areas
 from calc.assumptions import Assumptions
 from calc.engine import roles
 from calc.history import history_check
-from calc.kinds import DISPLAY, Variable
+from calc.kinds import Variable
+from calc.presentation import shown_as
 from calc.record import recorded, worlds_of
 from calc.resolution import shipped_law
 from calc.scenario import Plan, Step, plain_lever
@@ -296,10 +297,9 @@ def box_table(boxes: pd.DataFrame, box: int) -> pd.DataFrame:
     cells: dict[str, list[str]] = {heading: [] for heading in ("box low", "box high", "sampled low", "sampled high")}
     units = []
     for _, row in rows.iterrows():
-        unit, divisor, number = DISPLAY.get(row["unit"], (row["unit"], 1.0, ",.4g"))
-        units.append(unit)
+        units.append(shown_as(row["unit"]).unit)
         for heading, column in zip(cells, ("low", "high", "sampled_low", "sampled_high"), strict=True):
-            cells[heading].append(format(row[column] / divisor, number))
+            cells[heading].append(shown_as(row["unit"]).text(row[column]))
     return pd.DataFrame({"parameter": rows["parameter"].to_list(), **cells, "unit": units})
 
 
@@ -388,3 +388,26 @@ def bite_notes(table: pd.DataFrame, areas: Sequence[Area]) -> list[str]:
             line += f". It is made of {listed([name for name in parts if name in by_name])}"
         lines.append(line + ".")
     return lines
+
+
+def results_text(frame) -> str:
+    """The comparison table as the command line prints it."""
+
+    sources = "Baselines: Stangarone, KEI (2021); ranges and sources: 'sanctions-relief assumptions'."
+    lines = "".join(f"\nNote: {line}." for line in notes(frame))
+    return f"{COMPARISON_HEADING}\n{sources}\n\n{comparison(frame).to_string()}{lines}"
+
+
+def relative_text(frame, reference: str) -> str:
+    """Every scenario's money flows in the last year as a share of ``reference`` (quantiles for Monte Carlo)."""
+
+    levels = sorted(set(frame["quantile"])) if "quantile" in frame.columns else []
+    cells = f" (cells: {' / '.join(f'p{100 * q:g}' for q in levels)}, divided draw by draw)" if levels else ""
+    return f"As a share of {reference}, per cent, in the last year shown{cells}:\n\n{relative(frame).to_string()}"
+
+
+def quantile_text(frame) -> str:
+    """Quantiles of each variable in the last year of each scenario, a block per scenario."""
+
+    blocks = [f"{name} ({year})\n{table.to_string()}" for name, year, table in quantiles(frame)]
+    return "\n\n".join([montecarlo_heading(frame), *blocks])

@@ -33,7 +33,8 @@ from calc.display import comparison, notes, overrides, relative
 from calc.engine import checked_assumptions, roles, run
 from calc.errors import InputError, MissingExtra
 from calc.export import datapackage_path, export_csv
-from calc.kinds import DISPLAY, REGISTRY_SPELLING, SOURCES, Lever, register_from
+from calc.kinds import SOURCES, Lever, register_from
+from calc.presentation import SHOWN, entry_unit
 from calc.record import metadata, recorded
 from calc.reporting import context_html, image_html, report, spread_html, table_html
 from calc.resolution import shipped_law
@@ -186,8 +187,8 @@ def shown_parameter(parameter: Parameter, model_unit: str) -> dict[str, Any]:
     """A parameter as the page's table shows it: value, low and high in the unit result tables use for its
     dimension (money in USD M/yr), that unit as shown (``unit``) and as the registry reads it (``entry_unit``, sent
     back with edits), and its source. A parameter of a dimension tables do not show stays in its own unit."""
-    if model_unit in DISPLAY:
-        label, divisor, _ = DISPLAY[model_unit]
+    if model_unit in SHOWN:
+        label, divisor = SHOWN[model_unit].unit, SHOWN[model_unit].divisor
         low, value, high = (magnitude / divisor for magnitude in parameter.magnitudes(model_unit))
     else:
         label, low, value, high = parameter.unit, parameter.low, parameter.value, parameter.high
@@ -197,7 +198,7 @@ def shown_parameter(parameter: Parameter, model_unit: str) -> dict[str, Any]:
         "low": compact(low),
         "high": compact(high),
         "unit": label,
-        "entry_unit": REGISTRY_SPELLING.get(label, label),
+        "entry_unit": entry_unit(label),
         "year": parameter.year,
         "source": parameter.source,
         "url": parameter.url,

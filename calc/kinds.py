@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike
 
 from calc.errors import InputError
 from calc.models import capped_imports, exports, import_bans, ramp_at
+from calc.presentation import shown_as
 from calc.units import parse_quantity, quantity_unit, ureg
 
 #: The types of lever a kind may have: a share of the measure lifted (0 to 1; an export ban's may also be capped),
@@ -93,18 +94,6 @@ class Role:
     optional: bool = False
 
 
-#: Display unit, divisor from the frame's unit and number format for each unit a variable can have.
-DISPLAY = {
-    "USD/yr": ("USD M/yr", 1e6, ",.1f"),
-    "bbl/yr": ("bbl/yr", 1.0, ",.0f"),
-    "t/yr": ("t/yr", 1.0, ",.0f"),
-    "%": ("%", 1.0, ",.1f"),
-}
-#: How the registry spells a display unit that it would misread as written ("USD M/yr" reads as USD x molar / yr):
-#: the unit sent with numbers typed in the display unit.
-REGISTRY_SPELLING = {"USD M/yr": "MUSD/yr"}
-
-
 @dataclass(frozen=True)
 class Variable:
     """A result variable and how to show it: unit, label, group ("money", "fuel", "share"), sign in the net
@@ -124,25 +113,16 @@ class Variable:
     unlocked: bool = False
 
     @property
-    def _display(self) -> tuple[str, float, str]:
-        return DISPLAY.get(self.unit, (self.unit, 1.0, ",.4g"))
-
-    @property
     def display_unit(self) -> str:
-        return self._display[0]
+        return shown_as(self.unit).unit
 
     @property
     def divisor(self) -> float:
-        return self._display[1]
-
-    @property
-    def number_format(self) -> str:
-        return self.format or self._display[2]
+        return shown_as(self.unit).divisor
 
     def shown(self, value: float) -> str:
-        """``value`` in the display unit, formatted, never as "-0.0"."""
-        text = format(value / self.divisor, self.number_format)
-        return text[1:] if text.startswith("-") and text.strip("-0.,") == "" else text
+        """``value`` in the display unit, formatted (the variable's own format, if it has one), never as "-0.0"."""
+        return shown_as(self.unit).text(value, self.format)
 
     @property
     def heading(self) -> str:
@@ -359,8 +339,7 @@ class Kind:
         if lever == STATUS_QUO or (self.lever == "share" and lever == 0.0):
             return "cap kept" if self.lever == "cap" else "kept"
         if isinstance(lever, Cap):
-            unit, divisor, number = DISPLAY.get(lever.unit, (lever.unit, 1.0, ",.4g"))
-            return f"capped at {format(lever.amount / divisor, number)} {unit}"
+            return f"capped at {shown_as(lever.unit).text(lever.amount)} {shown_as(lever.unit).unit}"
         return "lifted" if lever == 1.0 else f"{100 * lever:g} % lifted"
 
     @property

@@ -5,8 +5,9 @@ import sys
 import pytest
 
 import calc
-from calc import cli
-from calc.cli import _parser, _scenarios, main
+from calc import commands
+from calc.cli import build_parser, main
+from calc.commands import scenarios_from
 from calc.scenario import DEFAULT_SCENARIOS
 
 from conftest import FIGURES
@@ -168,7 +169,7 @@ def test_sensitivity_prints_a_tornado(capsys):
 def test_analyses_default_to_the_hard_currency_earned(capsys):
     for command in ("sensitivity", "discover", "chart", "report"):
         extra = {"discover": ["--condition", "> 1 USD/yr"], "chart": ["path", "--out", "x.svg"]}.get(command, [])
-        assert _parser().parse_args([command, *extra]).variable == "Revenue", command
+        assert build_parser().parse_args([command, *extra]).variable == "Revenue", command
     code, out, _ = run_cli(capsys, "sensitivity", "article-demands")
     # the three demands earn 220 M, all from metals
     lines = out.splitlines()
@@ -226,7 +227,7 @@ def test_a_binding_cap_gets_no_note(capsys):
 
 
 def test_a_large_draws_file_is_announced_with_its_size(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli, "LARGE_FILE", 1)  # announce every file, to check the estimate against the real size
+    monkeypatch.setattr(commands, "LARGE_FILE", 1)  # announce every file, to check the estimate against the real size
     path = tmp_path / "draws.csv"
     assert main(["montecarlo", "hanoi-2019", "-n", "300", "--draws-out", str(path)]) == 0
     announced = re.search(r"--draws-out will write about ([\d,.]+) MB", capsys.readouterr().err)
@@ -243,7 +244,7 @@ def test_a_large_draws_file_is_announced_with_its_size(capsys, tmp_path, monkeyp
     ],
 )
 def test_a_preset_is_renamed_only_when_a_lever_changes_it(argv, name):
-    (scenario,) = _scenarios(_parser().parse_args(["run", *argv]))
+    (scenario,) = scenarios_from(build_parser().parse_args(["run", *argv]))
     assert scenario.name == name
 
 

@@ -81,13 +81,14 @@ def test_an_explicit_lever_wins_over_lift_and_the_table_says_so(capsys):
 
 
 def test_lift_on_the_command_line_and_in_files(capsys, write):
-    from calc.cli import _parser, _scenarios
+    from calc.cli import build_parser
+    from calc.commands import scenarios_from
 
-    (both,) = _scenarios(_parser().parse_args(["run", "--lift", "2375,2397"]))
-    (again,) = _scenarios(_parser().parse_args(["run", "--lift", "2375", "--lift", "2397"]))
+    (both,) = scenarios_from(build_parser().parse_args(["run", "--lift", "2375,2397"]))
+    (again,) = scenarios_from(build_parser().parse_args(["run", "--lift", "2375", "--lift", "2397"]))
     assert both.lift == again.lift == ("2375", "2397")
     # lifting from a preset reaches the areas it leaves alone, and renames it
-    (changed,) = _scenarios(_parser().parse_args(["run", "status-quo", "--lift", "2397"]))
+    (changed,) = scenarios_from(build_parser().parse_args(["run", "status-quo", "--lift", "2397"]))
     assert changed.name == "status-quo (changed: lift)" and changed.relief["capital_goods"] == 1.0
     (scenario,) = calc.load_scenarios(write("mine.toml", '[mine]\nlift = ["2371"]\nmetals_share = 0.5\n'))
     assert scenario.lift == ("2371",) and scenario.metals_share == 0.5

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import calc
-from calc.kinds import DISPLAY, REGISTRY_SPELLING
+from calc.presentation import REGISTRY_SPELLING, SHOWN
 from calc.units import parse_quantity
 
 LITRES_PER_US_GALLON = 3.785411784  # exact by definition (231 cubic inches)
@@ -31,9 +31,9 @@ def test_barrels_per_day_to_per_year():
 
 def test_each_display_unit_the_page_sends_back_reads_as_it_is_shown():
     # tables show money in USD M/yr (a divisor of 1e6); as written, the registry would read M as molar, so it is refused
-    for unit, (label, divisor, _) in DISPLAY.items():
-        spelled = REGISTRY_SPELLING.get(label, label)
-        assert parse_quantity(f"1 {spelled}", unit, "x") == divisor
+    for unit, way in SHOWN.items():
+        spelled = REGISTRY_SPELLING.get(way.unit, way.unit)
+        assert parse_quantity(f"1 {spelled}", unit, "x") == way.divisor
     assert REGISTRY_SPELLING["USD M/yr"] == "MUSD/yr"
     with pytest.raises(calc.InputError, match="is not read as a multiplier"):
         parse_quantity("1 USD M/yr", "USD/yr", "x")
