@@ -24,7 +24,7 @@ from calc.assumptions import Assumptions
 from calc.engine import yearly
 from calc.errors import InputError, MissingExtra
 from calc.record import metadata
-from calc.scenario import Scenario
+from calc.scenario import Plan, Scenario
 from calc.tables import is_flow
 from calc.uncertainty import analysis_inputs, checked_seed, draw_count, sample, sampled_names
 from calc.units import parse_with_unit
@@ -93,7 +93,8 @@ def discover(
     """
     if isinstance(year, str) and year != TOTAL:
         raise InputError(f"year: {year!r} is not known; accepted: a year of the horizon, or {TOTAL!r} for its sum")
-    chosen, used, variable, column = analysis_inputs(scenario, variable, None if year == TOTAL else year, assumptions)
+    in_year = None if isinstance(year, str) else year  # the only text left is TOTAL
+    chosen, used, variable, column = analysis_inputs(scenario, variable, in_year, assumptions)
     declared = catalogue(used.areas).variables[variable]
     if year == TOTAL and not is_flow(declared.unit):
         raise InputError(f"year: {variable} ({declared.unit}) is not a yearly flow, so it has no total over years")
@@ -162,7 +163,7 @@ def discover(
     return frame
 
 
-def influential(scenario: Scenario, variable: str, used: Assumptions, names: list[str], seed: int) -> list[str]:
+def influential(scenario: Plan, variable: str, used: Assumptions, names: list[str], seed: int) -> list[str]:
     """The sampled parameters that move ``variable`` in ``scenario``: each is set to its low and then its high
     across ``INFLUENCE_DRAWS`` draws of all the others, and kept if any draw's result changes. The rest (say, the
     parameters of areas the scenario leaves at the status quo) cannot shape a box; leaving them out of PRIM's
@@ -203,7 +204,8 @@ def _prim_boxes(
         raise MissingExtra("discover", "PRIM", "discover") from error
     logging.getLogger("prim").setLevel(logging.WARNING)
     search = prim.Prim(draws, holds)
-    boxes, steps = [], []
+    boxes: list[tuple[pd.DataFrame, dict, int]] = []
+    steps: list[dict] = []
     while len(boxes) < max_boxes:
         box = search.find_box()
         if box is None:

@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,9 @@ import xxhash
 from calc.errors import InputError
 from calc.files import atomic, being_written, target_path
 from calc.frame import COLUMNS, Record, ResultFrame
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer  # collections.abc.Buffer from Python 3.12
 
 TEXT_COLUMNS = ("model", "scenario", "region", "variable", "unit")
 #: Columns a Monte Carlo export adds before ``value``: a quantile level, or the index of a raw draw.
@@ -80,7 +84,7 @@ def _first_byte_in(array: pa.Array, characters: str) -> np.ndarray:
     _, offsets_buffer, data_buffer = array.buffers()
     if offsets_buffer is None or data_buffer is None or not data_buffer.size:
         return np.zeros(len(array), dtype=bool)
-    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[array.offset : array.offset + len(array) + 1]
+    offsets: np.ndarray = np.frombuffer(offsets_buffer, dtype=offset_type)[array.offset : array.offset + len(array) + 1]
     starts = offsets[:-1]
     first = np.take(np.frombuffer(data_buffer, dtype=np.uint8), starts, mode="clip")  # "" reads a neighbour
     marked = np.zeros(len(array), dtype=bool)
@@ -209,8 +213,8 @@ class _HashingFile(io.BufferedWriter):
         super().__init__(io.FileIO(path, "r+"))
         self.hash = xxhash.xxh3_128()
 
-    def write(self, data: bytes) -> int:
-        self.hash.update(data)
+    def write(self, data: Buffer) -> int:
+        self.hash.update(memoryview(data))  # a view: xxhash before 3.6 types update as taking bytes-likes only
         return super().write(data)
 
 

@@ -33,12 +33,13 @@ class ResultFrame(pd.DataFrame):
 
     def _formatters(self) -> list[Callable[[float], str] | None]:
         """``readable`` for the value column, by position: pandas before 3.0 applies a formatter given by column
-        name to the wrong column once it hides columns to fit the width."""
+        name to the wrong column once it hides columns to fit the width. None leaves a column to pandas' own
+        formatting, which pandas-stubs does not admit (hence the ignores where the list is passed)."""
         return [readable if column == "value" else None for column in self.columns]
 
     def __repr__(self) -> str:
         return self.to_string(
-            formatters=self._formatters(),
+            formatters=self._formatters(),  # type: ignore[arg-type]  # None in the list: see _formatters
             max_rows=pd.get_option("display.max_rows"),
             min_rows=pd.get_option("display.min_rows"),
             max_cols=pd.get_option("display.max_columns"),
@@ -48,7 +49,7 @@ class ResultFrame(pd.DataFrame):
 
     def _repr_html_(self) -> str:
         return self.to_html(
-            formatters=self._formatters(),
+            formatters=self._formatters(),  # type: ignore[arg-type]  # None in the list: see _formatters
             max_rows=pd.get_option("display.max_rows"),
             max_cols=pd.get_option("display.max_columns"),
             show_dimensions=pd.get_option("display.show_dimensions"),

@@ -21,7 +21,7 @@ from calc.engine import checked_assumptions, expected, roles, yearly
 from calc.errors import InputError
 from calc.kinds import Variable
 from calc.record import metadata
-from calc.scenario import Plan, resolve
+from calc.scenario import Package, Plan, resolve
 from calc.tables import is_flow
 from calc.units import parse_with_unit, quantity_unit, ureg
 from calc.variables import catalogue
@@ -100,17 +100,17 @@ def _seek(
     assumptions: Assumptions | str | Path | None,
 ) -> dict[str, Any]:
     """The lever value ``solve`` returns, with the scenario, assumptions, variable, target and year it solved for."""
-    chosen = resolve(scenario)
-    if len(chosen) != 1:
+    plans = resolve(scenario)
+    if len(plans) != 1:
         raise InputError("scenario: solve takes one scenario")
-    chosen = chosen[0]
+    chosen = plans[0]
     used = checked_assumptions(assumptions)
     declared = catalogue(used.areas).variable(variable)
     wanted, total = _target(target, declared)
     column = chosen.year_index(year)
     p = used.central()
     if lever == HAZARD_LEVER:
-        if "snapback_hazard" not in chosen.to_dict():
+        if not isinstance(chosen, Package):
             raise InputError(
                 f"lever: snapback_hazard is a package's; {chosen.name!r} is a scenario, which never snaps back"
             )

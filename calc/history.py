@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
@@ -33,21 +34,35 @@ def history_check(assumptions: Assumptions | str | Path | None = None) -> pd.Dat
         if area.goods_exports:
             name = f"{area.name}.pre_sanction_exports"
             low, value, high = ranges[name]
-            index = central.get(f"{area.name}.price_index", area.kind.roles["price_index"].default)
+            neutral = cast(float, area.kind.roles["price_index"].default)  # the role has one: 1.0, today's prices
+            index = central.get(f"{area.name}.price_index", neutral)
             rows.append(_row(area.title, low, value, high, "USD/yr", used[name].year, used[name].source, value * index))
-    total = [sum(row[key] for row in rows) for key in ("low", "value", "high", "repriced")]
+    low_sum, central_sum, high_sum, repriced_sum = (
+        sum(row[key] for row in rows) for key in ("low", "value", "high", "repriced")
+    )
     exports, later = ranges[EXPORTS], ranges[LATER]
     fall = (exports[0] - later[2], exports[1] - later[1], exports[2] - later[0])
-    ceiling = exports[1] * total[3] / total[1] if total[1] else exports[1]
-    rows.append(_row("Export areas together", *total[:3], "USD/yr", None, "sum of the rows above", total[3]))
+    ceiling = exports[1] * repriced_sum / central_sum if central_sum else exports[1]
+    rows.append(
+        _row(
+            "Export areas together",
+            low_sum,
+            central_sum,
+            high_sum,
+            "USD/yr",
+            None,
+            "sum of the rows above",
+            repriced_sum,
+        )
+    )
     rows.append(_row("Total exports, 2016", *exports, "USD/yr", used[EXPORTS].year, used[EXPORTS].source, ceiling))
     rows.append(_row("Fall in exports, 2016-2018", *fall, "USD/yr", used[LATER].year, used[LATER].source))
     for label, denominator in (("2016 exports", exports[1]), ("the fall 2016-2018", fall[1])):
-        share = 100.0 * total[1] / denominator
+        share = 100.0 * central_sum / denominator
         rows.append(_row(f"Export areas as a share of {label}", share, share, share, "%", None, "central values"))
     table = pd.DataFrame(rows)
     low, high = BOUNDS
-    table.attrs["within_bounds"] = bool(low * exports[1] <= total[1] <= high * exports[1])
+    table.attrs["within_bounds"] = bool(low * exports[1] <= central_sum <= high * exports[1])
     table.attrs["ceiling"] = ceiling
     return table
 
@@ -61,7 +76,7 @@ def _row(
     year: int | None,
     source: str,
     repriced: float = float("nan"),
-) -> dict:
+) -> dict[str, Any]:
     return {
         "item": item,
         "low": low,

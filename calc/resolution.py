@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from calc.area import Area, shipped_areas
 from calc.errors import InputError
@@ -116,8 +116,8 @@ class Law:
             raise InputError(f'{field}: expected a list of resolutions, such as ["2371", "2397"], got {lift!r}')
         names = []
         for item in lift:
-            name = str(item).strip() if isinstance(item, (str, int)) and not isinstance(item, bool) else None
-            resolution = self.resolutions.get(name) if name else None
+            name = str(item).strip() if isinstance(item, (str, int)) and not isinstance(item, bool) else ""
+            resolution = self.resolutions.get(name)
             if resolution is None or not resolution.measures:
                 why = "has no trade measure" if resolution is not None else "is not known"
                 raise InputError(f"{field}: resolution {item!r} {why}; accepted: {', '.join(self.accepted())}")
@@ -156,8 +156,8 @@ class Law:
         for area, parts in self.parts.items():
             if len(parts) == 1:
                 levers[area] = states[(area, parts[0].name)].lever
-            else:
-                levers[area] = sum(part.weight * states[(area, part.name)].lever for part in parts)
+            else:  # only an area whose lever is a share comes in parts (``declare`` refuses the others)
+                levers[area] = sum(part.weight * cast(float, states[(area, part.name)].lever) for part in parts)
         return levers
 
 
@@ -243,14 +243,16 @@ def declare(tables: Mapping[str, Any], areas: tuple[Area, ...], origin: str) -> 
         for position, item in enumerate(table["measures"]):
             where = f"{field}.measures[{position}]"
             item = _table(item, MEASURE_KEYS, ("area", "state"), where)
-            area = _text(item["area"], f"{where}.area")
-            if area not in parts:
-                raise InputError(f"{where}.area: {area!r} has no legal states; areas with states: {', '.join(parts)}")
-            part = _text(item.get("part", area), f"{where}.part")
-            known = law.part(area, part)
+            area_name = _text(item["area"], f"{where}.area")
+            if area_name not in parts:
+                raise InputError(
+                    f"{where}.area: {area_name!r} has no legal states; areas with states: {', '.join(parts)}"
+                )
+            part = _text(item.get("part", area_name), f"{where}.part")
+            known = law.part(area_name, part)
             known.index(_text(item["state"], f"{where}.state"), where)
             paragraph = _text(item.get("paragraph", ""), where)
-            measures.append(Measure(area, part, item["state"].strip(), paragraph, known.label))
+            measures.append(Measure(area_name, part, item["state"].strip(), paragraph, known.label))
         official = table.get("official_revenue")
         if official is not None and (isinstance(official, bool) or not isinstance(official, (int, float))):
             raise InputError(f"{field}.official_revenue: expected USD a year as a number, got {official!r}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from numbers import Integral, Real
 from pathlib import Path
@@ -79,7 +80,7 @@ def sample(assumptions: Assumptions, n: int, seed: int, sampler: str = "random")
     names = sampled_names(assumptions)
     uniforms = _uniforms(n, len(names), seed, sampler)
     ranges = assumptions.ranges()
-    p: dict[str, float | np.ndarray] = assumptions.central()
+    p: dict[str, float | np.ndarray] = {**assumptions.central()}
     for row, name in enumerate(names):
         low, mode, high = ranges[name]
         parameter = assumptions[name]
@@ -128,7 +129,7 @@ def montecarlo(
     Several worlds (``assumptions=["as-written", "enforced-2025"]``) are drawn with the same seed and set side by
     side as ``calc.run`` sets them.
     """
-    chosen = resolve(scenarios)
+    chosen = resolve(scenarios)  # type: ignore[arg-type]  # phase 2: ScenarioSpec and resolve's type to agree
     sets = worlds(assumptions)
     n = draw_count(n, sets[0])
     levels = _quantile_levels(quantiles)
@@ -150,7 +151,7 @@ def montecarlo(
 
 
 def _montecarlo(
-    chosen: list[Scenario],
+    chosen: Sequence[Plan],
     used: Assumptions,
     p: Mapping[str, float | np.ndarray],
     u: np.ndarray,
@@ -165,7 +166,7 @@ def _montecarlo(
     reference = None if relative_to is None else _reference(chosen, relative_to, p, used, u)
     if reference is not None:
         units = {variable: "%" for variable, unit in units.items() if unit != "%"}
-    blocks = []
+    blocks: list[tuple[str, str, str, np.ndarray, np.ndarray, float]] = []
     for done, scenario in enumerate(chosen, start=1):
         years = np.asarray(scenario.years, dtype=np.int64)
         if reference is None:  # each year's draws in force, or (for a package) snapped back
@@ -229,11 +230,11 @@ def _draw_tables(
         for start in range(0, n, DRAW_CHUNK):
             stop = min(n, start + DRAW_CHUNK)
             size = stop - start
-            part = {name: value[start:stop] if np.ndim(value) else value for name, value in p.items()}
+            part = {name: value[start:stop] if isinstance(value, np.ndarray) else value for name, value in p.items()}
             results = drawn(scenario, part, used.areas, u[start:stop])
             values = np.empty((size, per_draw))
             for column, name in enumerate(sampled):
-                values[:, column] = part[name][:, 0]
+                values[:, column] = np.ravel(part[name])
             for index, variable in enumerate(units):
                 first = len(sampled) + index * count
                 values[:, first : first + count] = np.broadcast_to(results[variable], (size, count))
@@ -264,7 +265,7 @@ def draws_file_size(scenarios: ScenarioSpec, n: int, assumptions: Assumptions | 
     variables = catalogue(used.areas).units()
     fixed = len(f'"{MODEL}","","{REGION}","","",2027,{n // 2},,\n') + 16
     total = 0
-    for scenario in resolve(scenarios):
+    for scenario in resolve(scenarios):  # type: ignore[arg-type]  # phase 2: as in montecarlo
         per_draw = sum(len(name) + len(used.specs[name.partition("|")[2]].unit) + fixed for name in sampled)
         per_draw += scenario.horizon * sum(len(name) + len(unit) + fixed for name, unit in variables.items())
         total += n * (per_draw + len(scenario.name) * (len(sampled) + scenario.horizon * len(variables)))
@@ -387,17 +388,17 @@ def _quantiles(result: np.ndarray, n: int, levels: np.ndarray) -> np.ndarray:
 def draw_count(n: object, assumptions: Assumptions) -> int:
     if isinstance(n, bool) or not isinstance(n, Integral | Real) or not float(n).is_integer():
         raise InputError(f"n: expected a whole number of draws, got {n!r}")
-    n = int(n)
-    if not 1 <= n <= MAX_DRAWS:
-        raise InputError(f"n: {n} draws is out of range; accepted: 1 to {MAX_DRAWS:,}")
-    needed = n * (2 * len(assumptions) + 3 * len(catalogue(assumptions.areas).variables)) * 8
+    count = int(float(n))  # whole, as just checked
+    if not 1 <= count <= MAX_DRAWS:
+        raise InputError(f"n: {count} draws is out of range; accepted: 1 to {MAX_DRAWS:,}")
+    needed = count * (2 * len(assumptions) + 3 * len(catalogue(assumptions.areas).variables)) * 8
     available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     if needed > available // 2:
         raise InputError(
-            f"n: {n:,} draws need about {needed / 2**30:.1f} GiB, more than half this machine's memory "
+            f"n: {count:,} draws need about {needed / 2**30:.1f} GiB, more than half this machine's memory "
             f"({available / 2**30:.1f} GiB); use fewer draws"
         )
-    return n
+    return count
 
 
 def _quantile_levels(quantiles: object) -> np.ndarray:
@@ -415,7 +416,7 @@ def _quantile_levels(quantiles: object) -> np.ndarray:
 
 def checked_seed(seed: object) -> int:
     if seed is None:
-        return int(np.random.SeedSequence().entropy % 2**63)
+        return secrets.randbits(63)
     if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= int(seed) < 2**63:
         raise InputError(f"seed: expected a whole number from 0 to 2**63 - 1, got {seed!r}")
     return int(seed)
@@ -436,7 +437,7 @@ def tornado(
     chosen, used, variable, column = analysis_inputs(scenario, variable, year, assumptions)
     names = sampled_names(used)
     ranges = used.ranges()
-    p: dict[str, float | np.ndarray] = used.central()
+    p: dict[str, float | np.ndarray] = {**used.central()}
     count = len(names)
     for index, name in enumerate(names):
         low, middle, high = ranges[name]
@@ -488,7 +489,7 @@ def sobol(
     seed = checked_seed(seed)
     uniforms = sampler.sample(problem, n, calc_second_order=False, seed=seed)
     ranges = used.ranges()
-    p: dict[str, float | np.ndarray] = used.central()
+    p: dict[str, float | np.ndarray] = {**used.central()}
     for index, name in enumerate(names):
         p[name] = inverse_cdf(uniforms[:, index], *ranges[name], used[name].distribution, used[name].central_weight)[
             :, None
@@ -503,8 +504,8 @@ def sobol(
 
 
 def analysis_inputs(
-    scenario: Scenario | str, variable: str, year: int | None, assumptions: Assumptions | str | Path | None
-) -> tuple[Scenario, Assumptions, str, int]:
+    scenario: Plan | str | Path, variable: str, year: int | None, assumptions: Assumptions | str | Path | None
+) -> tuple[Plan, Assumptions, str, int]:
     """The one scenario, the assumption set, the variable's full name and the year's column for a sensitivity
     analysis, all checked."""
     chosen = [] if isinstance(scenario, (list, tuple)) else resolve(scenario)
@@ -520,9 +521,7 @@ def analysis_inputs(
     return chosen[0], used, catalogue(used.areas).variable(variable).name, chosen[0].year_index(year)
 
 
-def _result_in_year(
-    scenario: Scenario, p: Mapping, used: Assumptions, variable: str, rows: int, column: int
-) -> np.ndarray:
+def _result_in_year(scenario: Plan, p: Mapping, used: Assumptions, variable: str, rows: int, column: int) -> np.ndarray:
     """``variable`` for each of ``rows`` parameter sets in ``p``, in one year of the horizon."""
     results = yearly(scenario, p, used.areas)
     return np.broadcast_to(results[variable], (rows, scenario.horizon))[:, column]

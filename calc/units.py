@@ -19,7 +19,7 @@ import sys
 import tempfile
 from numbers import Real
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pint
 
@@ -123,7 +123,7 @@ class _Registry:
         return repr(registry())
 
 
-ureg: pint.UnitRegistry = _Registry()  # type: ignore[assignment]  (every attribute is the registry's)
+ureg = cast(pint.UnitRegistry, _Registry())  # every attribute is the registry's
 
 
 def parse_quantity(value: object, unit: str, field: str) -> float:
@@ -178,7 +178,7 @@ def quantity_unit(value: object, field: str) -> pint.Unit | None:
     """The unit of a Quantity or of a string such as ``"400.9e6 USD/yr"``; None for a plain number (or a text
     that is not a number with a unit, which ``parse_quantity`` then refuses with its own message)."""
     if isinstance(value, pint.Quantity):
-        return value.units
+        return value.units  # type: ignore[return-value]  # pint types it as the base PlainUnit; it is a pint.Unit
     match = NUMBER_AND_UNIT.fullmatch(value) if isinstance(value, str) else None
     if match is None or not match.group(2):
         return None

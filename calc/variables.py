@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Any
 
 from calc.area import Area, shipped_areas
 from calc.errors import InputError
@@ -198,7 +197,11 @@ def _shipped_variables() -> Mapping[str, str]:
     return MappingProxyType(catalogue(shipped_areas()).units())
 
 
-def __getattr__(name: str) -> Any:
+#: Served by ``__getattr__`` below; declared here so that type checkers know it.
+VARIABLES: Mapping[str, str]
+
+
+def __getattr__(name: str) -> Mapping[str, str]:
     """``VARIABLES``: the variables of the shipped areas with their units (strings that parse in ``calc.ureg``), in
     frame order; read from the shipped declarations on first use, not at import."""
     if name == "VARIABLES":

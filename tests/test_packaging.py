@@ -1,4 +1,5 @@
-"""The wheel carries the shipped assumptions, and the tree is clean under ruff."""
+"""The wheel carries the shipped assumptions and marks the package as typed, and the tree is clean under ruff and
+mypy."""
 
 import os
 import subprocess
@@ -30,6 +31,11 @@ def test_wheel_bundles_the_assumptions(wheel):
     assert "calc/units.txt" in names
 
 
+def test_wheel_marks_the_package_as_typed(wheel):
+    """Without ``py.typed`` (PEP 561) type checkers treat an installed calc as untyped, every name of it Any."""
+    assert "calc/py.typed" in zipfile.ZipFile(wheel).namelist()
+
+
 def test_installed_wheel_finds_its_assumptions_outside_the_source_tree(wheel, tmp_path):
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
     code = (
@@ -49,6 +55,20 @@ def test_ruff_is_clean(command):
     require("ruff", extra="dev")
     done = subprocess.run(
         [sys.executable, "-m", "ruff", *command, str(ROOT)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_finds_no_error():
+    """mypy checks calc/ as pyproject.toml's [tool.mypy] says, with no cache (``--cache-dir`` the null device):
+    each run checks everything afresh, so .ci/run's two environments, newest and lowest, never share one."""
+    require("mypy", extra="dev")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", os.devnull],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
 

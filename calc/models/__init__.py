@@ -8,7 +8,12 @@ ramp values (one per year) broadcasts to draws x years with the same code.
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import numpy as np
+
+#: What a formula takes and computes with: a number, or an array of them that broadcasts as above.
+Values: TypeAlias = np.ndarray | float
 
 
 def ramp(horizon: int, ramp_years: int) -> np.ndarray:

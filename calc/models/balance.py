@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping, Sequence
 
 import numpy as np
-from numpy.typing import ArrayLike
+
+from calc.models import Values
 
 
-def bought_share(revenue: ArrayLike, wanted: ArrayLike, other: ArrayLike) -> np.ndarray:
+def bought_share(revenue: Values, wanted: Values, other: Values) -> np.ndarray:
     """Share s of the unlocked imports the North can pay for: all of them while the spending they want, W, stays
     within the new earnings R plus the hard currency it could divert from other sources, O; beyond that
     s = (R + O) / W, the same share of every import area (a proportional cut; README, "The model").
@@ -24,11 +25,11 @@ def bought_share(revenue: ArrayLike, wanted: ArrayLike, other: ArrayLike) -> np.
 
 
 def complete(
-    values: MutableMapping[str, ArrayLike],
+    values: MutableMapping[str, Values],
     sums: Sequence[tuple[str, Sequence[str]]],
     differences: Sequence[tuple[str, str, str]],
     shares: Sequence[tuple[str, str, str]],
-    p: Mapping[str, ArrayLike],
+    p: Mapping[str, Values],
 ) -> None:
     """Add to ``values``: each parent of ``sums`` (children first: deepest parents come first), each
     ``(name, minuend, subtrahend)`` difference, and each ``(name, numerator, denominator parameter)`` share in per

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from numpy.typing import ArrayLike
+
+from calc.models import Values
 
 
-def effects(
-    q: Mapping[str, ArrayLike], new_cap: ArrayLike, ramp: np.ndarray, bought: ArrayLike = 1.0
-) -> dict[str, np.ndarray]:
+def effects(q: Mapping[str, Values], new_cap: Values, ramp: np.ndarray, bought: Values = 1.0) -> dict[str, np.ndarray]:
     """Effects of moving the legal cap from C0 to ``new_cap`` (C1, bbl/yr; pass D for "cap lifted"), of which the
     North buys share ``bought`` (s, what its budget allows: see ``calc.models.balance.bought_share``).
 

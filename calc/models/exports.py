@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from numpy.typing import ArrayLike
+
+from calc.models import Values
 
 
-def revenue(q: Mapping[str, ArrayLike], share: ArrayLike, ramp: np.ndarray, cap: ArrayLike | None = None) -> dict:
+def revenue(
+    q: Mapping[str, Values], share: Values, ramp: np.ndarray, cap: Values | None = None
+) -> dict[str, np.ndarray]:
     """Additional revenue in USD/yr, as ``{"revenue": array}``.
 
     potential = pre-sanction exports x capacity share x price index; legal exports = share x potential (or, with a

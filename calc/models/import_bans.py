@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from numpy.typing import ArrayLike
+
+from calc.models import Values
 
 
-def spending(
-    q: Mapping[str, ArrayLike], share: ArrayLike, ramp: np.ndarray, bought: ArrayLike = 1.0
-) -> dict[str, np.ndarray]:
+def spending(q: Mapping[str, Values], share: Values, ramp: np.ndarray, bought: Values = 1.0) -> dict[str, np.ndarray]:
     """Additional imports in USD/yr: unlocked = share lifted x D x b x ramp, of which the North buys share
     ``bought`` (what its budget allows), as ``{"unlocked": array, "spending": array}``.
 
