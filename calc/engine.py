@@ -88,17 +88,21 @@ def evaluate(
 
 
 def columns(
-    plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...], levers: Mapping[str, ArrayLike] | None = None
+    plan: Plan,
+    p: Mapping[str, ArrayLike],
+    areas: tuple[Area, ...],
+    levers: Mapping[str, ArrayLike] | None = None,
+    done: dict | None = None,
 ) -> tuple[dict[str, list[np.ndarray]], np.ndarray]:
     """Every variable of a scenario or package, relief in force throughout, evaluated once per distinct column: a
     stretch of years with the same levers (a package's steps) and the same share of its effect for every area (its
     kind's time profile, from the year its relief began). Returns for each variable its value in each column (an
     array over draws where ``p`` holds columns of draws, else of one value) and, for each year of the horizon, its
     column. ``levers`` replaces some areas' levers throughout (by area name), e.g. by a column of trial values
-    when seeking a goal."""
+    when seeking a goal. ``done``: the areas evaluated already with the same ``p`` (see ``evaluate``)."""
     values: dict[str, list[np.ndarray]] = {}
     column_of = np.zeros(plan.horizon, dtype=np.int64)
-    done: dict = {}
+    done = {} if done is None else done
     for segment in plan.segments(areas):
         years = np.asarray(segment.years)
         shares = np.array([area.kind.profile(years - segment.since[area.name], plan.ramp_years) for area in areas])
@@ -128,11 +132,14 @@ def yearly(
     return out
 
 
-def status_quo(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]) -> dict[str, np.ndarray]:
+def status_quo(
+    plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...], done: dict | None = None
+) -> dict[str, np.ndarray]:
     """Every variable with nothing eased, in one year: zero for every effect, today's level for every level (what
-    a snapped-back package returns to)."""
+    a snapped-back package returns to). ``done``: the areas evaluated already with the same ``p`` (see
+    ``evaluate``)."""
     levers = {area.name: area.kind.status_quo for area in areas}
-    return evaluate(levers, {area.name: np.ones(1) for area in areas}, p, areas)
+    return evaluate(levers, {area.name: np.ones(1) for area in areas}, p, areas, done)
 
 
 def expected(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]) -> dict[str, np.ndarray]:

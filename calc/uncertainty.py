@@ -280,9 +280,10 @@ def _quantiles_by_year(
     whose relief has snapped back by then (drawn draw by draw with ``u``; none for a scenario). Snapback being
     drawn apart from every parameter, a draw's value and whether its relief holds are independent, so the year's
     quantiles are those of the mixture (``mixed_quantiles``)."""
-    values, column_of = columns(package, p, areas)
+    done: dict = {}  # areas evaluated, shared by the years in force and the status quo
+    values, column_of = columns(package, p, areas, done=done)
     kept = (u < package.in_force(p)).mean(axis=0) if np.ndim(u) else np.ones(package.horizon)
-    before = status_quo(package, p, areas) if np.any(kept < 1.0) else dict.fromkeys(units, 0.0)
+    before = status_quo(package, p, areas, done) if np.any(kept < 1.0) else dict.fromkeys(units, 0.0)
     for variable, unit in units.items():
         out = np.empty((len(levels), package.horizon))
         alike: list[tuple[np.ndarray, np.ndarray]] = []  # columns of equal values, with their years, done at once
@@ -328,18 +329,28 @@ def mixed_quantiles(x: ArrayLike, base: ArrayLike, kept: np.ndarray, levels: np.
         )
         return np.where(grid_kept > 0, result, b)
     bs = np.sort(np.ravel(base))
-    merged = np.concatenate([xs, bs])
-    order = np.argsort(merged, kind="stable")
-    from_x = order < n
-    counted_x, counted_b = np.cumsum(from_x) / n, np.cumsum(~from_x) / len(bs)
-    # the first merged value at which the mixture's distribution reaches each level, found for every (level, kept)
-    # at once by bisection (the distribution rises with the position)
-    low, high = np.zeros(grid_level.shape, dtype=np.int64), np.full(grid_level.shape, len(merged) - 1)
+    # the smallest value, of x's or of the base's, at which the mixture's distribution reaches each level
+    return np.minimum(
+        _smallest_reaching(xs, grid_kept, bs, 1.0 - grid_kept, grid_level),
+        _smallest_reaching(bs, 1.0 - grid_kept, xs, grid_kept, grid_level),
+    )
+
+
+def _smallest_reaching(
+    values: np.ndarray, share: np.ndarray, others: np.ndarray, others_share: np.ndarray, levels: np.ndarray
+) -> np.ndarray:
+    """For each level (an array, with the shares alike), the smallest of the sorted ``values`` at which the mixture
+    ``share`` F_values + ``others_share`` F_others reaches it (inf if none does), found by bisection: the mixture's
+    distribution rises along ``values``."""
+    n = len(values)
+    low, high = np.zeros(levels.shape, dtype=np.int64), np.full(levels.shape, n)  # high = n: none reaches it
     while np.any(low < high):
         middle = (low + high) // 2
-        reached = grid_kept * counted_x[middle] + (1.0 - grid_kept) * counted_b[middle] >= grid_level - 1e-12
+        value = values[np.minimum(middle, n - 1)]  # where the search is over, any index will do
+        below = share * np.searchsorted(values, value, "right") / n
+        reached = below + others_share * np.searchsorted(others, value, "right") / len(others) >= levels - 1e-12
         high, low = np.where(reached, middle, high), np.where(reached, low, middle + 1)
-    return merged[order[low]]
+    return np.where(low < n, values[np.minimum(low, n - 1)], np.inf)
 
 
 def _interpolated(sorted_values: np.ndarray, level: np.ndarray) -> np.ndarray:
