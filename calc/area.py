@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 KEYWORDS = ("metals_share", "petroleum_cap", "luxury_share")
 DECLARATIONS = "areas.toml"
 NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+#: What the check against history reads of a goods-export area (calc.history): its exports and their prices.
+GOODS_ROLES = ("pre_sanction_exports", "price_index")
 KEYS = {"kind", "title", "label", "noun", "resolutions", "keyword", "goods_exports", "note"}
 REQUIRED = ("kind", "title", "label", "resolutions", "note")
 
@@ -94,6 +96,11 @@ def declare(tables: Mapping[str, Any], origin: str, known: tuple[Area, ...] = ()
         goods = table.get("goods_exports", kind.name == "export earnings")
         if not isinstance(goods, bool):
             raise InputError(f"{field}: goods_exports: expected true or false")
+        if goods and not set(GOODS_ROLES) <= set(kind.roles):
+            raise InputError(
+                f"{field}: goods_exports: true only for a kind with the roles {', '.join(GOODS_ROLES)} (the check "
+                f"against history re-prices those exports); kind {kind.name!r} has {', '.join(kind.roles)}"
+            )
         keyword = _keyword(table.get("keyword", ""), f"{field}: keyword", name, declared)
         area = Area(name, kind, resolutions=tuple(resolutions), keyword=keyword, goods_exports=goods, **words)
         same = [known_area for known_area in declared if known_area.name == name]

@@ -226,6 +226,12 @@ def test_an_added_area_runs_from_the_command_line(write, tmp_path, capsys):
         (AREA_DECLARATION.replace("Iron Ore Exports", "Iron|Ore"), AREA_PARAMETERS, "title: give the variable name"),
         (AREA_DECLARATION.replace('kind = "export earnings"', 'kind = "import bans"'), "", "missing parameter(s)"),
         (
+            AREA_DECLARATION.replace('kind = "export earnings"', 'kind = "import bans"\ngoods_exports = true'),
+            "",
+            "goods_exports: true only for a kind with the roles pre_sanction_exports, price_index (the check against "
+            "history re-prices those exports); kind 'import bans' has ",
+        ),
+        (
             AREA_DECLARATION + 'keyword = "iron_share"\n',
             AREA_PARAMETERS,
             "keyword: 'iron_share' is not a Scenario keyword; only the article's three areas have one (metals_share, "
