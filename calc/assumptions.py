@@ -158,8 +158,8 @@ class Assumptions(Mapping[str, Parameter]):
         parameters = {}
         for record in records:
             if not isinstance(record, Mapping) or record.get("name") not in known:
-                name = record.get("name") if isinstance(record, Mapping) else record
-                raise InputError(f"{origin}: {_unknown(name, known)}")
+                given = record.get("name") if isinstance(record, Mapping) else record
+                raise InputError(f"{origin}: {_unknown(given, known)}")
             table = {key: item for key, item in record.items() if key != "name" and item not in ("", None)}
             parameters[record["name"]] = _parameter(record["name"], table, f"{origin}: {record['name']}", known)
         return cls(parameters, areas, name)
@@ -283,7 +283,7 @@ def _parameter(name: str, table: dict[str, Any], field: str, known: Mapping[str,
             f"{', '.join(REQUIRED_KEYS)} (or give only 'value', 'unit', 'low', 'high' to override)"
         )
     unit = check_unit(table["unit"], known[name].unit, f"{field}.unit")
-    numbers = {key: parse_quantity(table[key], unit, f"{field}.{key}") for key in ("value", "low", "high")}
+    value, low, high = (parse_quantity(table[key], unit, f"{field}.{key}") for key in ("value", "low", "high"))
     year = table["year"]
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
         raise InputError(f"{field}.year: expected a whole year such as 2016, got {year!r}")
@@ -308,13 +308,17 @@ def _parameter(name: str, table: dict[str, Any], field: str, known: Mapping[str,
         )
     parameter = Parameter(
         name,
+        value=value,
         unit=unit,
+        low=low,
+        high=high,
         year=year,
+        source=text["source"],
+        url=text["url"],
+        note=text["note"],
         judgement=judgement,
         distribution=distribution,
         central_weight=float(weight),
-        **numbers,
-        **text,
     )
     return _checked(parameter, field, known[name])
 

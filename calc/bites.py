@@ -34,7 +34,7 @@ LEGAL_FUEL = "|Additional Legal Imports"
 def gross(assumptions: Assumptions) -> Assumptions:
     """``assumptions`` with nothing evading the export bans and all export earnings counted as foreign exchange:
     the basis of the estimates published at adoption (made before evasion, on gross export values)."""
-    changes = {}
+    changes: dict[str, float | str] = {}
     for area in assumptions.areas:
         if "smuggled_exports" in area.kind.roles:
             changes |= {f"{area.name}.smuggled_exports": "0 USD/yr", f"{area.name}.already_smuggled_share": 0.0}

@@ -10,10 +10,10 @@ and units, come from the variables' declarations: adding an area adds it to the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -106,7 +106,11 @@ def _source(figure: Figure, extra: str = "", notes: Sequence[str] = ()) -> None:
         EDGE / (72 * width), EDGE / (72 * height), "\n".join(lines), fontsize=SOURCE_SIZE, color="0.3", va="bottom"
     )
     kept = (len(lines) * 1.2 * SOURCE_SIZE + 4 * EDGE) / (72 * height)  # line spacing 1.2; an edge below, 3 above
-    figure.get_layout_engine().set(rect=(0, kept, 1, 1 - kept))
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    engine = figure.get_layout_engine()
+    assert isinstance(engine, ConstrainedLayoutEngine)  # as every figure here is made (``_figure``)
+    engine.set(rect=(0, kept, 1, 1 - kept))
 
 
 def _wrapped(text: str, size: float, width: float, bold: bool = False) -> list[str]:
@@ -162,7 +166,7 @@ def _lighter(colour: str, white: float) -> str:
     return "#" + "".join(f"{round(channel + (255 - channel) * white):02x}" for channel in channels)
 
 
-def _scenario_styles(frame: pd.DataFrame) -> dict[str, dict]:
+def _scenario_styles(frame: pd.DataFrame) -> dict[Hashable, dict[str, str]]:
     """Each scenario's colour, line and marker, from its place in ``frame``, so that a scenario looks the same in
     every chart of a report or page, also where a chart leaves some scenarios out."""
     return {
@@ -208,9 +212,13 @@ def plot_scenarios(frame: pd.DataFrame) -> Figure:
     fuel = [variable for variable in charted if variable.group == "fuel"]
     figure, (cash, oil) = _figure(max(11.0, 1.8 * len(scenarios) + 6), 6.5, "Annual effect of each scenario", 2)
     _money_bars(cash, values, stacks, areas)
-    _finish(cash, scenarios, shown_as("USD/yr").axis, "Hard currency earned (solid) and imports unlocked (striped)")
-    margin = _fuel_bars(oil, values, fuel, areas)
-    _finish(oil, scenarios, shown_as("bbl/yr").axis, "Fuel: legal imports unlocked, and the supply they add", margin)
+    _finish(
+        figure, cash, scenarios, shown_as("USD/yr").axis, "Hard currency earned (solid) and imports unlocked (striped)"
+    )
+    margin = _fuel_bars(figure, oil, values, fuel, areas)
+    _finish(
+        figure, oil, scenarios, shown_as("bbl/yr").axis, "Fuel: legal imports unlocked, and the supply they add", margin
+    )
     _source(
         figure,
         "; effect against the status quo in the last year of each scenario",
@@ -277,19 +285,23 @@ def _money_bars(
 def _balance_notes(values: pd.DataFrame, net: Variable, bought: Variable) -> list[str]:
     """The footnotes of the scenarios chart: the hard currency left after buying the unlocked imports, per
     scenario, as the table prints it, and each scenario whose budget buys less than it unlocks."""
-    left = "; ".join(f"{name} {net.shown(value)}" for name, value in values.loc[net.name].items())
-    short = values.loc[bought.name]
+    left = "; ".join(
+        f"{name} {net.shown(value)}"
+        for name, value in zip(values.columns, values.loc[net.name].to_numpy(), strict=True)
+    )
+    shares = zip(values.columns, values.loc[bought.name].to_numpy(), strict=True)
     return [
         f"{net.label} ({net.display_unit}; not drawn, since it is not the difference of the two bars: fuel is bought "
         f"net of the smuggled fuel it replaces, and the budget may buy less than is unlocked): {left}.",
         *(
             f"{name}: the budget buys {bought.shown(share)} % of the imports it unlocks."
-            for name, share in short[short < 100].items()
+            for name, share in shares
+            if share < 100
         ),
     ]
 
 
-def _fuel_bars(axes: Axes, values: pd.DataFrame, fuel: list[Variable], areas: list[str]) -> float:
+def _fuel_bars(figure: Figure, axes: Axes, values: pd.DataFrame, fuel: list[Variable], areas: list[str]) -> float:
     """The fuel variables side by side per scenario, each in its area's colour (a second measure of the same area
     lighter), labelled in the axis's unit: upright where bars are too narrow for a label across. Returns the
     margin above the bars the labels need, as a share of the axis. With no fuel to draw, it says so instead of
@@ -304,7 +316,7 @@ def _fuel_bars(axes: Axes, values: pd.DataFrame, fuel: list[Variable], areas: li
     heights = [values.loc[variable.name].to_numpy() / divisor for variable in fuel]
     texts = [[f"{height:,.0f}" if height else "" for height in row] for row in heights]
     # the bar's width in points, as the axes stand before the layout (which only widens them)
-    points = width * axes.get_position().width * axes.get_figure().get_size_inches()[0] * 72 / len(values.columns)
+    points = width * axes.get_position().width * figure.get_size_inches()[0] * 72 / len(values.columns)
     upright = any(_text_width(text, LABEL_SIZE, False) > 0.9 * points for row in texts for text in row)
     shades: dict[str, int] = {}
     for index, (variable, row, labels) in enumerate(zip(fuel, heights, texts, strict=True)):
@@ -322,7 +334,7 @@ def _fuel_bars(axes: Axes, values: pd.DataFrame, fuel: list[Variable], areas: li
     return 0.16 if upright else MARGIN
 
 
-def _finish(axes, scenarios: list[str], label: str, title: str, margin: float = MARGIN) -> None:
+def _finish(figure: Figure, axes: Axes, scenarios: list[str], label: str, title: str, margin: float = MARGIN) -> None:
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_xticks(np.arange(len(scenarios)), scenarios, rotation=TICK_ANGLE, ha="right", fontsize=TICK_SIZE)
     axes.set_xlim(-0.5, len(scenarios) - 0.5)
@@ -331,10 +343,11 @@ def _finish(axes, scenarios: list[str], label: str, title: str, margin: float = 
     if axes.get_legend_handles_labels()[0]:  # below the scenarios' names, however long they are
         from matplotlib.transforms import offset_copy
 
-        pad = max(tick.get_pad() for tick in axes.xaxis.get_major_ticks())
+        # matplotlib's stubs type Tick.get_pad as returning None; it returns the pad in points
+        pad = max(tick.get_pad() for tick in axes.xaxis.get_major_ticks())  # type: ignore[func-returns-value, type-var]
         longest = max(_text_width(name, TICK_SIZE, False) for name in scenarios)
         depth = pad + longest * np.sin(np.radians(TICK_ANGLE)) + 1.2 * TICK_SIZE * np.cos(np.radians(TICK_ANGLE)) + 4
-        below = offset_copy(axes.transAxes, fig=axes.get_figure(), y=-depth, units="points")
+        below = offset_copy(axes.transAxes, fig=figure, y=-depth, units="points")
         axes.legend(
             fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below, ncols=2
         )
@@ -378,7 +391,7 @@ def plot_fan(frame: pd.DataFrame, variable: str = REVENUE) -> Figure:
     middle = min(levels, key=lambda q: abs(q - 0.5))
     pairs = list(zip(levels[: len(levels) // 2], levels[::-1][: len(levels) // 2], strict=True))
     moved = rows.groupby("scenario", sort=False)["value"].agg(lambda values: values.abs().max() > 0)
-    scenarios = [scenario for scenario, some in moved.items() if some]
+    scenarios = [str(scenario) for scenario, some in moved.items() if some]
     if not scenarios:
         raise InputError(f"plot_fan: no scenario of the frame changes {variable!r}: there is no spread to draw")
     rows = rows[rows["scenario"].isin(scenarios)]
@@ -431,7 +444,15 @@ def plot_fan(frame: pd.DataFrame, variable: str = REVENUE) -> Figure:
     return figure
 
 
-def _intervals(frame, rows, variable, scenarios, levels, middle, pairs) -> Figure:
+def _intervals(
+    frame: pd.DataFrame,
+    rows: pd.DataFrame,
+    variable: str,
+    scenarios: list[str],
+    levels: list[float],
+    middle: float,
+    pairs: list[tuple[float, float]],
+) -> Figure:
     """The quantiles of a year (the same in every year) as nested intervals, one per scenario."""
     divisor, axis_label = shown_as(rows["unit"].iloc[0]).scale
     year = int(rows["year"].max())
@@ -451,9 +472,10 @@ def _intervals(frame, rows, variable, scenarios, levels, middle, pairs) -> Figur
             alpha=min(1.0, 0.5 + 0.25 * depth),
             label=f"p{100 * low:g} to p{100 * high:g}",
         )
+    at_middle = at[middle]
     axes.scatter(
         positions,
-        at.loc[scenarios, middle],
+        at_middle.loc[scenarios],
         color="black",
         marker="D",
         s=40,
@@ -462,8 +484,8 @@ def _intervals(frame, rows, variable, scenarios, levels, middle, pairs) -> Figur
     )
     for position, scenario in zip(positions, scenarios, strict=True):
         axes.annotate(
-            f"{at.loc[scenario, middle]:,.0f}",
-            (position, at.loc[scenario, middle]),
+            f"{at_middle[scenario]:,.0f}",
+            (position, at_middle[scenario]),
             xytext=(10, 0),
             textcoords="offset points",
             va="center",
@@ -624,7 +646,12 @@ def _step_bars(axes: Axes, package: Package, texts: list[list[str]], heights: li
 
 
 def _package_band(
-    axes: Axes, package: Package, frame: pd.DataFrame, variable: str, divisor: float, styles: dict[str, dict]
+    axes: Axes,
+    package: Package,
+    frame: pd.DataFrame,
+    variable: str,
+    divisor: float,
+    styles: dict[Hashable, dict[str, str]],
 ) -> None:
     """The median and the band between the outer quantiles of ``variable`` for ``package`` over the draws of
     ``frame``, per world, in each world's colour."""
@@ -635,8 +662,9 @@ def _package_band(
         raise InputError(f"montecarlo_frame: holds no {variable!r} of package {package.name!r}")
     for scenario, group in rows.groupby("scenario", sort=False):
         wide = group.pivot_table(index="year", columns="quantile", values="value") / divisor
-        low, high = wide.columns.min(), wide.columns.max()
-        middle = min(wide.columns, key=lambda q: abs(q - 0.5))
+        levels = wide.columns.to_numpy()  # quantiles (pandas-stubs types every frame's columns as text)
+        low, high = levels.min(), levels.max()
+        middle = min(levels, key=lambda q: abs(q - 0.5))
         colour = styles.get(scenario, {"color": LINE_COLOURS[0]})["color"]
         axes.fill_between(
             wide.index,
@@ -796,7 +824,7 @@ def save_figure(figure: Figure, path: str | Path) -> Path:
     return path
 
 
-def write_figure(figure: Figure, target, kind: str) -> None:
+def write_figure(figure: Figure, target: Path | IO[bytes], kind: str) -> None:
     """Save as PNG or SVG with no timestamps and fixed SVG ids, so the same chart gives the same bytes."""
     import matplotlib
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from calc import InputError, MissingExtra, __version__, commands
 
@@ -43,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (and exit status 2) like every other error."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         hint = " (a value that starts with '-' goes after '=': --name=-x)" if "expected one argument" in message else ""
         self.exit(2, f"{self.prog}: error: {message}{hint} (see {self.prog} --help)\n")
 
@@ -243,7 +244,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _scenario_command(subcommands, name: str, handler, help: str, description: str, kinds: list[str] | None = None):
+def _scenario_command(
+    subcommands: argparse._SubParsersAction[_Parser],
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    help: str,
+    description: str,
+    kinds: list[str] | None = None,
+) -> _Parser:
     """A subcommand that takes scenarios, levers and assumption options, and runs ``handler``."""
     parser = subcommands.add_parser(name, help=help, description=description)
     if kinds:

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from calc.errors import InputError, MissingExtra
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from calc.assumptions import Assumptions
+    from calc.scenario import Plan
 
 #: Files larger than this (bytes) are announced before they are written.
 LARGE_FILE = 100e6
@@ -17,7 +25,11 @@ TIMING_OPTIONS = ("start_year", "horizon", "ramp_years")
 LEVER_OPTIONS = ("metals_share", "petroleum_cap", "luxury_share", *TIMING_OPTIONS)
 
 
-def load_assumptions_from(args: argparse.Namespace, several: bool = False):
+@overload
+def load_assumptions_from(args: argparse.Namespace, several: Literal[False] = False) -> Assumptions: ...
+@overload
+def load_assumptions_from(args: argparse.Namespace, several: Literal[True]) -> list[Assumptions]: ...
+def load_assumptions_from(args: argparse.Namespace, several: bool = False) -> Assumptions | list[Assumptions]:
     """The assumptions of ``--assumptions`` with ``--set`` applied: one set, or with ``several`` a list of the
     worlds named (``--assumptions as-written,enforced-2025``), each changed alike."""
     from calc.engine import worlds
@@ -39,7 +51,7 @@ def load_assumptions_from(args: argparse.Namespace, several: bool = False):
     return sets if several else sets[0]
 
 
-def scenarios_from(args: argparse.Namespace) -> list:
+def scenarios_from(args: argparse.Namespace) -> list[Plan]:
     from dataclasses import replace
 
     from calc.scenario import DEFAULT_SCENARIOS, Scenario, plan_from, resolve
@@ -62,7 +74,7 @@ def scenarios_from(args: argparse.Namespace) -> list:
         raise InputError("--name: names one scenario; more than one was given")
     timing = {key: value for key, value in levers.items() if key in TIMING_OPTIONS}
     eased = sorted({*levers, *relief} - set(timing)) + (["lift"] if lift else [])
-    changed = []
+    changed: list[Plan] = []
     for scenario in scenarios:  # from what the scenario sets, so that a lift added reaches the areas it leaves alone
         given = scenario.to_dict()
         if "steps" in given and eased:
@@ -79,7 +91,7 @@ def scenarios_from(args: argparse.Namespace) -> list:
     return [replace(new, name=name or _renamed(old, new)) for old, new in zip(scenarios, changed, strict=True)]
 
 
-def _renamed(old, new) -> str:
+def _renamed(old: Plan, new: Plan) -> str:
     """A preset changed by levers no longer is that preset: "hanoi-2019 (changed: ramp_years)". Levers given
     at the value the preset has already change nothing, and leave the name alone."""
     from calc.area import shipped_areas
@@ -136,7 +148,7 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(frame, args: argparse.Namespace) -> bool:
+def _write(frame: pd.DataFrame, args: argparse.Namespace) -> bool:
     """Write ``frame`` where ``--out`` says; False when there is no ``--out``."""
     if not args.out:
         return False
@@ -235,7 +247,7 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _one(args: argparse.Namespace, command: str):
+def _one(args: argparse.Namespace, command: str) -> Plan:
     scenarios = scenarios_from(args)
     if len(scenarios) != 1:
         raise InputError(f"SCENARIO: {command} takes exactly one scenario")
@@ -389,7 +401,7 @@ def _float(text: str, option: str) -> float:
         raise InputError(f"{option}: expected a number, got {text!r}") from None
 
 
-def _progress(task: str):
+def _progress(task: str) -> Callable[[int, int], None] | None:
     """A one-line progress report on standard error when it is a terminal; None otherwise."""
     if not sys.stderr.isatty():
         return None
@@ -410,7 +422,7 @@ def presets_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eased(data: dict) -> str:
+def _eased(data: dict[str, Any]) -> str:
     """What a scenario (or a package, step by step) eases, as one line: "lift=2371  coal=1.0"."""
     if "steps" in data:
         steps = [
@@ -427,10 +439,10 @@ def _eased(data: dict) -> str:
 def areas_command(args: argparse.Namespace) -> int:
     from calc.area import areas
 
-    for row in areas(load_assumptions_from(args)).itertuples():
+    for row in areas(load_assumptions_from(args)).to_dict("records"):
         print(
-            f"{row.name}: {row.title} ({row.kind}; resolutions {row.resolutions})\n  lever: {row.lever}, "
-            f"{row.accepted}\n  {row.note}\n"
+            f"{row['name']}: {row['title']} ({row['kind']}; resolutions {row['resolutions']})\n  lever: "
+            f"{row['lever']}, {row['accepted']}\n  {row['note']}\n"
         )
     return 0
 
@@ -439,10 +451,11 @@ def context_command(args: argparse.Namespace) -> int:
     from calc.outside import context
 
     print("Context, not relief: what the DPRK earns outside the sanctions (never added to any result).\n")
-    for row in context().itertuples():
-        unit = "USD bn a year" if row.unit == "USD/yr" else "USD bn in all"
-        span = f"{row.low / 1e9:,.2f}" if row.low == row.high else f"{row.low / 1e9:,.2f} to {row.high / 1e9:,.2f}"
-        print(f"{row.item}, {row.period}: {span} {unit}\n  {row.source}")
+    for row in context().to_dict("records"):
+        low, high = row["low"] / 1e9, row["high"] / 1e9
+        unit = "USD bn a year" if row["unit"] == "USD/yr" else "USD bn in all"
+        span = f"{low:,.2f}" if row["low"] == row["high"] else f"{low:,.2f} to {high:,.2f}"
+        print(f"{row['item']}, {row['period']}: {span} {unit}\n  {row['source']}")
     return 0
 
 
@@ -455,9 +468,9 @@ def resolutions_command(args: argparse.Namespace) -> int:
     table = resolutions(load_assumptions_from(args))
     print(textwrap.fill(BITE_HEADING, 118) + "\n")
     print(bites_table(table).to_string(index=False))
-    for row in table.itertuples():
-        official = f"\n  published at adoption: {row.official_source}" if row.official_source else ""
-        print(f"\n{row.resolution} ({row.adopted}): {row.measures}{official}")
+    for row in table.to_dict("records"):
+        official = f"\n  published at adoption: {row['official_source']}" if row["official_source"] else ""
+        print(f"\n{row['resolution']} ({row['adopted']}): {row['measures']}{official}")
     return 0
 
 
@@ -466,14 +479,16 @@ def history_command(args: argparse.Namespace) -> int:
 
     table = history_check(load_assumptions_from(args))
     repriced = (table["repriced"].notna() & (table["repriced"] != table["value"])).any()
-    for row in table.itertuples():
-        scale, unit = (1e6, "USD M/yr") if row.unit == "USD/yr" else (1, "%")
+    for row in table.to_dict("records"):
+        scale, unit = (1e6, "USD M/yr") if row["unit"] == "USD/yr" else (1, "%")
         at_prices = (
-            f" at these prices {row.repriced / scale:9,.1f}" if repriced and row.repriced == row.repriced else ""
+            f" at these prices {row['repriced'] / scale:9,.1f}"
+            if repriced and row["repriced"] == row["repriced"]
+            else ""
         )
         print(
-            f"{row.item:46s} {row.value / scale:9,.1f} {unit:8s} (range {row.low / scale:,.1f} .. "
-            f"{row.high / scale:,.1f}){at_prices}  {row.source}"
+            f"{row['item']:46s} {row['value'] / scale:9,.1f} {unit:8s} (range {row['low'] / scale:,.1f} .. "
+            f"{row['high'] / scale:,.1f}){at_prices}  {row['source']}"
         )
     verdict = "within" if table.attrs["within_bounds"] else "OUTSIDE"
     print(f"\nThe central sum is {verdict} {100 * BOUNDS[0]:g}-{100 * BOUNDS[1]:g} % of 2016 exports.")
@@ -484,10 +499,10 @@ def history_command(args: argparse.Namespace) -> int:
 
 def assumptions_command(args: argparse.Namespace) -> int:
     table = load_assumptions_from(args).to_frame()
-    for row in table.itertuples():
-        flag = "  [judgement]" if row.judgement else ""
+    for row in table.to_dict("records"):
+        flag = "  [judgement]" if row["judgement"] else ""
         print(
-            f"{row.name} = {row.value:,.10g} {row.unit}  (range {row.low:,.10g} .. {row.high:,.10g}; "
-            f"{row.year}){flag}\n  source: {row.source}" + (f"\n  {row.url}" if row.url else "")
+            f"{row['name']} = {row['value']:,.10g} {row['unit']}  (range {row['low']:,.10g} .. {row['high']:,.10g}; "
+            f"{row['year']}){flag}\n  source: {row['source']}" + (f"\n  {row['url']}" if row["url"] else "")
         )
     return 0

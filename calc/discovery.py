@@ -24,7 +24,7 @@ from calc.assumptions import Assumptions
 from calc.engine import yearly
 from calc.errors import InputError, MissingExtra
 from calc.record import metadata
-from calc.scenario import Plan, Scenario
+from calc.scenario import Plan
 from calc.tables import is_flow
 from calc.uncertainty import analysis_inputs, checked_seed, draw_count, sample, sampled_names
 from calc.units import parse_with_unit
@@ -68,7 +68,7 @@ def parse_condition(condition: object, unit: str) -> tuple[str, float]:
 
 
 def discover(
-    scenario: Scenario | str | Path,
+    scenario: Plan | str | Path,
     variable: str,
     condition: str,
     n: int = 10_000,

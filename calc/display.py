@@ -18,7 +18,7 @@ from calc.kinds import Variable
 from calc.presentation import shown_as
 from calc.record import recorded, worlds_of
 from calc.resolution import shipped_law
-from calc.scenario import Plan, Step, plain_lever
+from calc.scenario import Package, Plan, Step, plain_lever
 from calc.tables import summary
 from calc.variables import BOUGHT, IN_FORCE, REVENUE, Catalogue, catalogue
 
@@ -81,7 +81,7 @@ def _before_the_last_year(frame: pd.DataFrame) -> list[str]:
             continue
         rows = frame[frame["variable"] == variable.name]
         for name, values in rows.groupby("scenario", sort=False):
-            last = values.loc[values["year"].idxmax(), "value"]
+            last = values["value"].to_numpy()[values["year"].to_numpy().argmax()]
             total = values["value"].sum()
             if last == 0 and total != 0:
                 unit = variable.display_unit.removesuffix("/yr")
@@ -126,7 +126,7 @@ def _notes(frame: pd.DataFrame, assumptions: Assumptions, scenarios: Sequence[Pl
                 lines.append(
                     f"{where} is read as {amount:,.0f} {area.kind.flow_unit} ({used.replace(' dimensionless', '')})"
                 )
-            if area.kind.slack(lever, q, area.name):
+            if area.kind.slack(lever, q, area.name) and area.kind.ceiling is not None:  # slack: it has one
                 lines.append(
                     f"{where} is at or above {float(np.max(area.kind.ceiling(q))):,.0f} {area.kind.flow_unit}, what "
                     "the area traded with no measure at all, so it does not bind: the result is that of lifting the "
@@ -137,7 +137,10 @@ def _notes(frame: pd.DataFrame, assumptions: Assumptions, scenarios: Sequence[Pl
 
 def overrides(scenario: Plan, areas: Sequence[Area]) -> dict[str, str]:
     """By area name, the note on each lever given explicitly that differs from what the scenario's ``lift`` gives
-    the area: the explicit lever wins (README, "Relief by resolution")."""
+    the area: the explicit lever wins (README, "Relief by resolution"). None in a package: the most recent step
+    naming an area sets its lever (see ``Package.segments``)."""
+    if isinstance(scenario, Package):
+        return {}
     lifted = scenario.lifted()
     levers = scenario.levers(areas)
     return {
@@ -250,9 +253,9 @@ def quantiles(frame: pd.DataFrame) -> list[tuple[str, int, pd.DataFrame]]:
     blocks = []
     for scenario, group in last.groupby("scenario", sort=False):
         wide = group.pivot_table(index="variable", columns="quantile", values="value", sort=False)
-        rows = {v.heading: [v.shown(wide.loc[v.name, q]) for q in wide.columns] for v in shown if v.name in wide.index}
+        rows = {v.heading: [v.shown(wide[q][v.name]) for q in wide.columns] for v in shown if v.name in wide.index}
         table = pd.DataFrame(rows, index=[f"p{100 * q:g}" for q in wide.columns]).T
-        blocks.append((scenario, int(group["year"].iloc[0]), table))
+        blocks.append((str(scenario), int(group["year"].iloc[0]), table))
     return blocks
 
 
@@ -358,12 +361,12 @@ def bite_notes(table: pd.DataFrame, areas: Sequence[Area]) -> list[str]:
     by_name = {area.name: area for area in areas}
     law = shipped_law()
     lines = []
-    for row in table.itertuples():
-        official, bite = row.official_revenue, row.revenue_peeled_gross
+    for row in table.to_dict("records"):
+        resolution, official, bite = row["resolution"], row["official_revenue"], row["revenue_peeled_gross"]
         if math.isnan(official) or abs(bite / official - 1) <= BITE_TOLERANCE:
             continue
-        parts = table.attrs.get("gross_by_area", {}).get(row.resolution, {})
-        states = {measure.area: measure.state for measure in law.resolutions[row.resolution].measures}
+        parts = table.attrs.get("gross_by_area", {}).get(resolution, {})
+        states = {measure.area: measure.state for measure in law.resolutions[resolution].measures}
 
         def listed(names: list[str], states: dict[str, str] = states, parts: dict = parts) -> str:
             """ "overseas workers (repatriated, 500.0 M) and fishing rights (banned, 75.0 M)", largest first."""
@@ -374,7 +377,7 @@ def bite_notes(table: pd.DataFrame, areas: Sequence[Area]) -> list[str]:
             return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
 
         line = (
-            f"{row.resolution}: its gross bite as adopted, {bite / 1e6:,.1f} M a year, is {bite / official:.2f} times "
+            f"{resolution}: its gross bite as adopted, {bite / 1e6:,.1f} M a year, is {bite / official:.2f} times "
             f"the {official / 1e6:,.1f} M published at adoption"
         )
         services = [name for name in parts if name in by_name and not by_name[name].goods_exports]
@@ -390,7 +393,7 @@ def bite_notes(table: pd.DataFrame, areas: Sequence[Area]) -> list[str]:
     return lines
 
 
-def results_text(frame) -> str:
+def results_text(frame: pd.DataFrame) -> str:
     """The comparison table as the command line prints it."""
 
     sources = "Baselines: Stangarone, KEI (2021); ranges and sources: 'sanctions-relief assumptions'."
@@ -398,7 +401,7 @@ def results_text(frame) -> str:
     return f"{COMPARISON_HEADING}\n{sources}\n\n{comparison(frame).to_string()}{lines}"
 
 
-def relative_text(frame, reference: str) -> str:
+def relative_text(frame: pd.DataFrame, reference: str) -> str:
     """Every scenario's money flows in the last year as a share of ``reference`` (quantiles for Monte Carlo)."""
 
     levels = sorted(set(frame["quantile"])) if "quantile" in frame.columns else []
@@ -406,7 +409,7 @@ def relative_text(frame, reference: str) -> str:
     return f"As a share of {reference}, per cent, in the last year shown{cells}:\n\n{relative(frame).to_string()}"
 
 
-def quantile_text(frame) -> str:
+def quantile_text(frame: pd.DataFrame) -> str:
     """Quantiles of each variable in the last year of each scenario, a block per scenario."""
 
     blocks = [f"{name} ({year})\n{table.to_string()}" for name, year, table in quantiles(frame)]

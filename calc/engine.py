@@ -4,32 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
 
 from calc.area import Area
 from calc.assumptions import Assumptions, load_assumptions
 from calc.errors import InputError
 from calc.frame import in_worlds, long_frame
-from calc.kinds import Variable
+from calc.kinds import FormulaLever, Variable
+from calc.models import Values
 from calc.models.balance import bought_share, complete
 from calc.record import metadata
-from calc.scenario import Plan, Scenario, resolve
+from calc.scenario import Plan, ScenarioSpec, resolve
 from calc.variables import BOUGHT, IN_FORCE, WANTED, catalogue
 
-ScenarioSpec = Scenario | str | Path | Sequence[Scenario | str | Path]
 #: The hard currency the North could divert from other sources to the imports relief unlocks (the budget rule).
 OTHER_HARD_CURRENCY = "context.other_hard_currency"
 #: The random stream of the snapback draws, apart from the parameters' (numpy SeedSequence entropy: [seed, this]).
 SNAPBACK_STREAM = 0x5AB
 
+Evaluated = dict[Hashable, dict[str, np.ndarray]]
+"""What ``evaluate`` keeps of the areas it evaluated: (area, lever, ramp) -> that area's results."""
 
-def roles(area: Area, p: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
+
+def roles(area: Area, p: Mapping[str, Values]) -> dict[str, Values]:
     """The parameters of ``area`` by role, with the kind's neutral value where the area leaves one out."""
-    q = {}
+    q: dict[str, Values] = {}
     for role, spec in area.kind.roles.items():
         name = f"{area.name}.{role}"
         if name in p:
@@ -40,11 +41,11 @@ def roles(area: Area, p: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
 
 
 def evaluate(
-    levers: Mapping[str, Any],
+    levers: Mapping[str, FormulaLever],
     ramps: Mapping[str, np.ndarray],
-    p: Mapping[str, ArrayLike],
+    p: Mapping[str, Values],
     areas: tuple[Area, ...],
-    done: dict | None = None,
+    done: Evaluated | None = None,
 ) -> dict[str, np.ndarray]:
     """Every variable for one lever per area, each area with its own ramp (a column per value of it).
 
@@ -77,7 +78,7 @@ def evaluate(
                     roles(area, p), levers[area.name], ramps[area.name], area.name, bought
                 )
     in_force = np.full(np.broadcast_shapes(np.shape(revenue), np.shape(bought)), 100.0)
-    values: dict[str, np.ndarray] = {WANTED: wanted, BOUGHT: 100.0 * bought, IN_FORCE: in_force}
+    values: dict[str, Values] = {WANTED: wanted, BOUGHT: 100.0 * bought, IN_FORCE: in_force}
     for area in areas:
         for template, variable in zip(area.kind.templates, area.variables, strict=True):
             values[variable.name] = results[area.name][template.key]
@@ -89,10 +90,10 @@ def evaluate(
 
 def columns(
     plan: Plan,
-    p: Mapping[str, ArrayLike],
+    p: Mapping[str, Values],
     areas: tuple[Area, ...],
-    levers: Mapping[str, ArrayLike] | None = None,
-    done: dict | None = None,
+    levers: Mapping[str, Values] | None = None,
+    done: Evaluated | None = None,
 ) -> tuple[dict[str, list[np.ndarray]], np.ndarray]:
     """Every variable of a scenario or package, relief in force throughout, evaluated once per distinct column: a
     stretch of years with the same levers (a package's steps) and the same share of its effect for every area (its
@@ -118,7 +119,7 @@ def columns(
 
 
 def yearly(
-    plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...], levers: Mapping[str, ArrayLike] | None = None
+    plan: Plan, p: Mapping[str, Values], areas: tuple[Area, ...], levers: Mapping[str, Values] | None = None
 ) -> dict[str, np.ndarray]:
     """Every variable of a scenario or package in every year of its horizon, relief in force throughout: arrays
     of shape (horizon,), or (rows, horizon) when ``p`` holds columns of draws (or ``levers`` a column of trial
@@ -133,7 +134,7 @@ def yearly(
 
 
 def status_quo(
-    plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...], done: dict | None = None
+    plan: Plan, p: Mapping[str, Values], areas: tuple[Area, ...], done: Evaluated | None = None
 ) -> dict[str, np.ndarray]:
     """Every variable with nothing eased, in one year: zero for every effect, today's level for every level (what
     a snapped-back package returns to). ``done``: the areas evaluated already with the same ``p`` (see
@@ -142,7 +143,7 @@ def status_quo(
     return evaluate(levers, {area.name: np.ones(1) for area in areas}, p, areas, done)
 
 
-def expected(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...]) -> dict[str, np.ndarray]:
+def expected(plan: Plan, p: Mapping[str, Values], areas: tuple[Area, ...]) -> dict[str, np.ndarray]:
     """``yearly``, weighted by the probability that relief is still in force in each year (1 throughout for a
     scenario; (1 - h)^k for a package with a snapback hazard h): expected values, the status quo's where relief
     has snapped back."""
@@ -166,9 +167,9 @@ def _total(areas: tuple[Area, ...], results: Mapping, chosen: Callable[[Variable
     return sum(parts, start=np.zeros(1))
 
 
-def checked_assumptions(assumptions: Assumptions | str | Path | None) -> Assumptions:
+def checked_assumptions(assumptions: object) -> Assumptions:
     """The shipped set for None, a loaded set as it is, or the set laid over the shipped one from a path or an
-    overlay's name."""
+    overlay's name; anything else is refused."""
     if assumptions is None or isinstance(assumptions, (str, Path)):
         return load_assumptions(assumptions)
     if not isinstance(assumptions, Assumptions):
@@ -184,7 +185,7 @@ def snapback_draws(seed: int, n: int) -> np.ndarray:
     return np.random.default_rng([seed, SNAPBACK_STREAM]).random((n, 1))
 
 
-def drawn(plan: Plan, p: Mapping[str, ArrayLike], areas: tuple[Area, ...], u: np.ndarray) -> dict[str, np.ndarray]:
+def drawn(plan: Plan, p: Mapping[str, Values], areas: tuple[Area, ...], u: np.ndarray) -> dict[str, np.ndarray]:
     """Every variable of a scenario or package in every year, draw by draw (draws x years). With a snapback hazard,
     the relief of a draw whose uniform ``u`` is at or above (1 - h)^k has ended by year k, for good: in force in
     year k with probability (1 - h)^k, and from then on the draw takes the status quo's values."""
@@ -233,7 +234,7 @@ def run(scenarios: ScenarioSpec, assumptions: AssumptionSpec = None) -> pd.DataF
     return in_worlds([_run(chosen, used) for used in worlds(assumptions)])
 
 
-def _run(chosen: list[Scenario], used: Assumptions) -> pd.DataFrame:
+def _run(chosen: list[Plan], used: Assumptions) -> pd.DataFrame:
     p = used.central()
     units = catalogue(used.areas).units()
     blocks = []

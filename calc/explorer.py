@@ -45,6 +45,7 @@ from calc.scenario import (
     Scenario,
     Step,
     checked_hazard,
+    checked_name,
     plain_lever,
     preset,
     presets,
@@ -102,11 +103,19 @@ def world_sets(assumptions: Assumptions) -> dict[str, Assumptions | InputError]:
     return sets
 
 
+def as_written(worlds: Mapping[str, Assumptions | InputError]) -> Assumptions:
+    """The as-written world of ``worlds`` (``world_sets``): the assumptions the explorer started with, which
+    ``in_world`` gives back as they are, so never an error."""
+    world = worlds[AS_WRITTEN]
+    assert isinstance(world, Assumptions), "as-written is the assumptions the explorer started with"
+    return world
+
+
 def setup(worlds: Mapping[str, Assumptions | InputError]) -> dict[str, Any]:
     """What the page needs to draw its controls: the areas and their levers, the resolutions that can be lifted,
     the presets (a scenario's resolutions lifted, levers given and levers in force; a package's steps), every
     assumption, and what each other world sets otherwise."""
-    assumptions = worlds[AS_WRITTEN]
+    assumptions = as_written(worlds)
     central = assumptions.central()
     areas = [
         {
@@ -153,7 +162,7 @@ def shown_plan(plan: Plan, areas: tuple[Area, ...]) -> dict[str, Any]:
             {
                 "year": step.year,
                 "until": step.until,
-                "lift": list(step.lift),
+                "lift": list(step.lift or ()),
                 "levers": {name: plain_lever(lever) for name, lever in step.named(areas).items()},
             }
             for step in plan.steps
@@ -228,7 +237,7 @@ class PageState:
                 else f"world: {self.world!r} is not one the page offers; accepted: "
                 f"{', '.join(name for name, world in worlds.items() if isinstance(world, Assumptions))}"
             )
-            base = worlds[AS_WRITTEN]
+            base = as_written(worlds)
         self.assumptions = self._assumptions(_mapping(state.get("assumptions", {}), "assumptions"), base)
         mode = state.get("mode") or "scenario"
         if mode not in MODES:
@@ -236,7 +245,7 @@ class PageState:
         timing = self._timing(_mapping(state.get("timing", {}), "timing"))
         name = self._name(state.get("name"))
         make = self._scenario if mode == "scenario" else self._package
-        self.scenario = make(state, self.assumptions.areas, timing, name)
+        plan = make(state, self.assumptions.areas, timing, name)
         reference = state.get("reference") or None
         if reference is not None and reference not in presets():
             self.errors["reference"] = f"reference: {reference!r} is not a preset; accepted: {', '.join(presets())}"
@@ -246,19 +255,19 @@ class PageState:
             self.errors["variable"] = (
                 f"variable: {self.variable!r} is not one the page draws; accepted: {', '.join(MEASURES)}"
             )
-        if self.scenario and self.reference and self.scenario.name == self.reference.name and not self._same():
+        if plan and self.reference and plan.name == self.reference.name and not self._same(plan, self.reference):
             self.errors["name"] = (
-                f"name: {self.scenario.name!r} is the name of the reference, which this scenario is not; "
-                "give it another name"
+                f"name: {plan.name!r} is the name of the reference, which this scenario is not; give it another name"
             )
         if self.errors:
             raise PageError(self.errors)
+        assert plan is not None, "the scenario or package is missing only when a bad field left it out"
+        self.scenario: Plan = plan
 
-    def _same(self) -> bool:
-        """Whether the scenario or package on screen is the reference: the same levers in the same years, and the
-        same chance of snapping back."""
+    def _same(self, mine: Plan, theirs: Plan) -> bool:
+        """Whether ``mine``, the scenario or package on screen, is the reference ``theirs``: the same levers in the
+        same years, and the same chance of snapping back."""
         areas = self.assumptions.areas
-        mine, theirs = self.scenario, self.reference
         return (
             type(mine) is type(theirs)
             and all(getattr(mine, key) == getattr(theirs, key) for key in TIMING)
@@ -285,7 +294,7 @@ class PageState:
 
     def _name(self, name: object) -> str:
         try:
-            return Scenario(name=name or "custom").name
+            return checked_name(name or "custom")
         except InputError as error:
             self.errors["name"] = str(error)
             return "custom"
@@ -315,7 +324,8 @@ class PageState:
         checked = self._levers(_mapping(state.get("levers", {}), "levers"), areas, "")
         if self.errors:
             return None
-        keywords = {area.keyword: lever for area, lever in checked.items() if area.keyword}
+        # Any, as Scenario types its keyword levers: each takes a lever in any of the forms it reads
+        keywords: dict[str, Any] = {area.keyword: lever for area, lever in checked.items() if area.keyword}
         relief = {area.name: lever for area, lever in checked.items() if not area.keyword}
         return Scenario(name=name, relief=relief, lift=lift, **keywords, **timing)
 
@@ -327,7 +337,8 @@ class PageState:
         if not 1 <= len(given) <= MAX_STEPS:
             self.errors["steps"] = f"steps: {len(given)} steps; accepted: 1 to {MAX_STEPS} (add one to start with)"
             return None
-        steps = [self._step(index, item, areas) for index, item in enumerate(given, 1)]
+        # a step that cannot be made is left out, its messages kept: the package is then not made either
+        steps = [step for index, item in enumerate(given, 1) if (step := self._step(index, item, areas)) is not None]
         try:
             hazard = checked_hazard(spec.get("snapback_hazard", 0.0), "snapback_hazard")
         except InputError as error:
@@ -359,7 +370,7 @@ class PageState:
         until = None if item.get("until") in (None, "") else self._year(item.get("until"), prefix, "until")
         lift = self._lift(item.get("lift", ()), prefix + "lift")
         checked = self._levers(_mapping(item.get("levers", {}), f"step {index}: levers"), areas, prefix)
-        if len(self.errors) > before:
+        if year is None or len(self.errors) > before:
             return None
         keywords = {area.keyword: plain_lever(lever) for area, lever in checked.items() if area.keyword}
         relief = {area.name: lever for area, lever in checked.items() if not area.keyword}
@@ -378,11 +389,17 @@ class PageState:
             return None
 
     @property
+    def other_reference(self) -> Plan | None:
+        """The reference, when there is one and it is not the scenario (or package) on screen."""
+        if self.reference is None or self.reference.name == self.scenario.name:
+            return None
+        return self.reference
+
+    @property
     def scenarios(self) -> list[Plan]:
         """The scenario (or package) on screen, and the reference when it is another one."""
-        if self.reference is None or self.reference.name == self.scenario.name:
-            return [self.scenario]
-        return [self.scenario, self.reference]
+        other = self.other_reference
+        return [self.scenario] if other is None else [self.scenario, other]
 
 
 class PageError(InputError):
@@ -453,8 +470,9 @@ def results(state: PageState) -> dict[str, Any]:
     for key, name in (("earned", REVENUE), ("unlocked", UNLOCKED), ("net", NET), ("bought", BOUGHT)):
         variable = variables[name]
         answer[key] = {"value": float(last[name]), "shown": variable.shown(last[name]), "unit": variable.display_unit}
-    if len(state.scenarios) > 1:
-        answer["relative"] = table_html(relative(compare(frame, state.reference.name)))
+    other = state.other_reference
+    if other is not None:
+        answer["relative"] = table_html(relative(compare(frame, other.name)))
     return answer
 
 
@@ -575,6 +593,7 @@ class Explorer(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}/"
 
     def draw(self, kind: str, body: Mapping) -> dict[str, Any]:
+        assert self.drawing is not None, "made in __init__: only a server that failed to start has none"
         return self.drawing.submit(_draw, kind, dict(body)).result()
 
     def server_close(self) -> None:

@@ -16,14 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from numbers import Real
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pint
-from numpy.typing import ArrayLike
 
 from calc.errors import InputError
-from calc.models import capped_imports, exports, import_bans, ramp_at
+from calc.models import Values, capped_imports, exports, import_bans, ramp_at
 from calc.presentation import shown_as
 from calc.units import parse_quantity, quantity_unit, ureg
 
@@ -163,6 +162,9 @@ class Cap:
 
 
 Lever = float | Cap | str | None
+#: A lever as a kind's formula takes it: a Lever, or a column of trial values (shares, or caps in the flow's unit)
+#: when seeking a goal.
+FormulaLever = Lever | np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,7 +176,7 @@ class Kind:
     lever: str
     accepted: str
     templates: tuple[Template, ...]
-    formula: Callable[[Mapping[str, Any], Lever, np.ndarray, str, ArrayLike], dict[str, np.ndarray]]
+    formula: Callable[[Mapping[str, Values], FormulaLever, np.ndarray, str, Values], dict[str, np.ndarray]]
     #: Labels of the parents the kind's variables sum into, other than Revenue and Expenditure.
     parents: Mapping[str, str] = field(default_factory=dict)
     #: Cap units the lever takes besides a share, each with the parameters that convert it to the flow's unit (none
@@ -186,10 +188,10 @@ class Kind:
     #: the trade evades the ban today).
     stated: tuple[str, ...] = ()
     #: For a kind whose lever takes caps: a cap in the unit of the flow it caps, and the flow with no cap at all.
-    cap_in_flow: Callable[[Mapping[str, Any], Cap, str], np.ndarray] | None = None
-    ceiling: Callable[[Mapping[str, Any]], np.ndarray] | None = None
+    cap_in_flow: Callable[[Mapping[str, Values], Cap, str], np.ndarray] | None = None
+    ceiling: Callable[[Mapping[str, Values]], np.ndarray] | None = None
     #: For a kind whose lever is a cap: the cap of the day (in the unit of the flow it caps).
-    current: Callable[[Mapping[str, Any]], np.ndarray] | None = None
+    current: Callable[[Mapping[str, Values]], np.ndarray] | None = None
     #: The time profile: the share of the full effect k years after the relief began (k = 0 in its first year),
     #: given the scenario's ramp years (README, "The model"). A one-off effect has its own (README, "Adding a kind").
     profile: Callable[[np.ndarray, int], np.ndarray] = ramp_at
@@ -217,12 +219,13 @@ class Kind:
         """Whether levers of this kind can be mixed by weight (a basket of parts under different resolutions)."""
         return self.lever == "share"
 
-    def lever_range(self, q: Mapping[str, Any]) -> tuple[float, float]:
+    def lever_range(self, q: Mapping[str, Values]) -> tuple[float, float]:
         """The range over which a lever moves the results, as numbers the formula takes: a share from 0 to 1; a cap
         from 0 to the larger of the cap of the day and the flow with no cap (above both, a higher cap changes
         nothing)."""
         if self.lever == "share":
             return 0.0, 1.0
+        assert self.current is not None and self.ceiling is not None  # a cap lever has both (``__post_init__``)
         return 0.0, float(np.max(np.maximum(self.current(q), self.ceiling(q))))
 
     def quantity(self, number: float) -> float | pint.Quantity:
@@ -238,14 +241,14 @@ class Kind:
         """The unit of the flow a cap of this kind caps (the first of its cap units)."""
         return next(iter(self.cap_units), "")
 
-    def control(self, q: Mapping[str, Any]) -> dict[str, Any]:
+    def control(self, q: Mapping[str, Values]) -> dict[str, Any]:
         """What a page needs to draw the lever's control: its type ("share" or "cap"), whether a share may also be
         given as a cap, and the cap of the day (central values ``q``)."""
         is_cap = self.lever == "cap"
         return {
             "lever": self.lever,
             "caps": bool(self.cap_units) and not is_cap,
-            "status_quo_cap": float(np.max(self.current(q))) if is_cap else None,
+            "status_quo_cap": float(np.max(self.current(q))) if is_cap and self.current is not None else None,
         }
 
     def lever_value(self, value: object, field: str) -> Lever:
@@ -294,7 +297,7 @@ class Kind:
             )
         return amount
 
-    def conversion(self, lever: Lever, q: Mapping[str, Any], area: str) -> tuple[float, tuple[str, ...]] | None:
+    def conversion(self, lever: Lever, q: Mapping[str, Values], area: str) -> tuple[float, tuple[str, ...]] | None:
         """For a cap given in another unit than the flow it caps (tonnes of fuel, tonnes of coal): the cap in the
         flow's unit (central values ``q``) and the parameters that converted it; else None."""
         if not isinstance(lever, Cap) or lever.unit == self.flow_unit or self.cap_in_flow is None:
@@ -304,7 +307,7 @@ class Kind:
             return None
         return float(np.max(self.cap_in_flow(q, lever, area))), parameters
 
-    def slack(self, lever: Lever, q: Mapping[str, Any], area: str) -> bool:
+    def slack(self, lever: Lever, q: Mapping[str, Values], area: str) -> bool:
         """Whether ``lever`` is a cap at or above what the area traded with no measure at all (central values): it
         then does not bind, and gives exactly the result of lifting the measure."""
         if not isinstance(lever, Cap) or self.cap_in_flow is None or self.ceiling is None:
@@ -348,7 +351,7 @@ class Kind:
         return any(template.variable.sign < 0 for template in self.templates)
 
     def evaluate(
-        self, q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str, bought: ArrayLike = 1.0
+        self, q: Mapping[str, Values], lever: FormulaLever, ramp: np.ndarray, area: str, bought: Values = 1.0
     ) -> dict[str, np.ndarray]:
         """The kind's formula for one area whose parameters by role are ``q``; ``bought`` is the share of the
         imports it unlocks that the budget lets the North buy (for a kind that buys)."""
@@ -365,7 +368,7 @@ def _missing(role: str, area: str, why: str) -> InputError:
     return InputError(f"{area}: {why} needs the parameter {area}.{role}; add it to the area's assumption file")
 
 
-def _export_cap(q: Mapping[str, Any], cap: Cap, area: str) -> np.ndarray:
+def _export_cap(q: Mapping[str, Values], cap: Cap, area: str) -> np.ndarray:
     """An export cap in USD/yr: as given, or tonnes at the unit value of 2016 re-priced by the price index."""
     if cap.unit == "USD/yr":
         return np.asarray(cap.amount)
@@ -374,37 +377,37 @@ def _export_cap(q: Mapping[str, Any], cap: Cap, area: str) -> np.ndarray:
     return cap.amount * np.asarray(q["unit_value"]) * q["price_index"]
 
 
-def _export_ceiling(q: Mapping[str, Any]) -> np.ndarray:
+def _export_ceiling(q: Mapping[str, Values]) -> np.ndarray:
     """What the area could export with no ban (USD/yr): a cap at or above it does not bind."""
     return np.asarray(q["pre_sanction_exports"]) * q["capacity_share"] * q["price_index"]
 
 
 def _export_formula(
-    q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str, bought: ArrayLike
+    q: Mapping[str, Values], lever: FormulaLever, ramp: np.ndarray, area: str, bought: Values
 ) -> dict[str, np.ndarray]:
-    if not isinstance(lever, Cap):
-        return exports.revenue(q, lever, ramp)
+    if not isinstance(lever, Cap):  # a share: a number, or a column of trial shares (text and None are caps')
+        return exports.revenue(q, cast(Values, lever), ramp)
     return exports.revenue(q, 1.0, ramp, cap=_export_cap(q, lever, area))
 
 
-def _fuel_cap(q: Mapping[str, Any], cap: Cap, area: str) -> np.ndarray:
+def _fuel_cap(q: Mapping[str, Values], cap: Cap, area: str) -> np.ndarray:
     """A fuel cap in bbl/yr: as given, or tonnes converted with the area's barrels per tonne."""
-    return cap.amount * (np.asarray(q["bbl_per_tonne"]) if cap.unit == "t/yr" else 1.0)
+    return cap.amount * np.asarray(q["bbl_per_tonne"] if cap.unit == "t/yr" else 1.0)
 
 
-def _fuel_ceiling(q: Mapping[str, Any]) -> np.ndarray:
+def _fuel_ceiling(q: Mapping[str, Values]) -> np.ndarray:
     """Imports before the sanctions (bbl/yr; for crude, the pipeline): no cap lets in more, so one at or above them
     does not bind."""
     return np.asarray(q["pre_sanction_imports"])
 
 
-def _fuel_cap_today(q: Mapping[str, Any]) -> np.ndarray:
+def _fuel_cap_today(q: Mapping[str, Values]) -> np.ndarray:
     """The legal cap of the day (bbl/yr)."""
     return np.asarray(q["legal_cap"])
 
 
 def _capped_formula(
-    q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str, bought: ArrayLike
+    q: Mapping[str, Values], lever: FormulaLever, ramp: np.ndarray, area: str, bought: Values
 ) -> dict[str, np.ndarray]:
     if lever is None:
         new_cap = q["pre_sanction_imports"]
@@ -418,9 +421,10 @@ def _capped_formula(
 
 
 def _ban_formula(
-    q: Mapping[str, Any], lever: Lever, ramp: np.ndarray, area: str, bought: ArrayLike
+    q: Mapping[str, Values], lever: FormulaLever, ramp: np.ndarray, area: str, bought: Values
 ) -> dict[str, np.ndarray]:
-    return import_bans.spending(q, lever, ramp, bought)
+    share = cast(Values, lever)  # a number, or a column of trial shares: the kind's lever is a share, never capped
+    return import_bans.spending(q, share, ramp, bought)
 
 
 #: The value of the imports an area's relief unlocks, before the budget: access, never a loss.

@@ -35,13 +35,13 @@ def _rerun(record: Mapping) -> pd.DataFrame:
     """One world's run again, from its record."""
     assumptions, scenarios = recorded(record)
     if "montecarlo" not in record:
-        return run(scenarios, assumptions=assumptions)  # type: ignore[arg-type]  # phase 2: ScenarioSpec with Plan
+        return run(scenarios, assumptions=assumptions)
     settings = record["montecarlo"]
     missing = [key for key in MONTECARLO_KEYS if not isinstance(settings, Mapping) or key not in settings]
     if missing:
         raise InputError(f"recorded montecarlo: missing {', '.join(missing)}; the record is damaged")
     return montecarlo(
-        scenarios,  # type: ignore[arg-type]  # phase 2: ScenarioSpec with Plan
+        scenarios,
         n=settings["n"],
         seed=settings["seed"],
         assumptions=assumptions,

@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import pandas as pd
 
@@ -48,9 +49,12 @@ from calc.history import BOUNDS, history_check
 from calc.kinds import Variable
 from calc.outside import context
 from calc.record import worlds_of
-from calc.scenario import DEFAULT_SCENARIOS, Package, Scenario, first_eased, resolve
+from calc.scenario import DEFAULT_SCENARIOS, Package, Plan, first_eased, resolve
 from calc.uncertainty import montecarlo, tornado
 from calc.variables import BOUGHT, NET, REVENUE, UNLOCKED, catalogue
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 STYLE = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -77,6 +81,46 @@ ul.headline li { margin: 0.3em 0; }
 """
 
 SCROLL_HINT = "Scroll sideways to see the whole chart &rarr;"
+
+
+class _Past(NamedTuple):
+    """A row of ``calc.history_check``, the columns the report shows."""
+
+    item: str
+    low: float
+    value: float
+    high: float
+    unit: str
+    year: float  # NaN for the rows of no one year (the sum, the shares)
+    source: str
+
+
+class _Outside(NamedTuple):
+    """A row of ``calc.context``: a published figure of what the North earns outside the sanctions."""
+
+    item: str
+    period: str
+    low: float
+    high: float
+    unit: str
+    source: str
+
+
+class _Bite(NamedTuple):
+    """A row of ``calc.resolutions``, the columns the report lists under the table."""
+
+    resolution: str
+    adopted: str
+    measures: str
+    official_source: str
+
+
+_Row = TypeVar("_Row", bound=NamedTuple)
+
+
+def _rows(frame: pd.DataFrame, row: type[_Row]) -> list[_Row]:
+    """The rows of ``frame`` as ``row``, a named tuple of the columns read with their types."""
+    return [row._make(values) for values in frame[list(row._fields)].itertuples(index=False, name=None)]
 
 
 def _formulas(areas: tuple[Area, ...]) -> str:
@@ -126,7 +170,7 @@ on the imports bought, never below &minus;O. Every total is exactly the sum of t
 """
 
 
-def image_html(figure, alt: str) -> str:
+def image_html(figure: Figure, alt: str) -> str:
     """``figure`` as an embedded SVG image in a box of its own that scrolls sideways where the page is narrower
     than the chart (a phone), with a line saying so that only such a page shows (the page's style decides)."""
     buffer = io.BytesIO()
@@ -151,8 +195,8 @@ def _headline(frame: pd.DataFrame, uncertain: pd.DataFrame) -> str:
     earned, unlocked, net, bought = (variable_of(frame, name) for name in (REVENUE, UNLOCKED, NET, BOUGHT))
     items = []
     for scenario, group in last.groupby("scenario", sort=False):
-        central = frame[frame["scenario"] == scenario].groupby("variable")["value"].last()
-        spread = group.pivot_table(index="variable", columns="quantile", values="value")
+        central: pd.Series[float] = frame[frame["scenario"] == scenario].groupby("variable")["value"].last()
+        spread = group.pivot_table(index="quantile", columns="variable", values="value")
         share = central[bought.name]
         budget = (
             ""
@@ -160,21 +204,22 @@ def _headline(frame: pd.DataFrame, uncertain: pd.DataFrame) -> str:
             else "; the budget buys " + ("all of them" if share >= 100 else f"{bought.shown(share)} % of them")
         )
         items.append(
-            f"<li><strong>{escape(scenario)}</strong>: {_figure(earned, central, spread, 'strong')}; "
+            f"<li><strong>{escape(str(scenario))}</strong>: {_figure(earned, central, spread, 'strong')}; "
             f"{_figure(unlocked, central, spread, 'strong')}.<br>"
             f'<span class="small">Secondary: {_figure(net, central, spread, "span")}{budget}.</span></li>'
         )
     return f'<ul class="headline">{"".join(items)}</ul>'
 
 
-def _figure(variable: Variable, central: pd.Series, spread: pd.DataFrame, tag: str) -> str:
+def _figure(variable: Variable, central: pd.Series[float], spread: pd.DataFrame, tag: str) -> str:
     """ "hard currency earned <strong>220.0 USD M/yr</strong> (90 % range 180.1 to 420.6)": the central value in
-    ``tag``, and the range between the outer quantiles of ``spread`` (variables by quantile levels)."""
-    low, high = spread.columns.min(), spread.columns.max()
+    ``tag``, and the range between the outer quantiles of ``spread`` (quantile levels by variable)."""
+    quantiles = spread[variable.name]
+    low, high = quantiles.index.min(), quantiles.index.max()
     return (
         f"{escape(variable.label.lower())} <{tag}>{variable.shown(central[variable.name])} "
         f"{escape(variable.display_unit)}</{tag}> ({100 * (high - low):g} % range "
-        f"{variable.shown(spread.loc[variable.name, low])} to {variable.shown(spread.loc[variable.name, high])})"
+        f"{variable.shown(quantiles[low])} to {variable.shown(quantiles[high])})"
     )
 
 
@@ -192,7 +237,7 @@ def _areas(areas: tuple[Area, ...]) -> str:
 def _history(assumptions: Assumptions) -> str:
     table = history_check(assumptions)
     rows = []
-    for row in table.itertuples():
+    for row in _rows(table, _Past):
         scale, unit = (1e6, "USD M/yr") if row.unit == "USD/yr" else (1, "%")
         numbers = "".join(f"<td>{value / scale:,.1f}</td>" for value in (row.low, row.value, row.high))
         year = "" if pd.isna(row.year) else int(row.year)
@@ -264,7 +309,7 @@ def _bites(assumptions: Assumptions, sets: list[Assumptions]) -> str:
             else ""
         )
         + "</li>"
-        for row in table.itertuples()
+        for row in _rows(table, _Bite)
     )
     return (
         f"<p>{escape(BITE_HEADING)} The ratio sets the gross bite as adopted beside the estimate."
@@ -282,12 +327,12 @@ def context_html(frame: pd.DataFrame) -> str:
     in USD bn, the second marked as context: it goes on whatever is lifted, and no result adds it."""
     earned = labelled(frame[frame["variable"] == REVENUE]).groupby("scenario", sort=False)
     relief = "".join(
-        f'<tr><td class="text">{escape(scenario)}</td><td>{rows["value"].iloc[-1] / 1e9:,.2f}</td>'
+        f'<tr><td class="text">{escape(str(scenario))}</td><td>{rows["value"].iloc[-1] / 1e9:,.2f}</td>'
         f"<td>{rows['value'].sum() / 1e9:,.2f}</td><td>{rows['year'].min()}-{rows['year'].max()}</td></tr>"
         for scenario, rows in earned
     )
     outside = []
-    for row in context().itertuples():
+    for row in _rows(context(), _Outside):
         amount = f"{row.low / 1e9:,.2f}" if row.low == row.high else f"{row.low / 1e9:,.2f}&ndash;{row.high / 1e9:,.2f}"
         when = f"{escape(row.period)}, {'a year' if row.unit == 'USD/yr' else 'in all'}"
         outside.append(
@@ -324,7 +369,7 @@ of the box's draws where it holds; mass, the box's share of all draws. Only the 
 """
 
 
-def _moving(uncertain: pd.DataFrame, variable: str, scenarios: list[Scenario]) -> Scenario:
+def _moving(uncertain: pd.DataFrame, variable: str, scenarios: Sequence[Plan]) -> Plan:
     """The scenario worth a sensitivity analysis of ``variable``: the first that moves it in some draw, else the
     first that eases something."""
     rows = uncertain[uncertain["variable"] == variable]

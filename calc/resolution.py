@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
@@ -124,7 +124,7 @@ class Law:
             names.append(name)
         return tuple(sorted(set(names), key=list(self.resolutions).index))
 
-    def states(self, lift: tuple[str, ...]) -> dict[tuple[str, str], State]:
+    def states(self, lift: Collection[str]) -> dict[tuple[str, str], State]:
         """The state of every area part that some resolution reaches, once the resolutions in ``lift`` are lifted:
         the strictest (last in its order) that the resolutions still in force impose, or the first (open)."""
         strictest: dict[tuple[str, str], int] = {}
@@ -148,7 +148,7 @@ class Law:
                 return known
         raise InputError(f"{RESOLUTIONS}: area {area!r} has no part {part!r} with legal states")
 
-    def levers(self, lift: tuple[str, ...]) -> dict[str, Lever]:
+    def levers(self, lift: Collection[str]) -> dict[str, Lever]:
         """The lever of every area that some resolution reaches, once ``lift`` is lifted: the state's lever, or for
         an area in parts the weighted sum of its parts' shares."""
         states = self.states(lift)

@@ -47,7 +47,7 @@ class Timed:
 
     def _check_timing(self) -> None:
         set_ = object.__setattr__
-        set_(self, "name", _text(self.name, "name", MAX_NAME, single_line=True))
+        set_(self, "name", checked_name(self.name))
         where = f"{type(self).__name__.lower()} {self.name!r}"
         set_(self, "note", _text(self.note, f"{where}: note", 4000, single_line=False))
         set_(self, "start_year", whole_number(self.start_year, f"{where}: start_year", 1900, 2200))
@@ -76,8 +76,8 @@ class Segment:
     position of the year its relief began, from which it ramps."""
 
     years: tuple[int, ...]
-    levers: Mapping[str, Lever]
-    since: Mapping[str, int]
+    levers: dict[str, Lever]
+    since: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -300,14 +300,6 @@ class Package(Timed):
                         f" and {plain_lever(theirs[clash[0]])}); give one lever per area and year"
                     )
 
-    def lifted(self) -> dict[str, Lever]:
-        """Nothing: a package lifts resolutions step by step (see ``segments``)."""
-        return {}
-
-    def overridden(self, areas: Sequence[Area]) -> list[str]:
-        """None: in a package the most recent step naming an area sets its lever."""
-        return []
-
     def in_force(self, p: Mapping[str, Any]) -> np.ndarray:
         """The probability that the relief is in force in each year, (1 - h)^k: a row, or a column of draws x
         years when the hazard is drawn."""
@@ -319,12 +311,13 @@ class Package(Timed):
         law = shipped_law()
         named = [step.named(areas) for step in self.steps]
         reached = [
-            {measure.area for name in step.lift for measure in law.resolutions[name].measures} for step in self.steps
+            {measure.area for name in step.lift or () for measure in law.resolutions[name].measures}
+            for step in self.steps
         ]
         grouped: dict[tuple, list[int]] = {}
         for k, year in enumerate(self.years):
             active = [i for i, step in enumerate(self.steps) if step.year <= year <= (step.until or self.years[-1])]
-            lifted = law.levers(tuple(sorted({name for i in active for name in self.steps[i].lift})))
+            lifted = law.levers(tuple(sorted({name for i in active for name in self.steps[i].lift or ()})))
             levers, since = {}, {}
             for area in areas:
                 levers[area.name], since[area.name] = area.kind.status_quo, 0
@@ -370,6 +363,8 @@ def checked_hazard(hazard: object, field: str) -> float | str:
 
 
 Plan = Scenario | Package
+#: What ``run``, ``montecarlo`` and ``report`` take as scenarios (see ``resolve``).
+ScenarioSpec = Plan | str | Path | Sequence[Plan | str | Path]
 STEP_KEYS = tuple(field.name for field in fields(Step))
 PACKAGE_KEYS = tuple(field.name for field in fields(Package))
 
@@ -416,6 +411,12 @@ def _relief(relief: object, where: str, areas: Sequence[Area], checked_only: boo
         else:
             checked[name] = lever
     return checked
+
+
+def checked_name(name: object) -> str:
+    """The name of a scenario or package, checked: one line of printable text, without path separators, at most
+    ``MAX_NAME`` characters."""
+    return _text(name, "name", MAX_NAME, single_line=True)
 
 
 def _text(value: object, field: str, limit: int, single_line: bool) -> str:
@@ -495,26 +496,26 @@ def presets() -> list[str]:
     return list(_presets())
 
 
-def preset(name: str) -> Scenario:
-    """The shipped preset scenario called ``name``."""
+def preset(name: str) -> Plan:
+    """The shipped preset scenario (or package) called ``name``."""
     try:
         return _presets()[name]
     except (KeyError, TypeError):
         raise InputError(f"unknown scenario {name!r}; presets: {', '.join(_presets())}") from None
 
 
-def first_eased(scenarios: list[Scenario]) -> Scenario:
+def first_eased(scenarios: Sequence[Plan]) -> Plan:
     """The first scenario that is not the status quo (the one worth a sensitivity analysis), else the first."""
     return next((scenario for scenario in scenarios if scenario.name != STATUS_QUO), scenarios[0])
 
 
-def resolve(scenarios: Plan | str | Path | list[Plan | str | Path] | tuple) -> list[Plan]:
+def resolve(scenarios: ScenarioSpec) -> list[Plan]:
     """Scenarios (and packages) from a Scenario or Package, a preset name, a path to a scenario TOML file, or a
     list of those."""
     items = list(scenarios) if isinstance(scenarios, (list, tuple)) else [scenarios]
     if not items:
         raise InputError("scenarios: give at least one scenario or preset name")
-    resolved: list[Scenario] = []
+    resolved: list[Plan] = []
     for item in items:
         if isinstance(item, (Scenario, Package)):
             resolved.append(item)

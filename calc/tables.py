@@ -37,7 +37,7 @@ def percent_of(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 def _checked(frame: object, what: str) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in frame.columns] if isinstance(frame, pd.DataFrame) else list(COLUMNS)
-    if missing:
+    if missing or not isinstance(frame, pd.DataFrame):
         raise InputError(f"{what}: the frame lacks column(s) {', '.join(missing)}; pass a frame from calc.run")
     return frame
 
@@ -62,10 +62,10 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
     groups = frame.groupby(keys, sort=False)
     k = frame["year"] - groups["year"].transform("min")
     discounted = frame["value"] / (1.0 + rate) ** k
-    table = groups["year"].agg(first="idxmin", last="idxmax")
+    table = groups.agg(first=("year", "idxmin"), last=("year", "idxmax"))
     values = frame["value"].to_numpy()
-    table["first_year"] = values[frame.index.get_indexer(table["first"])]
-    table["steady_state"] = values[frame.index.get_indexer(table["last"])]
+    table["first_year"] = values[frame.index.get_indexer(pd.Index(table["first"]))]
+    table["steady_state"] = values[frame.index.get_indexer(pd.Index(table["last"]))]
     table["total"] = groups["value"].sum()
     table["present_value"] = discounted.groupby([frame[key] for key in keys], sort=False).sum()
     table["at_risk"] = _at_risk(frame, discounted, keys, table["present_value"])
@@ -86,7 +86,7 @@ def _at_risk(frame: pd.DataFrame, discounted: pd.Series, keys: list[str], presen
         return pd.Series(np.nan, index=present_value.index)
     chance = frame[frame["variable"] == IN_FORCE].set_index(["model", "scenario", "year"])["value"] / 100.0
     kept = chance.reindex(pd.MultiIndex.from_frame(frame[["model", "scenario", "year"]])).to_numpy()
-    held = (discounted / np.where(kept > 0, kept, np.nan)).fillna(discounted)  # no record of it: held throughout
+    held = discounted.div(np.where(kept > 0, kept, np.nan)).fillna(discounted)  # no record of it: held throughout
     held = held.groupby([frame[key] for key in keys], sort=False).sum()
     return pd.Series(np.where(held != 0, 100.0 * (1.0 - present_value / held), 0.0), index=present_value.index)
 

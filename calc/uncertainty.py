@@ -23,7 +23,6 @@ from numpy.typing import ArrayLike
 from calc.assumptions import Assumptions
 from calc.engine import (
     AssumptionSpec,
-    ScenarioSpec,
     checked_assumptions,
     columns,
     drawn,
@@ -37,7 +36,7 @@ from calc.export import Progress, coded_text, write_tables
 from calc.files import target_path
 from calc.frame import MODEL, REGION, in_worlds, long_frame
 from calc.record import metadata
-from calc.scenario import Plan, Scenario, resolve
+from calc.scenario import Plan, ScenarioSpec, resolve
 from calc.tables import percent_of
 from calc.variables import REVENUE, catalogue
 
@@ -129,7 +128,7 @@ def montecarlo(
     Several worlds (``assumptions=["as-written", "enforced-2025"]``) are drawn with the same seed and set side by
     side as ``calc.run`` sets them.
     """
-    chosen = resolve(scenarios)  # type: ignore[arg-type]  # phase 2: ScenarioSpec and resolve's type to agree
+    chosen = resolve(scenarios)
     sets = worlds(assumptions)
     n = draw_count(n, sets[0])
     levels = _quantile_levels(quantiles)
@@ -265,7 +264,7 @@ def draws_file_size(scenarios: ScenarioSpec, n: int, assumptions: Assumptions | 
     variables = catalogue(used.areas).units()
     fixed = len(f'"{MODEL}","","{REGION}","","",2027,{n // 2},,\n') + 16
     total = 0
-    for scenario in resolve(scenarios):  # type: ignore[arg-type]  # phase 2: as in montecarlo
+    for scenario in resolve(scenarios):
         per_draw = sum(len(name) + len(used.specs[name.partition("|")[2]].unit) + fixed for name in sampled)
         per_draw += scenario.horizon * sum(len(name) + len(unit) + fixed for name, unit in variables.items())
         total += n * (per_draw + len(scenario.name) * (len(sampled) + scenario.horizon * len(variables)))
@@ -434,7 +433,7 @@ def checked_seed(seed: object) -> int:
 
 
 def tornado(
-    scenario: Scenario | str,
+    scenario: Plan | str | Path,
     variable: str = REVENUE,
     year: int | None = None,
     assumptions: Assumptions | str | Path | None = None,
@@ -479,7 +478,7 @@ def tornado(
 
 
 def sobol(
-    scenario: Scenario | str,
+    scenario: Plan | str | Path,
     variable: str = REVENUE,
     n: int = 1024,
     seed: int = 0,

@@ -2,12 +2,15 @@
 mypy."""
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+import calc
 
 from conftest import require
 
@@ -71,6 +74,27 @@ def test_mypy_finds_no_error():
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_type_checkers_see_the_type_of_every_public_name(tmp_path):
+    """``import calc`` is lazy (a module ``__getattr__``), which a type checker reads as Any for every name it does
+    not see defined; calc/__init__.py imports them under TYPE_CHECKING so that it sees each one's real type."""
+    require("mypy", extra="dev")
+    from mypy import api
+
+    names = sorted(calc.__all__)
+    probe = tmp_path / "probe.py"
+    probe.write_text("import calc\n" + "".join(f"reveal_type(calc.{name})\n" for name in names))
+    config = ["--config-file", str(ROOT / "pyproject.toml"), "--cache-dir", os.devnull]
+    # as users' strict checks see it: a name imported into a module is not exported unless __all__ or "x as x" says so
+    out, err, status = api.run([str(probe), *config, "--no-implicit-reexport"])
+    revealed = {  # line 1 imports calc; line n + 2 reveals names[n]
+        names[int(line) - 2]: shown
+        for line, shown in re.findall(r'probe\.py:(\d+): note: Revealed type is "(.*)"$', out, re.MULTILINE)
+    }
+    assert status == 0, out + err
+    assert len(revealed) == len(calc.__all__), out
+    assert [name for name, shown in revealed.items() if shown == "Any"] == [], out
 
 
 IMPORT_EVERY_MODULE = """
