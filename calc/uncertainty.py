@@ -396,11 +396,13 @@ def _quantiles(result: np.ndarray, n: int, levels: np.ndarray) -> np.ndarray:
 
 
 def draw_count(n: object, assumptions: Assumptions) -> int:
-    if isinstance(n, bool) or not isinstance(n, Integral | Real) or not float(n).is_integer():
+    if isinstance(n, bool) or not isinstance(n, Integral | Real) or not (isinstance(n, Integral) or n.is_integer()):
         raise InputError(f"n: expected a whole number of draws, got {n!r}")
-    count = int(float(n))  # whole, as just checked
+    count = int(n)  # whole, as just checked (an int of any size: float() would overflow past 1e308)
     if not 1 <= count <= MAX_DRAWS:
-        raise InputError(f"n: {count} draws is out of range; accepted: 1 to {MAX_DRAWS:,}")
+        digits = len(str(abs(count)))
+        shown = str(count) if digits <= 18 else f"a {digits}-digit number of"
+        raise InputError(f"n: {shown} draws is out of range; accepted: 1 to {MAX_DRAWS:,}")
     needed = count * (2 * len(assumptions) + 3 * len(catalogue(assumptions.areas).variables)) * 8
     available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     if needed > available // 2:

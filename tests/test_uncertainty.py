@@ -223,6 +223,8 @@ def test_sobol_ranks_the_export_baseline_first_for_metals():
         ({"n": 2.5}, "n: expected a whole number of draws, got 2.5"),
         ({"n": "many"}, "n: expected a whole number of draws"),
         ({"n": 10**12}, "n: 1000000000000 draws is out of range"),
+        ({"n": 10**400}, "n: a 401-digit number of draws is out of range; accepted: 1 to 50,000,000"),
+        ({"n": 1e9}, "n: 1000000000 draws is out of range"),
         ({"quantiles": [0.5, 1.5]}, "quantiles: 1.5 is not a level between 0 and 1"),
         ({"quantiles": []}, "quantiles: expected a list of levels"),
         ({"quantiles": "0.5"}, "quantiles: expected a list of levels"),
