@@ -396,9 +396,12 @@ def _quantiles(result: np.ndarray, n: int, levels: np.ndarray) -> np.ndarray:
 
 
 def draw_count(n: object, assumptions: Assumptions) -> int:
-    if isinstance(n, bool) or not isinstance(n, Integral | Real) or not (isinstance(n, Integral) or n.is_integer()):
+    if isinstance(n, Integral) and not isinstance(n, bool):
+        count = int(n)  # of any size: through float() it would overflow past 1e308
+    elif isinstance(n, Real) and not isinstance(n, bool) and float(n).is_integer():
+        count = int(float(n))
+    else:
         raise InputError(f"n: expected a whole number of draws, got {n!r}")
-    count = int(n)  # whole, as just checked (an int of any size: float() would overflow past 1e308)
     if not 1 <= count <= MAX_DRAWS:
         digits = len(str(abs(count)))
         shown = str(count) if digits <= 18 else f"a {digits}-digit number of"
