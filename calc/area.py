@@ -2,7 +2,7 @@
 its variables), declared as data in ``areas.toml`` beside the assumption files.
 
 The shipped declarations are ``assumptions/areas.toml``; an assumption folder of a user's own may hold an
-``areas.toml`` declaring more, with their parameters in files beside it (README, "Adding an area").
+``areas.toml`` declaring more, with their parameters in files beside it (docs/how-to/add-an-area.md).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def declare(tables: Mapping[str, Any], origin: str, known: tuple[Area, ...] = ()
         if kind is None:
             raise InputError(
                 f"{field}: kind {table['kind']!r} is not known; accepted: {', '.join(KINDS)} (a kind of your own is "
-                "registered with calc.kinds.register in Python before loading: README, 'Adding a kind')"
+                "registered with calc.kinds.register in Python before loading: docs/how-to/add-a-kind.md)"
             )
         words = {key: _text(table.get(key, ""), f"{field}: {key}") for key in ("title", "label", "noun", "note")}
         if not words["title"] or "|" in words["title"]:

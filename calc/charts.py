@@ -49,7 +49,7 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 #: from Paul Tol's colour-blind-safe schemes (bright, light), the three that keep every pair of the ten at least
 #: as far apart as Okabe-Ito's own closest pair, for normal vision and for simulated deuteranopia, protanopia and
 #: tritanopia (CAM02-UCS), and brown, the colour farthest from those ten of the candidates light enough for black
-#: stripes to show on it (README, "Charts and the report").
+#: stripes to show on it (docs/how-to/charts-and-report.md).
 AREA_COLOURS = (*OKABE_ITO, "#AA3377", "#99DDFF", "#BBBBBB", "#8C564B")
 #: From the twelfth area on the colours come round again, dotted (then ringed, then starred).
 ROUND_HATCHES = ("", "..", "oo", "**")

@@ -137,7 +137,7 @@ def _notes(frame: pd.DataFrame, assumptions: Assumptions, scenarios: Sequence[Pl
 
 def overrides(scenario: Plan, areas: Sequence[Area]) -> dict[str, str]:
     """By area name, the note on each lever given explicitly that differs from what the scenario's ``lift`` gives
-    the area: the explicit lever wins (README, "Relief by resolution"). None in a package: the most recent step
+    the area: the explicit lever wins (docs/explanation/resolutions.md). None in a package: the most recent step
     naming an area sets its lever (see ``Package.segments``)."""
     if isinstance(scenario, Package):
         return {}

@@ -1,6 +1,6 @@
 """Goal seeking: the lever value at which a result reaches a target ("what cap gives 1 M bbl/yr more fuel?").
 
-Every model is monotone in its area's lever (README, "The model"), so the target is bracketed by the results at
+Every model is monotone in its area's lever (docs/explanation/model.md), so the target is bracketed by the results at
 the two ends of the lever's range, and bisection finds the lever value between them.
 """
 

@@ -3,8 +3,8 @@ values, text), the variables it yields, its time profile, and the formula (in ``
 the other. Written once, applied to every area of a kind; no other module asks what kind of lever an area has.
 
 Adding an area of an existing kind is data only: a table in ``assumptions/areas.toml`` and a TOML file of its
-parameters (README, "Adding an area"). A kind of one's own is a formula and a ``Kind`` passed to ``register``
-(README, "Adding a kind").
+parameters (docs/how-to/add-an-area.md). A kind of one's own is a formula and a ``Kind`` passed to ``register``
+(docs/how-to/add-a-kind.md).
 """
 
 from __future__ import annotations
@@ -193,8 +193,18 @@ class Kind:
     #: For a kind whose lever is a cap: the cap of the day (in the unit of the flow it caps).
     current: Callable[[Mapping[str, Values]], np.ndarray] | None = None
     #: The time profile: the share of the full effect k years after the relief began (k = 0 in its first year),
-    #: given the scenario's ramp years (README, "The model"). A one-off effect has its own (README, "Adding a kind").
+    #: given the scenario's ramp years (docs/explanation/model.md). A one-off effect has its own
+    #: (docs/how-to/add-a-kind.md).
     profile: Callable[[np.ndarray, int], np.ndarray] = ramp_at
+    #: The function whose docstring writes the kind's formulas (the model in calc.models that ``formula`` calls);
+    #: ``formula`` itself when None. The report and the documentation show that docstring: each formula is written
+    #: once.
+    explained_by: Callable[..., object] | None = None
+
+    @property
+    def explanation(self) -> str:
+        """The docstring that writes the kind's formulas (see ``explained_by``)."""
+        return inspect.getdoc(self.explained_by or self.formula) or ""
 
     def __post_init__(self) -> None:
         if self.lever not in LEVER_TYPES:
@@ -457,6 +467,7 @@ EXPORT_EARNINGS = Kind(
     accepted="a share from 0 to 1 of the ban lifted, or a cap such as '400.9e6 USD/yr' or '7.5e6 t/yr'",
     templates=(template("revenue", "Revenue|{title}", "USD/yr", "{label}", "money", sign=1, charted=True),),
     formula=_export_formula,
+    explained_by=exports.revenue,
     stated=("smuggled_exports", "already_smuggled_share"),
     cap_units=MappingProxyType({"USD/yr": (), "t/yr": ("unit_value", "price_index")}),
     cap_in_flow=_export_cap,
@@ -548,6 +559,7 @@ CAPPED_IMPORTS = Kind(
         ),
     ),
     formula=_capped_formula,
+    explained_by=capped_imports.effects,
     parents=MappingProxyType({"Expenditure|Fuel Imports": "Fuel import spending"}),
     cap_units=MappingProxyType({"bbl/yr": (), "t/yr": ("bbl_per_tonne",)}),
     cap_in_flow=_fuel_cap,
@@ -581,6 +593,7 @@ IMPORT_BANS = Kind(
         template("spending", "Expenditure|{title}", "USD/yr", "{label}", "money", sign=-1),
     ),
     formula=_ban_formula,
+    explained_by=import_bans.spending,
     one_of=("observed_imports", "pre_sanction_imports"),
 )
 
@@ -595,7 +608,7 @@ SOURCES: dict[str, str] = {}
 
 def register(kind: Kind) -> Kind:
     """Make ``kind`` available to areas declared afterwards (``kind = "<its name>"`` in an ``areas.toml``): the one
-    step that adds a kind from outside the package (README, "Adding a kind"). Registering the same kind again is
+    step that adds a kind from outside the package (docs/how-to/add-a-kind.md). Registering the same kind again is
     harmless; another kind under a name already taken is refused."""
     if not isinstance(kind, Kind):
         raise InputError(f"register: expected a calc.kinds.Kind, got {type(kind).__name__}")

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import base64
 import datetime
+import inspect
 import io
+import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
@@ -47,6 +50,8 @@ from calc.engine import AssumptionSpec, ScenarioSpec, run, worlds
 from calc.files import atomic, target_path
 from calc.history import BOUNDS, history_check
 from calc.kinds import Variable
+from calc.models import balance, ramp, ramp_at
+from calc.models.balance import bought_share
 from calc.outside import context
 from calc.record import worlds_of
 from calc.scenario import DEFAULT_SCENARIOS, Package, Plan, first_eased, resolve
@@ -78,6 +83,7 @@ ul.headline li { margin: 0.3em 0; }
 .beside { display: flex; flex-wrap: wrap; gap: 0 2em; }
 .beside > div { flex: 1 1 340px; min-width: 0; }
 .beside .context h3 { font-style: italic; }
+pre.formulas { overflow-x: auto; background: #f6f6f6; padding: 0.5em 0.8em; font-size: 0.85em; }
 """
 
 SCROLL_HINT = "Scroll sideways to see the whole chart &rarr;"
@@ -124,50 +130,49 @@ def _rows(frame: pd.DataFrame, row: type[_Row]) -> list[_Row]:
 
 
 def _formulas(areas: tuple[Area, ...]) -> str:
-    """The formulas of each kind, the budget and the net in plain words (README, "The model"), each kind with the
-    areas of it."""
-    members = {
-        kind: ", ".join(area.title.lower() for area in areas if area.kind.name == kind)
-        for kind in ("export earnings", "capped imports", "import bans")
-    }
-    return f"""
-<p>Every figure is the difference from the status quo (every ban and cap of 2006-2017 in force), per year. Where a
-scenario phases relief in over <em>ramp years</em>, the effect in year <em>k</em> of the horizon (0 in the first
-year) is the full effect times min(1, (k+1) / ramp years). Each area is of one of three kinds, and the formulas of a
-kind are the same for every area of it. Three measures come out: the <strong>hard currency earned</strong>, the
-<strong>imports unlocked</strong> (what relief lets the North buy: access, never a loss) and, last, the hard currency
-left after buying the unlocked imports its budget allows.</p>
-<ul>
-<li><strong>Export earnings</strong> ({escape(members["export earnings"])}): legal exports = pre-sanction exports
-&times; share of the ban lifted &times; share of that volume the area can deliver &times; price index against
-pre-sanction prices; a cap instead of a share (coal under UNSCR 2321) allows the lesser of the cap and what the area
-could export (a cap in tonnes valued at the unit value of 2016 &times; the price index). Trade that evades the ban today
-goes on whatever happens, so legal exports first displace it and only what exceeds it is new: the amount evading
-(smuggled exports, plus the share of pre-sanction exports already evading, each on the pre-sanction basis: the
-volume at the pre-sanction unit value) &times; the price index is deducted: <strong>hard currency earned</strong> =
-max(0, legal exports &minus; evading) &times; the net foreign-exchange share.</li>
-<li><strong>Capped imports</strong> ({escape(members["capped imports"])}): pre-sanction imports D are the demand
-ceiling (crude oil: the pipeline): neither a cap nor supply passes them. Added legal imports = (the new cap, or D when
-the cap is lifted, up to D) &minus; (today's cap, up to D): the <strong>fuel unlocked</strong> (in barrels and
-tonnes), worth added imports &times; price. Today's supply = legal imports today (at most the cap) plus smuggled
-imports, up to D. Net added supply = added imports less the displacement share of them in smuggled fuel replaced (no
-more than is smuggled today), and no more than D less today's supply; what legal fuel does not add to supply replaces
-smuggled fuel (a tighter cap raises smuggling by the displacement share of the cut). Spending wanted = (added
-imports &times; price &minus; smuggled fuel replaced &times; price &times; (1 + smuggling premium)) &times; share paid
-in hard currency (crude oil is largely aid).</li>
-<li><strong>Import bans</strong> ({escape(members["import bans"])}): <strong>imports unlocked</strong> = share of the
-ban lifted &times; demand &times; b, where b is the share of demand the ban blocks today; demand is the pre-sanction
-imports, or the imports observed under the ban divided by (1 &minus; b). Spending wanted = imports unlocked.</li>
-<li><strong>The budget</strong>: the North buys the unlocked imports only as far as it can pay. With R the hard
-currency earned, W the spending all unlocked imports want, and O the hard currency it could divert from other
-sources (<code>context.other_hard_currency</code>), it buys all of them while W &le; R + O, and otherwise the same
-share (R + O) / W of each: a proportional cut, since no source says which imports would come first. What is bought
-(spending, fuel's net added supply and the smuggled fuel it replaces) is that share of the whole; what is unlocked
-(the value of the imports, fuel's added legal imports) is not cut.</li>
-<li><strong>Hard currency left after buying the unlocked imports</strong> = hard currency earned &minus; spending
-on the imports bought, never below &minus;O. Every total is exactly the sum of the areas under it.</li>
-</ul>
-"""
+    """How the numbers are made, from the docstrings that write the formulas (the ramp, each kind's model, the
+    budget and the sums), each kind with its areas: the formulas are written once, there."""
+    kinds = {area.kind.name: area.kind for area in areas}
+    parts = [
+        "<p>Every figure is the difference from the status quo (every ban and cap of 2006-2017 in force), per year. "
+        "Three measures come out: the <strong>hard currency earned</strong>, the <strong>imports unlocked</strong> "
+        "(what relief lets the North buy: access, never a loss) and, last, the hard currency left after buying the "
+        "unlocked imports its budget allows. Relief phases in over the scenario's ramp years:</p>",
+        docstring_html(inspect.getdoc(ramp) or ""),
+    ]
+    for kind in kinds.values():
+        members = ", ".join(area.title.lower() for area in areas if area.kind is kind)
+        parts.append(f"<h3>{escape(kind.name.capitalize())} ({escape(members)})</h3>")
+        parts.append(docstring_html(kind.explanation))
+        if kind.profile is not ramp_at:
+            parts.append(docstring_html(inspect.getdoc(kind.profile) or ""))
+    parts.append("<h3>The budget</h3>")
+    parts.append(docstring_html(inspect.getdoc(bought_share) or ""))
+    parts.append("<h3>Sums, the net and the shares</h3>")
+    parts.append(docstring_html(inspect.getdoc(balance) or ""))
+    return "\n".join(parts)
+
+
+#: A docstring's pointer to a page of the documentation, such as ``(docs/explanation/model.md)``.
+DOCS_POINTER = re.compile(r"\s*\(docs/[\w/.-]+\.md\)")
+
+
+def docstring_html(text: str) -> str:
+    """A docstring as HTML: its paragraphs, its indented blocks (the formulas a ``::`` opens) as preformatted text;
+    doctest examples and pointers to the documentation's pages (``(docs/...md)``) left out."""
+    html = []
+    blocks = re.split(r"\n[ \t]*\n", text.strip())
+    for block, following in zip(blocks, [*blocks[1:], ""], strict=True):
+        lead_in = following.lstrip().startswith(">>>") and block.endswith(":") and not block.endswith("::")
+        if block.lstrip().startswith(">>>") or lead_in:  # an example, and the words that lead into it
+            continue
+        if block.startswith((" ", "\t")):
+            html.append(f'<pre class="formulas">{escape(textwrap.dedent(block))}</pre>')
+            continue
+        words = DOCS_POINTER.sub("", block)
+        words = escape(words[:-1] if words.endswith("::") else words)  # "...::" opens a block: one colon shows
+        html.append("<p>" + re.sub(r"``(.+?)``", r"<code>\1</code>", words) + "</p>")
+    return "\n".join(html)
 
 
 def image_html(figure: Figure, alt: str) -> str:

@@ -135,7 +135,7 @@ class Scenario(Timed):
 
     def overridden(self, areas: Sequence[Area]) -> list[str]:
         """The areas (of ``areas``, those of the assumptions it runs with) whose lever was given explicitly and
-        differs from what ``lift`` gives them: the explicit lever wins (README, "Relief by resolution")."""
+        differs from what ``lift`` gives them: the explicit lever wins (docs/explanation/resolutions.md)."""
         lifted = self.lifted()
         mine = self.levers(areas)
         return [name for name, lever in lifted.items() if name in mine and mine[name] != lever]
@@ -247,7 +247,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Package(Timed):
-    """Relief in steps: each eases what it names from its year, until its ``until`` (README, "Packages"). In a year,
+    """Relief in steps: each eases what it names from its year, until its ``until``. In a year,
     each area takes the lever of the most recent step in force that names it, itself or through the resolutions it
     lifts (the strictest state those still in force impose), and ramps from that step's year.
 
@@ -463,7 +463,7 @@ def whole_number(value: object, field: str, low: int, high: int) -> int:
 
 def load_scenarios(path: str | Path) -> list[Plan]:
     """The scenarios and packages of a TOML file: one table per scenario, named by the scenario, holding its
-    levers; a package holds ``[[name.steps]]`` tables instead (README, "Packages")."""
+    levers; a package holds ``[[name.steps]]`` tables instead (docs/how-to/packages.md)."""
     path = Path(path)
     scenarios = []
     for name, table in read_toml(path).items():

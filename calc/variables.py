@@ -1,10 +1,11 @@
 """The result variables of a set of areas: each area's own (declared with its kind), and the IAMC hierarchy over
 them, in which every parent is exactly the sum of its children.
 
-Three headline measures (README, "Results"): ``Revenue``, the hard currency earned, sums every ``Revenue|<area>``;
-``Imports Unlocked``, the value of what relief lets the North buy, every ``Imports Unlocked|<area>``; and
-``Hard Currency|Net`` = ``Revenue`` - ``Expenditure``, the hard currency left after buying the unlocked imports its
-budget allows, where ``Expenditure`` sums what is bought, through ``Expenditure|Fuel Imports`` for the fuel areas.
+Three headline measures (docs/reference/results.md): ``Revenue``, the hard currency earned, sums every
+``Revenue|<area>``; ``Imports Unlocked``, the value of what relief lets the North buy, every
+``Imports Unlocked|<area>``; and ``Hard Currency|Net`` = ``Revenue`` - ``Expenditure``, the hard currency left after
+buying the unlocked imports its budget allows, where ``Expenditure`` sums what is bought, through
+``Expenditure|Fuel Imports`` for the fuel areas.
 ``Budget|...`` records what was wanted and what could be paid for. Shares (per cent) sit under ``Share of ...|``
 so that no parent mixes units; supply levels under ``Fuel|<area>|Total Supply|``.
 """

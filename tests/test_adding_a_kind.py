@@ -1,4 +1,4 @@
-"""A kind of area added from outside the package: README, "Adding a kind" (examples/frozen-funds), a one-off
+"""A kind of area added from outside the package: docs/how-to/add-a-kind.md (examples/frozen-funds), a one-off
 release of frozen funds, through run, packages, Monte Carlo, solve, the tables and the exports."""
 
 import importlib.util
@@ -15,7 +15,7 @@ from calc.explorer import PageState, results, setup, start, world_sets
 from calc.kinds import KINDS, SOURCES
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "frozen-funds"
-README = Path(__file__).parent.parent / "README.md"
+PAGE = Path(__file__).parent.parent / "docs" / "how-to" / "add-a-kind.md"
 RELEASED = "Revenue|Frozen Funds Released"
 
 
@@ -36,11 +36,10 @@ def series(frame, variable):
     return frame[frame["variable"] == variable]["value"].to_numpy()
 
 
-def test_the_readme_shows_the_example_as_it_is():
-    """Every file of the example appears in the README's section whole, so that the text a reader copies is the
-    code the tests run."""
-    section = README.read_text().split("## Adding a kind", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```(?:python|toml)\n(.*?)```", section, flags=re.DOTALL)
+def test_the_docs_page_shows_the_example_as_it_is():
+    """Every file of the example appears whole on the docs page "Add a kind", so that the text a reader copies is
+    the code the tests run."""
+    blocks = re.findall(r"```(?:python|toml)\n(.*?)```", PAGE.read_text(), flags=re.DOTALL)
     for name in ("release.py", "areas.toml", "frozen_funds.toml"):
         text = (EXAMPLE / name).read_text()
         assert any(block.strip().endswith(text.strip()) for block in blocks), name

@@ -1,6 +1,7 @@
 """Charts and the HTML report; the report rendered in headless Chromium where it can be installed."""
 
 import base64
+import inspect
 import re
 from html import escape
 
@@ -9,6 +10,7 @@ import pytest
 
 import calc
 from calc.cli import main
+from calc.reporting import docstring_html
 
 from conftest import CHROMIUM_FLAGS, chromium, require
 
@@ -133,7 +135,7 @@ def test_each_area_has_one_colour_of_its_own_in_every_chart():
     assert sorted(colours) == sorted(area.name for area in shipped_areas())  # every area was drawn
     assert all(len(seen) == 1 for seen in colours.values()), colours  # one colour per area, chart after chart
     assert len({colour for (colour,) in colours.values()}) == len(colours)  # and no two areas share one
-    assert colours["capital_goods"] == {"#8c564b"}  # the eleventh: brown (README, "Charts and the report")
+    assert colours["capital_goods"] == {"#8c564b"}  # the eleventh: brown (docs/how-to/charts-and-report.md)
 
 
 def test_an_added_area_has_a_look_of_its_own(write, tmp_path):
@@ -385,12 +387,40 @@ def test_report_leads_with_what_is_earned_and_unlocked_and_gives_the_net_second(
         '<span class="small">Secondary: hard currency left after buying the unlocked imports '
         f"<span>{net} USD M/yr</span> {spread('Hard Currency|Net')}; the budget buys all of them.</span>"
     )
-    # the formulas in words name every area of each kind, and the budget's parameter
+    # the formulas, from the models' docstrings, under each kind with every area of it, then the budget and the net
     assert (
-        "<strong>Export earnings</strong> (metal exports, coal exports, seafood exports, fishing rights, textile "
-        "exports, other 2397 exports, overseas workers)" in html
+        "<h3>Export earnings (metal exports, coal exports, seafood exports, fishing rights, textile exports, other "
+        "2397 exports, overseas workers)</h3>" in html
     )
-    assert "<code>context.other_hard_currency</code>" in html and "never below &minus;O" in html
+    assert "revenue   = max(0, legal - evading) x net_foreign_exchange_share</pre>" in html
+    assert "unlocked = share x D x b x ramp" in html and "s = max(R + O, 0) / W" in html
+    assert "Hard Currency|Net     = Revenue - Expenditure   (never below -O: see bought_share)" in html
+
+
+def test_a_docstring_becomes_paragraphs_and_formula_blocks_without_examples_or_pointers():
+    text = """Lead line with ``code``.
+
+    With x the input (docs/explanation/model.md)::
+
+        y = 2 x
+            (twice: a < b)
+
+    Over one year:
+
+    >>> double(1)
+    2
+
+    Its inverse::
+
+        x = y / 2
+
+    >>> half(2)
+    1"""
+    assert docstring_html(inspect.cleandoc(text)) == (
+        "<p>Lead line with <code>code</code>.</p>\n<p>With x the input:</p>\n"
+        '<pre class="formulas">y = 2 x\n    (twice: a &lt; b)</pre>\n'
+        '<p>Its inverse:</p>\n<pre class="formulas">x = y / 2</pre>'
+    )
 
 
 def test_a_report_of_import_relief_alone_says_there_is_no_hard_currency_earned_to_spread(tmp_path):

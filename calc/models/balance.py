@@ -1,5 +1,12 @@
 """The balance: what the North can afford of the imports relief unlocks, parents as sums of their children, the
-net as a difference, and shares of a denominator."""
+net as a difference, and shares of a denominator (docs/explanation/model.md)::
+
+    Revenue               = the sum of every Revenue|<area>   (the hard currency earned)
+    Imports Unlocked      = the sum of every Imports Unlocked|<area>   (before the budget)
+    Expenditure           = the sum of every Expenditure|<area>   (bought, after the budget)
+    Hard Currency|Net     = Revenue - Expenditure   (never below -O: see bought_share)
+    Share of GDP|Revenue  = 100 x Revenue / gdp   (per cent; likewise the other shares)
+"""
 
 from __future__ import annotations
 
@@ -11,9 +18,12 @@ from calc.models import Values
 
 
 def bought_share(revenue: Values, wanted: Values, other: Values) -> np.ndarray:
-    """Share s of the unlocked imports the North can pay for: all of them while the spending they want, W, stays
-    within the new earnings R plus the hard currency it could divert from other sources, O; beyond that
-    s = (R + O) / W, the same share of every import area (a proportional cut; README, "The model").
+    """Share s of the unlocked imports the North can pay for, with W the spending they want, R the new earnings
+    (Revenue) and O = other_hard_currency, the hard currency it could divert from other sources::
+
+        s = 1                    while W <= R + O
+        s = max(R + O, 0) / W    beyond: the same share of every import area
+                                 (a proportional cut)
 
     >>> bought_share(np.array([100.0, 100.0]), np.array([150.0, 400.0]), 100.0).tolist()
     [1.0, 0.5]

@@ -14,16 +14,22 @@ def effects(q: Mapping[str, Values], new_cap: Values, ramp: np.ndarray, bought: 
     """Effects of moving the legal cap from C0 to ``new_cap`` (C1, bbl/yr; pass D for "cap lifted"), of which the
     North buys share ``bought`` (s, what its budget allows: see ``calc.models.balance.bought_share``).
 
-    With D the pre-sanction imports (the demand ceiling: no cap lets imports exceed them, nor does supply; for
-    crude, the pipeline), L0 the legal imports today (at most the cap), I0 the smuggled volume, d the share of
-    added legal volume that replaces smuggling, P the price, pi the smuggling premium and h the share paid in hard
-    currency (README, "The model"):
-      supply today S0 = min(D, L0 + I0)
-      added legal  dL = (min(C1, D) - min(C0, D)) x ramp
-      net supply   dS = min(dL - min(I0, d x dL), D - S0)   (a tightening, dL < 0, gives dS = (1 - d) x dL)
-      replaced     r  = dL - dS   (legal fuel beyond what demand takes displaces smuggled fuel instead)
-      spending = (dL x P - r x P x (1 + pi)) x h;  unlocked (value of the added legal imports) = dL x P
-      supply share = (S0 + dS) / D;  tonnes = volume / (bbl per tonne)
+    With D = pre_sanction_imports (the demand ceiling: no cap lets imports exceed them, nor does supply; for crude,
+    the pipeline), C0 = legal_cap, L0 = legal_imports (today's, at most the cap), I0 = illicit_imports (smuggled),
+    d = displacement_share (the share of added legal volume that replaces smuggling), P = price,
+    pi = smuggling_premium and h = hard_currency_share (docs/explanation/model.md)::
+
+        supply today  S0 = min(D, L0 + I0)
+        added legal   dL = (min(C1, D) - min(C0, D)) x ramp
+        net supply    dS = min(dL - min(I0, d x dL), D - S0)
+                           (a tightening, dL < 0, gives dS = (1 - d) x dL)
+        replaced      r  = dL - dS
+                           (legal fuel beyond what demand takes displaces smuggled fuel)
+        spending         = (dL x P - r x P x (1 + pi)) x h
+        unlocked         = dL x P   (the value of the added legal imports)
+        supply share     = (S0 + dS) / D
+        tonnes           = volume / bbl_per_tonne
+
     The added legal volume and its value are what relief unlocks; what is bought (net supply, smuggled fuel
     replaced, spending, and the change in the supply share) is s times the bundle.
 

@@ -14,13 +14,20 @@ def revenue(
 ) -> dict[str, np.ndarray]:
     """Additional revenue in USD/yr, as ``{"revenue": array}``.
 
-    potential = pre-sanction exports x capacity share x price index; legal exports = share x potential (or, with a
-    cap in USD/yr, min(potential, cap)) x ramp. Trade that evades the ban today goes on earning whatever happens, so
-    legal exports first displace it and only what exceeds it is new:
-      evading = (smuggled exports + already smuggled share x pre-sanction exports) x price index
-      revenue = max(0, legal exports - evading) x net foreign-exchange share
-    Smuggled exports are stated on the basis of the pre-sanction exports (their volume at the pre-sanction unit
-    value), so the price index re-prices both alike (README, "The model").
+    Trade that evades the ban today goes on earning whatever happens, so legal exports first displace it and only
+    what exceeds it is new. Smuggled exports are stated on the basis of the pre-sanction exports (their volume at
+    the pre-sanction unit value), so the price index re-prices both alike. With the parameters of the area (its
+    roles) and ``share`` the share of the ban lifted (docs/explanation/model.md)::
+
+        potential = pre_sanction_exports x capacity_share x price_index
+        legal     = share x potential x ramp
+                    (with a cap instead of a share: min(potential, cap) x ramp)
+        evading   = (smuggled_exports + already_smuggled_share x pre_sanction_exports)
+                    x price_index
+        revenue   = max(0, legal - evading) x net_foreign_exchange_share
+
+    A cap in t/yr becomes money at unit_value x price_index. For metals, with nothing smuggled centrally, this is
+    the article's pre_sanction_exports x metals_share x capacity_share x price_index x ramp.
 
     >>> float(revenue({"pre_sanction_exports": 1000.0, "capacity_share": 1.0, "price_index": 1.0,
     ...     "net_foreign_exchange_share": 0.5, "already_smuggled_share": 0.0, "smuggled_exports": 300.0},

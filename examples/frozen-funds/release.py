@@ -1,4 +1,4 @@
-"""A kind of area of your own: a one-off release of frozen funds (README, "Adding a kind").
+"""A kind of area of your own: a one-off release of frozen funds (docs/how-to/add-a-kind.md).
 
 The model is a pure function on arrays; the declaration says what it needs, what eases it, what it yields and
 when. Registering the kind lets an ``areas.toml`` name it (``kind = "fund release"``).
