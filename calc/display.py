@@ -56,7 +56,8 @@ def described(frame: pd.DataFrame) -> Catalogue:
 def notes(frame: pd.DataFrame, run_with: tuple[Assumptions, Sequence[Plan]] | None = None) -> list[str]:
     """Lines a reader of ``frame``'s table needs: each lever given that overrides what the scenario's lift gives its
     area; each fuel cap given in tonnes, with the barrels it was read as; each cap that does not bind (at or above
-    what the area traded with no measure), which gives exactly the result of lifting the measure; and each scenario
+    what the area traded with no measure), which gives exactly the result of lifting the measure; each cap below
+    today's, which tightens the measure; and each scenario
     whose goods-export revenue passes 2016 exports re-priced (the ceiling of ``calc.history_check``), which only
     exports counted twice can do. ``run_with``: the assumptions and scenarios a frame of one world was run with,
     where the caller holds them (the explorer, on every change), else they are read back from its record."""
@@ -131,6 +132,12 @@ def _notes(frame: pd.DataFrame, assumptions: Assumptions, scenarios: Sequence[Pl
                     f"{where} is at or above {float(np.max(area.kind.ceiling(q))):,.0f} {area.kind.flow_unit}, what "
                     "the area traded with no measure at all, so it does not bind: the result is that of lifting the "
                     "measure"
+                )
+            if area.kind.tightens(lever, q, area.name) and area.kind.current is not None:  # tightens: it has one
+                lines.append(
+                    f"{where} is below today's cap of {float(np.max(area.kind.current(q))):,.0f} "
+                    f"{area.kind.flow_unit}: it tightens the measure, so the area's results fall below the status "
+                    f"quo (a plain number is read as {area.kind.flow_unit}: 1.5 million is written 1.5e6)"
                 )
     return lines
 
@@ -406,7 +413,23 @@ def relative_text(frame: pd.DataFrame, reference: str) -> str:
 
     levels = sorted(set(frame["quantile"])) if "quantile" in frame.columns else []
     cells = f" (cells: {' / '.join(f'p{100 * q:g}' for q in levels)}, divided draw by draw)" if levels else ""
-    return f"As a share of {reference}, per cent, in the last year shown{cells}:\n\n{relative(frame).to_string()}"
+    text = f"As a share of {reference}, per cent, in the last year shown{cells}:\n\n{relative(frame).to_string()}"
+    if undivided := _undivided(frame):
+        text += f"\nLeft out, as {reference} has none of them to divide by: {', '.join(undivided)}."
+    return text
+
+
+def _undivided(frame: pd.DataFrame) -> list[str]:
+    """The money variables a table of shares leaves out because no share of them exists: the reference has none."""
+    frame = labelled(frame)
+    catalogue = described(frame)
+    shown = {variable.name for variable in shown_variables(frame)}
+    empty = frame["value"].isna().groupby(frame["variable"]).all()
+    return [
+        catalogue.variables[name].label.lower()
+        for name in catalogue.display
+        if empty.get(name, False) and name not in shown and catalogue.variables[name].group == "money"
+    ]
 
 
 def quantile_text(frame: pd.DataFrame) -> str:

@@ -324,6 +324,13 @@ class Kind:
             return False
         return bool(np.all(self.cap_in_flow(q, lever, area) >= self.ceiling(q)))
 
+    def tightens(self, lever: Lever, q: Mapping[str, Values], area: str) -> bool:
+        """Whether ``lever`` is a cap below the cap of the day (central values): it tightens the measure, so the
+        area's results fall below the status quo (a plain 1.5 is 1.5 barrels a year, not 1.5 million)."""
+        if not isinstance(lever, Cap) or self.cap_in_flow is None or self.current is None:
+            return False
+        return bool(np.all(self.cap_in_flow(q, lever, area) < self.current(q)))
+
     def at_status_quo(self, lever: object) -> bool:
         """Whether ``lever`` leaves the area as it is (a column of trial levers never does)."""
         return isinstance(lever, (float, str)) and lever == self.status_quo

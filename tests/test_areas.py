@@ -363,6 +363,13 @@ def test_relative_to_on_the_command_line(capsys):
     row = next(line for line in out.splitlines() if line.startswith("Hard currency earned (%)"))
     frame = calc.compare(calc.run(["article-demands", "hanoi-2019"]), "hanoi-2019")
     assert row.split()[-2:] == [f"{last(frame, 'Revenue', 'article-demands'):,.1f}", "100.0"]
+    # Hanoi eases no luxury ban, and crude's cap lies above the pipeline's flow: no share of them exists, which the
+    # table says rather than dropping the rows unremarked
+    assert "Luxury imports unlocked (%)" not in out
+    assert (
+        "Left out, as hanoi-2019 has none of them to divide by: luxury imports unlocked, crude oil unlocked, luxury "
+        "import spending, crude-oil import spending." in out
+    )
 
 
 def test_prices_overlay_reprices_the_baskets_from_the_pink_sheet(figures):

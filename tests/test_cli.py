@@ -83,6 +83,9 @@ def test_presets_and_assumptions_commands(capsys):
     code, out, _ = run_cli(capsys, "assumptions")
     assert code == 0
     assert "metals.pre_sanction_exports = 220,000,000 USD/yr" in out
+    # eleven digits in full, as every other money line, not 3.1e+10
+    assert "context.gdp = 31,000,000,000 USD/yr  (range 28,000,000,000 .. 34,000,000,000; 2020)" in out
+    assert "luxury.blocked_share = 0.68 dimensionless  (range 0.5 .. 0.85; 2023)" in out
     assert "source: Stangarone, Korea Economic Institute of America (2021)" in out
     assert "[judgement]" in out
 
@@ -223,7 +226,24 @@ def test_a_cap_that_does_not_bind_is_noted(capsys, argv, note):
 
 def test_a_binding_cap_gets_no_note(capsys):
     assert main(["run", "--petroleum-cap", "2000000 bbl/yr"]) == 0
-    assert "does not bind" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "does not bind" not in out and "tightens" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "note"),
+    [
+        # a plain 1.5 is 1.5 bbl/yr, far below the 500,000 of resolution 2397
+        (["--petroleum-cap", "1.5"], "the refined petroleum cap of 1.5 bbl/yr is below today's cap of 500,000 bbl/yr"),
+        # 60,000 t at 7.5 bbl/t is 450,000 bbl
+        (["--petroleum-cap", "60000 t/yr"], "cap of 60000 t/yr is below today's cap of 500,000 bbl/yr"),
+        (["--relief", "crude_oil=3e6 bbl/yr"], "cap of 3000000 bbl/yr is below today's cap of 4,000,000 bbl/yr"),
+    ],
+)
+def test_a_cap_below_todays_is_noted_as_tightening(capsys, argv, note):
+    assert main(["run", *argv]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # the note wraps
+    assert note in out and "it tightens the measure, so the area's results fall below the status quo" in out
 
 
 def test_a_large_draws_file_is_announced_with_its_size(capsys, tmp_path, monkeypatch):
