@@ -158,13 +158,15 @@ DOCS_POINTER = re.compile(r"\s*\(docs/[\w/.-]+\.md\)")
 
 
 def docstring_html(text: str) -> str:
-    """A docstring as HTML: its paragraphs, its indented blocks (the formulas a ``::`` opens) as preformatted text;
-    doctest examples and pointers to the documentation's pages (``(docs/...md)``) left out."""
+    """A docstring as HTML for readers of the report: its paragraphs, its indented blocks (the formulas a ``::``
+    opens) as preformatted text; what is for programmers (doctest examples and the words leading into them, the
+    paragraph on what the function returns) and pointers to the documentation's pages (``(docs/...md)``) left
+    out."""
     html = []
     blocks = re.split(r"\n[ \t]*\n", text.strip())
     for block, following in zip(blocks, [*blocks[1:], ""], strict=True):
         lead_in = following.lstrip().startswith(">>>") and block.endswith(":") and not block.endswith("::")
-        if block.lstrip().startswith(">>>") or lead_in:  # an example, and the words that lead into it
+        if block.lstrip().startswith((">>>", "Returns ")) or lead_in:  # for programmers: examples, return values
             continue
         if block.startswith((" ", "\t")):
             html.append(f'<pre class="formulas">{escape(textwrap.dedent(block))}</pre>')

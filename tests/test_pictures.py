@@ -394,7 +394,7 @@ def test_report_leads_with_what_is_earned_and_unlocked_and_gives_the_net_second(
     )
     assert "revenue   = max(0, legal - evading) x net_foreign_exchange_share</pre>" in html
     assert "unlocked = share x D x b x ramp" in html and "s = max(R + O, 0) / W" in html
-    assert "Hard Currency|Net     = Revenue - Expenditure   (never below -O: see bought_share)" in html
+    assert "Hard Currency|Net     = Revenue - Expenditure   (never below minus O: see bought_share)" in html
 
 
 def test_a_docstring_becomes_paragraphs_and_formula_blocks_without_examples_or_pointers():
@@ -413,6 +413,8 @@ def test_a_docstring_becomes_paragraphs_and_formula_blocks_without_examples_or_p
     Its inverse::
 
         x = y / 2
+
+    Returns an int.
 
     >>> half(2)
     1"""

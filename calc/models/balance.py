@@ -4,7 +4,7 @@ net as a difference, and shares of a denominator (docs/explanation/model.md)::
     Revenue               = the sum of every Revenue|<area>   (the hard currency earned)
     Imports Unlocked      = the sum of every Imports Unlocked|<area>   (before the budget)
     Expenditure           = the sum of every Expenditure|<area>   (bought, after the budget)
-    Hard Currency|Net     = Revenue - Expenditure   (never below -O: see bought_share)
+    Hard Currency|Net     = Revenue - Expenditure   (never below minus O: see bought_share)
     Share of GDP|Revenue  = 100 x Revenue / gdp   (per cent; likewise the other shares)
 """
 

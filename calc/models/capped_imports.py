@@ -11,8 +11,8 @@ from calc.models import Values
 
 
 def effects(q: Mapping[str, Values], new_cap: Values, ramp: np.ndarray, bought: Values = 1.0) -> dict[str, np.ndarray]:
-    """Effects of moving the legal cap from C0 to ``new_cap`` (C1, bbl/yr; pass D for "cap lifted"), of which the
-    North buys share ``bought`` (s, what its budget allows: see ``calc.models.balance.bought_share``).
+    """The fuel a new cap lets in, and what it costs: the effects of moving the legal cap from C0 to C1 (bbl/yr; D
+    when the cap is lifted), of which the North buys share s, what its budget allows (the budget's rule).
 
     With D = pre_sanction_imports (the demand ceiling: no cap lets imports exceed them, nor does supply; for crude,
     the pipeline), C0 = legal_cap, L0 = legal_imports (today's, at most the cap), I0 = illicit_imports (smuggled),
@@ -32,6 +32,9 @@ def effects(q: Mapping[str, Values], new_cap: Values, ramp: np.ndarray, bought: 
 
     The added legal volume and its value are what relief unlocks; what is bought (net supply, smuggled fuel
     replaced, spending, and the change in the supply share) is s times the bundle.
+
+    Returns the arrays by name (``added``, ``unlocked``, ``net_supply``, ``spending``, ...); ``new_cap`` is C1 and
+    ``bought`` is s (``calc.models.balance.bought_share``).
 
     >>> q = {"legal_cap": 5e5, "legal_imports": 5e5, "pre_sanction_imports": 4.5e6, "illicit_imports": 2e6,
     ...      "displacement_share": 0.5, "price": 100.0, "smuggling_premium": 0.2, "hard_currency_share": 1.0,

@@ -12,7 +12,7 @@ from calc.models import Values
 def revenue(
     q: Mapping[str, Values], share: Values, ramp: np.ndarray, cap: Values | None = None
 ) -> dict[str, np.ndarray]:
-    """Additional revenue in USD/yr, as ``{"revenue": array}``.
+    """The hard currency an export area earns once its ban is eased, in USD/yr.
 
     Trade that evades the ban today goes on earning whatever happens, so legal exports first displace it and only
     what exceeds it is new. Smuggled exports are stated on the basis of the pre-sanction exports (their volume at
@@ -28,6 +28,8 @@ def revenue(
 
     A cap in t/yr becomes money at unit_value x price_index. For metals, with nothing smuggled centrally, this is
     the article's pre_sanction_exports x metals_share x capacity_share x price_index x ramp.
+
+    Returns ``{"revenue": array}``; ``cap``, when given, replaces the share.
 
     >>> float(revenue({"pre_sanction_exports": 1000.0, "capacity_share": 1.0, "price_index": 1.0,
     ...     "net_foreign_exchange_share": 0.5, "already_smuggled_share": 0.0, "smuggled_exports": 300.0},

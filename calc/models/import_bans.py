@@ -11,8 +11,8 @@ from calc.models import Values
 
 
 def spending(q: Mapping[str, Values], share: Values, ramp: np.ndarray, bought: Values = 1.0) -> dict[str, np.ndarray]:
-    """Additional imports in USD/yr, as ``{"unlocked": array, "spending": array}``: what lifting share ``share`` of
-    the ban unlocks, and what the North buys of it, share ``bought`` (what its budget allows).
+    """The imports an eased ban lets the North buy, in USD/yr: what lifting share ``share`` of the ban unlocks, and
+    what the North buys of it, share ``bought`` (what its budget allows).
 
     The ban blocks share b = blocked_share of demand D. An area gives D directly (pre_sanction_imports) or the
     imports still observed under the ban (observed_imports), the unblocked rest (docs/explanation/model.md)::
@@ -22,6 +22,8 @@ def spending(q: Mapping[str, Values], share: Values, ramp: np.ndarray, bought: V
         spending = unlocked x bought
 
     For luxury goods, which give the observed imports, the blocked imports are observed_imports x b / (1 - b).
+
+    Returns ``{"unlocked": array, "spending": array}``.
 
     >>> float(spending({"observed_imports": 90.0, "blocked_share": 0.1}, 1.0, np.ones(1))["spending"][0])
     10.0
