@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from calc.errors import InputError, MissingExtra
+from calc.presentation import plain
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -502,7 +503,7 @@ def assumptions_command(args: argparse.Namespace) -> int:
     for row in table.to_dict("records"):
         flag = "  [judgement]" if row["judgement"] else ""
         print(
-            f"{row['name']} = {row['value']:,.10g} {row['unit']}  (range {row['low']:,.10g} .. {row['high']:,.10g}; "
+            f"{row['name']} = {plain(row['value'])} {row['unit']}  (range {plain(row['low'])} .. {plain(row['high'])}; "
             f"{row['year']}){flag}\n  source: {row['source']}" + (f"\n  {row['url']}" if row["url"] else "")
         )
     return 0

@@ -49,3 +49,11 @@ def shown_as(unit: str) -> Shown:
 def entry_unit(unit: str) -> str:
     """The shown ``unit`` as the registry reads it (what a number typed in it is sent back with)."""
     return REGISTRY_SPELLING.get(unit, unit)
+
+
+def plain(value: float) -> str:
+    """A parameter's value as a reader writes it: whole numbers in full with separators (31,000,000,000, not
+    3.1e+10, so that a figure in USD is read at a glance), others to ten significant digits (0.68; 1.5e-05)."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return f"{value:,.10g}"

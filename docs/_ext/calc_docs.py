@@ -32,6 +32,7 @@ from sphinx.util import logging
 from sphinx.util.inspect import TypeAliasForwardRef
 
 import calc
+from calc.presentation import plain
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +45,7 @@ def number(value: object) -> str:
         return ""
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
-    if float(value).is_integer() and abs(value) < 1e15:
-        return f"{value:,.0f}"
-    return f"{value:,.6g}"
+    return plain(value)
 
 
 def _kinds() -> pd.DataFrame:
@@ -109,6 +108,7 @@ def _variables() -> pd.DataFrame:
 def _assumptions() -> pd.DataFrame:
     frame = calc.load_assumptions().to_frame()
     frame["judgement"] = frame["judgement"].map({True: "yes", False: ""})
+    frame["year"] = frame["year"].map(lambda year: "" if pd.isna(year) else str(int(year)))  # 2016, not 2,016
     return frame[["name", "value", "low", "high", "unit", "year", "judgement", "source"]]
 
 
