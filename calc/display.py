@@ -414,22 +414,24 @@ def relative_text(frame: pd.DataFrame, reference: str) -> str:
     levels = sorted(set(frame["quantile"])) if "quantile" in frame.columns else []
     cells = f" (cells: {' / '.join(f'p{100 * q:g}' for q in levels)}, divided draw by draw)" if levels else ""
     text = f"As a share of {reference}, per cent, in the last year shown{cells}:\n\n{relative(frame).to_string()}"
-    if undivided := _undivided(frame):
-        text += f"\nLeft out, as {reference} has none of them to divide by: {', '.join(undivided)}."
+    if left_out := undivided(frame, reference):
+        text += f"\n{left_out}"
     return text
 
 
-def _undivided(frame: pd.DataFrame) -> list[str]:
-    """The money variables a table of shares leaves out because no share of them exists: the reference has none."""
+def undivided(frame: pd.DataFrame, reference: str) -> str:
+    """The sentence naming the money variables a table of shares (``frame``, from ``calc.compare``) leaves out
+    because no share of them exists, the reference having none; empty where none is left out."""
     frame = labelled(frame)
     catalogue = described(frame)
     shown = {variable.name for variable in shown_variables(frame)}
     empty = frame["value"].isna().groupby(frame["variable"]).all()
-    return [
+    names = [
         catalogue.variables[name].label.lower()
         for name in catalogue.display
         if empty.get(name, False) and name not in shown and catalogue.variables[name].group == "money"
     ]
+    return f"Left out, as {reference} has none of them to divide by: {', '.join(names)}." if names else ""
 
 
 def quantile_text(frame: pd.DataFrame) -> str:

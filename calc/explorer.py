@@ -21,6 +21,7 @@ import time
 import webbrowser
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from calc.area import Area
 from calc.assumptions import AS_WRITTEN, Assumptions, Parameter, in_world, overlays
 from calc.charts import plot_package, plot_path, plot_scenarios
-from calc.display import comparison, notes, overrides, relative
+from calc.display import comparison, notes, overrides, relative, undivided
 from calc.engine import checked_assumptions, roles, run
 from calc.errors import InputError, MissingExtra
 from calc.export import datapackage_path, export_csv
@@ -472,7 +473,11 @@ def results(state: PageState) -> dict[str, Any]:
         answer[key] = {"value": float(last[name]), "shown": variable.shown(last[name]), "unit": variable.display_unit}
     other = state.other_reference
     if other is not None:
-        answer["relative"] = table_html(relative(compare(frame, other.name)))
+        shares = compare(frame, other.name)
+        left_out = undivided(shares, other.name)
+        answer["relative"] = table_html(relative(shares)) + (
+            f'<p class="note">{escape(left_out)}</p>' if left_out else ""
+        )
     return answer
 
 

@@ -635,6 +635,16 @@ def test_the_relief_on_screen_stands_beside_what_the_north_earns_outside_the_san
     assert cells[theft - 1 : theft + 2] == ["Cyber theft (crypto-assets stolen)", "2025, a year", "2.02"]
 
 
+def test_the_share_table_names_the_rows_it_leaves_out(shipped):
+    # the three demands ease the luxury ban, which Hanoi's request leaves alone: no share of Hanoi's nothing exists
+    relative = results(PageState(state(), world_sets(shipped)))["relative"]
+    assert "Luxury imports unlocked" not in relative.split("<p")[0]
+    assert relative.endswith(
+        '<p class="note">Left out, as hanoi-2019 has none of them to divide by: luxury imports unlocked, crude oil '
+        "unlocked, luxury import spending, crude-oil import spending.</p>"
+    )
+
+
 def package_state(steps, hazard=0, **timing):
     """The page's state in package mode with ``steps`` (year, until, lift, levers as the page sends them)."""
     return {
