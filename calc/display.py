@@ -13,6 +13,7 @@ import pandas as pd
 from calc.area import Area, declare, shipped_areas
 from calc.assumptions import Assumptions
 from calc.engine import roles
+from calc.frame import world_model
 from calc.history import history_check
 from calc.kinds import Variable
 from calc.presentation import shown_as
@@ -65,10 +66,12 @@ def notes(frame: pd.DataFrame, run_with: tuple[Assumptions, Sequence[Plan]] | No
     if run_with is not None:
         return _notes(frame, *run_with) + _before_the_last_year(frame)
     lines = []
-    for world in worlds_of(frame.attrs.get("sanctions_relief", {})):
-        if "scenarios" in world:
-            lines += _notes(frame, *recorded(world))
-    return lines + _before_the_last_year(frame)
+    worlds = worlds_of(frame.attrs.get("sanctions_relief", {}))
+    for world in worlds:
+        if "scenarios" in world:  # each world's rows against its own assumptions; a lever note said once
+            rows = frame[frame["model"] == world_model(world["world"])] if len(worlds) > 1 else frame
+            lines += _notes(rows, *recorded(world))
+    return list(dict.fromkeys(lines)) + _before_the_last_year(frame)
 
 
 def _before_the_last_year(frame: pd.DataFrame) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 
 import calc
 from calc.cli import main
+from calc.display import notes
 from calc.files import shipped_folder
 
 ENFORCED = shipped_folder() / "overlays" / "enforced-2025.toml"
@@ -146,3 +147,12 @@ def test_calc_context_is_the_function_whatever_was_imported_first():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) == len(calc.context())
+
+
+def test_a_note_of_several_worlds_is_said_once():
+    # the same cap in both worlds: 60,000 t x 7.5 bbl/t = 450,000 bbl, below the 500,000 of 2397, in each alike
+    frame = calc.run([calc.Scenario(name="x", petroleum_cap="60000 t/yr")], assumptions=["as-written", "prices-2024"])
+    lines = notes(frame)
+    read = "x: the refined petroleum cap of 60000 t/yr is read as 450,000 bbl/yr (petroleum.bbl_per_tonne = 7.5 bbl/t)"
+    assert lines.count(read) == 1
+    assert sum("tightens the measure" in line for line in lines) == 1
