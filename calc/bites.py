@@ -54,25 +54,27 @@ def resolutions(assumptions: Assumptions | str | Path | None = None) -> pd.DataF
     revenues = {v.name: v.area for v in catalogue(used.areas).variables.values() if v.area and v.sign > 0}
     law = shipped_law()
     names = law.accepted()
-    scenarios = {}
-    for index, name in enumerate(names):
-        later = names[index + 1 :]
-        for key, lift in (("alone", [name]), ("peeled", [name, *later]), ("later", later)):
-            scenarios[(name, key)] = Scenario(name=f"{name} {key}", lift=lift, horizon=1)
+    # each resolution alone, lifted with every later one, and every later one without it: the last of one is the
+    # second of the next, so each distinct lift is run once
+    lifts = dict.fromkeys(
+        tuple(lift) for index, name in enumerate(names) for lift in ([name], names[index:], names[index + 1 :])
+    )
+    scenarios = {lift: Scenario(name=" ".join(lift) or "none", lift=list(lift), horizon=1) for lift in lifts}
     measured = {}
     for basis, assumption_set in (("", used), ("_gross", gross(used))):
         frame = run(list(scenarios.values()), assumptions=assumption_set)
         earned = frame[frame["variable"] == REVENUE].set_index("scenario")["value"]
         by_area = frame[frame["variable"].isin(revenues)].pivot(index="scenario", columns="variable", values="value")
         fuel = frame[frame["variable"].str.endswith(LEGAL_FUEL)].groupby("scenario")["value"].sum()
-        for (name, key), scenario in scenarios.items():
-            measured[(name, key, "revenue" + basis)] = earned[scenario.name]
-            measured[(name, key, "fuel" + basis)] = fuel[scenario.name]
-            measured[(name, key, "areas" + basis)] = by_area.loc[scenario.name].rename(revenues)
+        for lift, scenario in scenarios.items():
+            measured[(lift, "revenue" + basis)] = earned[scenario.name]
+            measured[(lift, "fuel" + basis)] = fuel[scenario.name]
+            measured[(lift, "areas" + basis)] = by_area.loc[scenario.name].rename(revenues)
 
     def added(name: str, what: str) -> Any:
         """What lifting ``name`` after every later resolution adds (a number, or a Series by area)."""
-        return measured[(name, "peeled", what)] - measured[(name, "later", what)]
+        index = names.index(name)
+        return measured[(tuple(names[index:]), what)] - measured[(tuple(names[index + 1 :]), what)]
 
     rows = []
     for name in names:
@@ -82,11 +84,11 @@ def resolutions(assumptions: Assumptions | str | Path | None = None) -> pd.DataF
                 "resolution": name,
                 "adopted": resolution.adopted.isoformat(),
                 "measures": resolution.described,
-                "revenue_alone": measured[(name, "alone", "revenue")],
+                "revenue_alone": measured[((name,), "revenue")],
                 "revenue_peeled": added(name, "revenue"),
-                "revenue_alone_gross": measured[(name, "alone", "revenue_gross")],
+                "revenue_alone_gross": measured[((name,), "revenue_gross")],
                 "revenue_peeled_gross": added(name, "revenue_gross"),
-                "fuel_alone": measured[(name, "alone", "fuel")],
+                "fuel_alone": measured[((name,), "fuel")],
                 "fuel_peeled": added(name, "fuel"),
                 "official_revenue": np.nan if resolution.official_revenue is None else resolution.official_revenue,
                 "official_source": resolution.official_source,

@@ -119,12 +119,16 @@ def columns(
 
 
 def yearly(
-    plan: Plan, p: Mapping[str, Values], areas: tuple[Area, ...], levers: Mapping[str, Values] | None = None
+    plan: Plan,
+    p: Mapping[str, Values],
+    areas: tuple[Area, ...],
+    levers: Mapping[str, Values] | None = None,
+    done: Evaluated | None = None,
 ) -> dict[str, np.ndarray]:
     """Every variable of a scenario or package in every year of its horizon, relief in force throughout: arrays
     of shape (horizon,), or (rows, horizon) when ``p`` holds columns of draws (or ``levers`` a column of trial
     values; see ``columns``). A package is evaluated once per stretch of years with the same levers."""
-    values, column_of = columns(plan, p, areas, levers)
+    values, column_of = columns(plan, p, areas, levers, done)
     out = {}
     for variable, per_column in values.items():
         rows = max(np.size(column) for column in per_column)
@@ -134,7 +138,7 @@ def yearly(
 
 
 def status_quo(
-    plan: Plan, p: Mapping[str, Values], areas: tuple[Area, ...], done: Evaluated | None = None
+    p: Mapping[str, Values], areas: tuple[Area, ...], done: Evaluated | None = None
 ) -> dict[str, np.ndarray]:
     """Every variable with nothing eased, in one year: zero for every effect, today's level for every level (what
     a snapped-back package returns to). ``done``: the areas evaluated already with the same ``p`` (see
@@ -147,13 +151,25 @@ def expected(plan: Plan, p: Mapping[str, Values], areas: tuple[Area, ...]) -> di
     """``yearly``, weighted by the probability that relief is still in force in each year (1 throughout for a
     scenario; (1 - h)^k for a package with a snapback hazard h): expected values, the status quo's where relief
     has snapped back."""
-    values = yearly(plan, p, areas)
+    # from the status quo by the chance of the change: a level the relief leaves as it is stays exactly that level
+    return _with_snapback(plan, p, areas, lambda before, result, kept: before + kept * (result - before))
+
+
+def _with_snapback(
+    plan: Plan,
+    p: Mapping[str, Values],
+    areas: tuple[Area, ...],
+    combine: Callable[[Values, np.ndarray, np.ndarray], np.ndarray],
+) -> dict[str, np.ndarray]:
+    """``yearly``, each variable combined as ``combine(status quo, relief, chance in force)`` where relief may snap
+    back; the status quo reuses the areas the years in force evaluated."""
+    done: Evaluated = {}
+    values = yearly(plan, p, areas, done=done)
     kept = plan.in_force(p)
     if np.all(kept == 1.0):
         return values
-    before = status_quo(plan, p, areas) | {IN_FORCE: 0.0}
-    # from the status quo by the chance of the change: a level the relief leaves as it is stays exactly that level
-    return {variable: before[variable] + kept * (result - before[variable]) for variable, result in values.items()}
+    before = status_quo(p, areas, done) | {IN_FORCE: 0.0}
+    return {variable: combine(before[variable], result, kept) for variable, result in values.items()}
 
 
 def _total(areas: tuple[Area, ...], results: Mapping, chosen: Callable[[Variable], bool]) -> np.ndarray:
@@ -189,13 +205,7 @@ def drawn(plan: Plan, p: Mapping[str, Values], areas: tuple[Area, ...], u: np.nd
     """Every variable of a scenario or package in every year, draw by draw (draws x years). With a snapback hazard,
     the relief of a draw whose uniform ``u`` is at or above (1 - h)^k has ended by year k, for good: in force in
     year k with probability (1 - h)^k, and from then on the draw takes the status quo's values."""
-    values = yearly(plan, p, areas)
-    kept = plan.in_force(p)
-    if np.all(kept == 1.0):
-        return values
-    gone = u >= kept
-    before = status_quo(plan, p, areas) | {IN_FORCE: 0.0}
-    return {variable: np.where(gone, before[variable], result) for variable, result in values.items()}
+    return _with_snapback(plan, p, areas, lambda before, result, kept: np.where(u >= kept, before, result))
 
 
 #: What ``run`` and ``montecarlo`` take as assumptions: one set (None: the shipped one), or several worlds.

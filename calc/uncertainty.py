@@ -282,7 +282,7 @@ def _quantiles_by_year(
     done: dict = {}  # areas evaluated, shared by the years in force and the status quo
     values, column_of = columns(package, p, areas, done=done)
     kept = (u < package.in_force(p)).mean(axis=0) if np.ndim(u) else np.ones(package.horizon)
-    before = status_quo(package, p, areas, done) if np.any(kept < 1.0) else dict.fromkeys(units, 0.0)
+    before = status_quo(p, areas, done) if np.any(kept < 1.0) else dict.fromkeys(units, 0.0)
     for variable, unit in units.items():
         out = np.empty((len(levels), package.horizon))
         alike: list[tuple[np.ndarray, np.ndarray]] = []  # columns of equal values, with their years, done at once
