@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calc.errors import InputError
-from calc.files import read_toml, shipped_folder
+from calc.files import read_toml, shipped_folder, table_field, text_field
 from calc.kinds import KINDS, Kind, Spec, Variable
 
 if TYPE_CHECKING:
@@ -75,19 +75,14 @@ def declare(tables: Mapping[str, Any], origin: str, known: tuple[Area, ...] = ()
         field = f"{origin}: area {name!r}"
         if not NAME.fullmatch(name) or name == "context":
             raise InputError(f"{field}: a name is lower-case letters, digits and '_', starting with a letter")
-        if not isinstance(table, dict):
-            raise InputError(f"{field}: must be a table with {', '.join(REQUIRED)}")
-        unknown, missing = sorted(set(table) - KEYS), [key for key in REQUIRED if key not in table]
-        if unknown or missing:
-            problem = f"unknown key(s) {', '.join(map(repr, unknown))}" if unknown else f"missing {', '.join(missing)}"
-            raise InputError(f"{field}: {problem}; accepted: {', '.join(sorted(KEYS))}")
+        table = table_field(table, KEYS, REQUIRED, field)
         kind = KINDS.get(table["kind"]) if isinstance(table["kind"], str) else None
         if kind is None:
             raise InputError(
                 f"{field}: kind {table['kind']!r} is not known; accepted: {', '.join(KINDS)} (a kind of your own is "
                 "registered with calc.kinds.register in Python before loading: docs/how-to/add-a-kind.md)"
             )
-        words = {key: _text(table.get(key, ""), f"{field}: {key}") for key in ("title", "label", "noun", "note")}
+        words = {key: text_field(table.get(key, ""), f"{field}: {key}") for key in ("title", "label", "noun", "note")}
         if not words["title"] or "|" in words["title"]:
             raise InputError(f"{field}: title: give the variable name's last part, without '|', e.g. 'Coal Exports'")
         resolutions = table["resolutions"]
@@ -130,7 +125,7 @@ def records(areas: tuple[Area, ...]) -> dict[str, dict[str, Any]]:
 
 def _keyword(value: object, field: str, name: str, declared: list[Area]) -> str:
     """A declared keyword: one of the Scenario's (``KEYWORDS``), not taken by another area."""
-    keyword = _text(value, field)
+    keyword = text_field(value, field)
     if keyword and keyword not in KEYWORDS:
         raise InputError(
             f"{field}: {keyword!r} is not a Scenario keyword; only the article's three areas have one "
@@ -141,12 +136,6 @@ def _keyword(value: object, field: str, name: str, declared: list[Area]) -> str:
     if taken:
         raise InputError(f"{field}: {keyword!r} is the keyword of the area {taken!r} already; give each keyword once")
     return keyword
-
-
-def _text(value: object, field: str) -> str:
-    if not isinstance(value, str):
-        raise InputError(f"{field}: expected text, got {value!r}")
-    return value.strip()
 
 
 @cache

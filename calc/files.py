@@ -7,7 +7,7 @@ import contextlib
 import os
 import tempfile
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +86,23 @@ def being_written(path: Path) -> bool:
     """Whether an atomic write of ``path`` is under way: its temporary file is there beside it."""
     prefix = _temporary_prefix(path)
     return any(name.startswith(prefix) and name.endswith(TEMPORARY_SUFFIX) for name in os.listdir(path.parent))
+
+
+def text_field(value: object, field: str) -> str:
+    """A text entry of a declaration file, stripped, or InputError naming ``field``."""
+    if not isinstance(value, str):
+        raise InputError(f"{field}: expected text, got {value!r}")
+    return value.strip()
+
+
+def table_field(value: object, keys: Collection[str], required: Sequence[str], field: str) -> dict[str, Any]:
+    """A table of a declaration file with only ``keys`` and every ``required`` one, or InputError naming
+    ``field``, what is wrong and the keys accepted."""
+    if not isinstance(value, dict):
+        raise InputError(f"{field}: expected a table with {', '.join(required)}")
+    unknown = sorted(set(value) - set(keys))
+    missing = [key for key in required if key not in value]
+    if unknown or missing:
+        problem = f"unknown key(s) {', '.join(map(repr, unknown))}" if unknown else f"missing {', '.join(missing)}"
+        raise InputError(f"{field}: {problem}; accepted: {', '.join(sorted(keys))}")
+    return value

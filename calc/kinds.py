@@ -220,11 +220,6 @@ class Kind:
         return STATUS_QUO if self.lever == "cap" else 0.0
 
     @property
-    def lifted(self) -> Lever:
-        """The lever that lifts the measure altogether: no cap, or all of the ban."""
-        return None if self.lever == "cap" else 1.0
-
-    @property
     def blends(self) -> bool:
         """Whether levers of this kind can be mixed by weight (a basket of parts under different resolutions)."""
         return self.lever == "share"
@@ -244,7 +239,10 @@ class Kind:
 
     def shown(self, number: float) -> str:
         """A number as ``lever_range`` gives it, as text: "0.5", "2,000,000 bbl/yr"."""
-        return f"{number:g}" if self.lever == "share" else f"{number:,.0f} {self.flow_unit}"
+        if self.lever == "share":
+            return f"{number:g}"
+        shown = shown_as(self.flow_unit)
+        return f"{shown.text(number)} {shown.unit}"
 
     @property
     def flow_unit(self) -> str:

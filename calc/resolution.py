@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from calc.area import Area, shipped_areas
 from calc.errors import InputError
-from calc.files import read_toml, shipped_folder
+from calc.files import read_toml, shipped_folder, table_field, text_field
 from calc.kinds import Lever
 
 RESOLUTIONS = "resolutions.toml"
@@ -161,23 +161,6 @@ class Law:
         return levers
 
 
-def _text(value: object, field: str) -> str:
-    if not isinstance(value, str):
-        raise InputError(f"{field}: expected text, got {value!r}")
-    return value.strip()
-
-
-def _table(value: object, keys: set[str], required: tuple[str, ...], field: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise InputError(f"{field}: expected a table with {', '.join(required)}")
-    unknown = sorted(set(value) - keys)
-    missing = [key for key in required if key not in value]
-    if unknown or missing:
-        problem = f"unknown key(s) {', '.join(map(repr, unknown))}" if unknown else f"missing {', '.join(missing)}"
-        raise InputError(f"{field}: {problem}; accepted: {', '.join(sorted(keys))}")
-    return value
-
-
 def _states(value: object, area: Area, field: str) -> tuple[State, ...]:
     """An area part's states, each lever checked by the area's kind, open first, the status quo last, and none
     more open than the one before it."""
@@ -186,9 +169,11 @@ def _states(value: object, area: Area, field: str) -> tuple[State, ...]:
     states = []
     for position, item in enumerate(value):
         where = f"{field}: states[{position}]"
-        table = _table(item, STATE_KEYS, ("name", "lever"), where)
+        table = table_field(item, STATE_KEYS, ("name", "lever"), where)
         lever = area.kind.lever_value(table["lever"], f"{where}: lever")
-        states.append(State(_text(table["name"], f"{where}: name"), lever, _text(table.get("note", ""), where)))
+        states.append(
+            State(text_field(table["name"], f"{where}: name"), lever, text_field(table.get("note", ""), where))
+        )
     if states[-1].lever != area.kind.status_quo:
         raise InputError(
             f"{field}: the last state ({states[-1].name!r}) must be the status quo, every resolution in force "
@@ -210,48 +195,50 @@ def declare(tables: Mapping[str, Any], areas: tuple[Area, ...], origin: str) -> 
     if unknown:
         raise InputError(f"{origin}: unknown table(s) {', '.join(map(repr, unknown))}; accepted: states, resolutions")
     parts: dict[str, tuple[Part, ...]] = {}
-    for name, table in _table(tables.get("states", {}), set(by_name), (), f"{origin}: states").items():
+    for name, table in table_field(tables.get("states", {}), set(by_name), (), f"{origin}: states").items():
         field = f"{origin}: states.{name}"
         area = by_name[name]
         if isinstance(table, dict) and set(table) == {"parts"}:
             declared = []
-            for part, spec in _table(table["parts"], set(table["parts"]), (), f"{field}.parts").items():
+            for part, spec in table_field(table["parts"], set(table["parts"]), (), f"{field}.parts").items():
                 where = f"{field}.parts.{part}"
-                spec = _table(spec, PART_KEYS, ("label", "weight", "source", "states"), where)
+                spec = table_field(spec, PART_KEYS, ("label", "weight", "source", "states"), where)
                 weight = spec["weight"]
                 if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1:
                     raise InputError(f"{where}.weight: expected a share above 0 up to 1, got {weight!r}")
                 if not area.kind.blends:
                     raise InputError(f"{where}: only an area whose lever is a share can come in parts")
                 states = _states(spec["states"], area, where)
-                declared.append(Part(part, _text(spec["label"], where), float(weight), states, spec["source"]))
+                declared.append(Part(part, text_field(spec["label"], where), float(weight), states, spec["source"]))
             total = sum(part.weight for part in declared)
             if abs(total - 1.0) > 1e-3:
                 raise InputError(f"{field}.parts: the weights add up to {total:g}; they must add up to 1")
             parts[name] = tuple(declared)
         else:
-            table = _table(table, {"states"}, ("states",), field)
+            table = table_field(table, {"states"}, ("states",), field)
             parts[name] = (Part(name, area.title, 1.0, _states(table["states"], area, field)),)
     law = Law({}, parts)
     resolutions = {}
-    for name, table in _table(tables.get("resolutions", {}), set(tables.get("resolutions", {})), (), origin).items():
+    for name, table in table_field(
+        tables.get("resolutions", {}), set(tables.get("resolutions", {})), (), origin
+    ).items():
         field = f"{origin}: resolutions.{name}"
-        table = _table(table, RESOLUTION_KEYS, ("adopted", "title", "source", "measures"), field)
+        table = table_field(table, RESOLUTION_KEYS, ("adopted", "title", "source", "measures"), field)
         if not isinstance(table["adopted"], datetime.date):
             raise InputError(f"{field}.adopted: expected a date such as 2017-08-05, got {table['adopted']!r}")
         measures = []
         for position, item in enumerate(table["measures"]):
             where = f"{field}.measures[{position}]"
-            item = _table(item, MEASURE_KEYS, ("area", "state"), where)
-            area_name = _text(item["area"], f"{where}.area")
+            item = table_field(item, MEASURE_KEYS, ("area", "state"), where)
+            area_name = text_field(item["area"], f"{where}.area")
             if area_name not in parts:
                 raise InputError(
                     f"{where}.area: {area_name!r} has no legal states; areas with states: {', '.join(parts)}"
                 )
-            part = _text(item.get("part", area_name), f"{where}.part")
+            part = text_field(item.get("part", area_name), f"{where}.part")
             known = law.part(area_name, part)
-            known.index(_text(item["state"], f"{where}.state"), where)
-            paragraph = _text(item.get("paragraph", ""), where)
+            known.index(text_field(item["state"], f"{where}.state"), where)
+            paragraph = text_field(item.get("paragraph", ""), where)
             measures.append(Measure(area_name, part, item["state"].strip(), paragraph, known.label))
         official = table.get("official_revenue")
         if official is not None and (isinstance(official, bool) or not isinstance(official, (int, float))):
@@ -259,13 +246,13 @@ def declare(tables: Mapping[str, Any], areas: tuple[Area, ...], origin: str) -> 
         resolutions[name] = Resolution(
             name,
             table["adopted"],
-            _text(table["title"], f"{field}.title"),
-            _text(table["source"], f"{field}.source"),
+            text_field(table["title"], f"{field}.title"),
+            text_field(table["source"], f"{field}.source"),
             tuple(measures),
-            tuple(_text(item, f"{field}.exemptions") for item in table.get("exemptions", [])),
-            _text(table.get("note", ""), f"{field}.note"),
+            tuple(text_field(item, f"{field}.exemptions") for item in table.get("exemptions", [])),
+            text_field(table.get("note", ""), f"{field}.note"),
             None if official is None else float(official),
-            _text(table.get("official_source", ""), f"{field}.official_source"),
+            text_field(table.get("official_source", ""), f"{field}.official_source"),
         )
     ordered = dict(sorted(resolutions.items(), key=lambda item: item[1].adopted))
     return Law(ordered, parts)
