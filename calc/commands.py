@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from calc.errors import InputError, MissingExtra
-from calc.presentation import plain
+from calc.presentation import plain, shown_as
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -481,15 +481,15 @@ def history_command(args: argparse.Namespace) -> int:
     table = history_check(load_assumptions_from(args))
     repriced = (table["repriced"].notna() & (table["repriced"] != table["value"])).any()
     for row in table.to_dict("records"):
-        scale, unit = (1e6, "USD M/yr") if row["unit"] == "USD/yr" else (1, "%")
+        shown = shown_as(row["unit"])
         at_prices = (
-            f" at these prices {row['repriced'] / scale:9,.1f}"
+            f" at these prices {shown.text(row['repriced'], '9,.1f')}"
             if repriced and row["repriced"] == row["repriced"]
             else ""
         )
         print(
-            f"{row['item']:46s} {row['value'] / scale:9,.1f} {unit:8s} (range {row['low'] / scale:,.1f} .. "
-            f"{row['high'] / scale:,.1f}){at_prices}  {row['source']}"
+            f"{row['item']:46s} {shown.text(row['value'], '9,.1f')} {shown.unit:8s} (range {shown.text(row['low'])} .. "
+            f"{shown.text(row['high'])}){at_prices}  {row['source']}"
         )
     verdict = "within" if table.attrs["within_bounds"] else "OUTSIDE"
     print(f"\nThe central sum is {verdict} {100 * BOUNDS[0]:g}-{100 * BOUNDS[1]:g} % of 2016 exports.")

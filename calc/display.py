@@ -16,7 +16,7 @@ from calc.engine import roles
 from calc.frame import world_model
 from calc.history import history_check
 from calc.kinds import Variable
-from calc.presentation import shown_as
+from calc.presentation import SHOWN, shown_as
 from calc.record import recorded, worlds_of
 from calc.resolution import shipped_law
 from calc.scenario import Package, Plan, Step, plain_lever
@@ -104,11 +104,12 @@ def _notes(frame: pd.DataFrame, assumptions: Assumptions, scenarios: Sequence[Pl
     goods = [f"{REVENUE}|{area.title}" for area in assumptions.areas if area.goods_exports]
     last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
     earned = last[last["variable"].isin(goods)].groupby("scenario", sort=False)["value"].sum()
+    money = SHOWN["USD/yr"]
     for name, value in earned.items():
         if value > ceiling:
             lines.append(
-                f"{name}: goods exports of {value / 1e6:,.1f} USD M/yr pass 2016 exports re-priced at these prices "
-                f"({ceiling / 1e6:,.1f} M): some exports are counted twice (see 'sanctions-relief history')"
+                f"{name}: goods exports of {money.text(value)} {money.unit} pass 2016 exports re-priced at these "
+                f"prices ({money.text(ceiling)} M): some exports are counted twice (see 'sanctions-relief history')"
             )
     for scenario in scenarios:
         lines += overrides(scenario, assumptions.areas).values()
@@ -355,7 +356,7 @@ def bites_table(table: pd.DataFrame) -> pd.DataFrame:
     bite as adopted to the estimate published at adoption, and the legal fuel unlocked."""
     shown = table[["resolution", "adopted"]].copy()
     for column, heading in BITE_COLUMNS.items():
-        shown[heading] = [f"{value / 1e6:,.1f}" if value == value else "" for value in table[column]]
+        shown[heading] = [SHOWN["USD/yr"].text(value) if value == value else "" for value in table[column]]
     ratio = table["revenue_peeled_gross"] / table["official_revenue"]
     shown["gross / official"] = [f"{value:.2f}" if value == value else "" for value in ratio]
     shown["fuel alone"] = [f"{value:,.0f}" for value in table["fuel_alone"]]

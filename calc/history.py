@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
 from calc.assumptions import Assumptions, load_assumptions
+from calc.engine import roles
 
 #: The export areas together must lie within these shares of 2016 exports. Above 1 would count some exports
 #: twice (they cannot exceed total exports: the double-counting rule); below 0.9 would contradict the US
@@ -34,8 +35,7 @@ def history_check(assumptions: Assumptions | str | Path | None = None) -> pd.Dat
         if area.goods_exports:
             name = f"{area.name}.pre_sanction_exports"
             low, value, high = ranges[name]
-            neutral = cast(float, area.kind.roles["price_index"].default)  # the role has one: 1.0, today's prices
-            index = central.get(f"{area.name}.price_index", neutral)
+            index = float(roles(area, central)["price_index"])  # the kind's neutral 1.0 where the area gives none
             rows.append(_row(area.title, low, value, high, "USD/yr", used[name].year, used[name].source, value * index))
     low_sum, central_sum, high_sum, repriced_sum = (
         sum(row[key] for row in rows) for key in ("low", "value", "high", "repriced")

@@ -53,6 +53,7 @@ from calc.kinds import Variable
 from calc.models import balance, ramp, ramp_at
 from calc.models.balance import bought_share
 from calc.outside import context
+from calc.presentation import plain, shown_as
 from calc.record import worlds_of
 from calc.scenario import DEFAULT_SCENARIOS, Package, Plan, first_eased, resolve
 from calc.uncertainty import montecarlo, tornado
@@ -245,11 +246,11 @@ def _history(assumptions: Assumptions) -> str:
     table = history_check(assumptions)
     rows = []
     for row in _rows(table, _Past):
-        scale, unit = (1e6, "USD M/yr") if row.unit == "USD/yr" else (1, "%")
-        numbers = "".join(f"<td>{value / scale:,.1f}</td>" for value in (row.low, row.value, row.high))
+        shown = shown_as(row.unit)
+        numbers = "".join(f"<td>{shown.text(value)}</td>" for value in (row.low, row.value, row.high))
         year = "" if pd.isna(row.year) else int(row.year)
         rows.append(
-            f'<tr><td class="text">{escape(row.item)}</td>{numbers}<td class="text">{unit}</td><td>{year}</td>'
+            f'<tr><td class="text">{escape(row.item)}</td>{numbers}<td class="text">{shown.unit}</td><td>{year}</td>'
             f'<td class="text">{escape(row.source)}</td></tr>'
         )
     head = "<tr><th>item</th><th>low</th><th>central</th><th>high</th><th>unit</th><th>year</th><th>source</th></tr>"
@@ -263,11 +264,6 @@ def _history(assumptions: Assumptions) -> str:
     )
 
 
-def _plain(value: float) -> str:
-    """A number as people write it: 31,000,000,000 and 0.05, never 3.1e+10."""
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.6f}".rstrip("0")
-
-
 def _assumption_rows(parameters: Iterable[Parameter]) -> str:
     rows = []
     for parameter in parameters:
@@ -275,7 +271,7 @@ def _assumption_rows(parameters: Iterable[Parameter]) -> str:
         if parameter.url:
             source += f'<br><span class="small">{escape(parameter.url)}</span>'
         mark = ' <span class="judgement">(judgement)</span>' if parameter.judgement else ""
-        value, low, high = (_plain(getattr(parameter, key)) for key in ("value", "low", "high"))
+        value, low, high = (plain(getattr(parameter, key)) for key in ("value", "low", "high"))
         rows.append(
             f'<tr><td class="text">{escape(parameter.name)}{mark}</td><td>{value}</td>'
             f'<td class="text">{escape(parameter.unit)}</td><td>{low}&nbsp;&ndash;&nbsp;{high}</td>'

@@ -32,7 +32,7 @@ from sphinx.util import logging
 from sphinx.util.inspect import TypeAliasForwardRef
 
 import calc
-from calc.presentation import plain
+from calc.presentation import SHOWN, plain
 
 logger = logging.getLogger(__name__)
 
@@ -134,10 +134,10 @@ def _resolutions() -> pd.DataFrame:
 def _history() -> pd.DataFrame:
     check = calc.history_check()
     table = check[["item", "low", "value", "high", "unit", "source"]].copy()
-    money = table["unit"] == "USD/yr"
+    money, shown = table["unit"] == "USD/yr", SHOWN["USD/yr"]
     for column in ("low", "value", "high"):
-        table[column] = table[column].where(~money, (table[column] / 1e6).round(1)).round(1)
-    table["unit"] = table["unit"].where(~money, "USD M/yr")
+        table[column] = table[column].where(~money, table[column] / shown.divisor).round(1)
+    table["unit"] = table["unit"].where(~money, shown.unit)
     return table
 
 
