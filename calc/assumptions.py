@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from calc.area import DECLARATIONS, Area, read_areas, shipped_areas
 from calc.errors import InputError
 from calc.files import read_toml, shipped_folder
-from calc.kinds import MONEY, SHARE, Spec, check_roles
+from calc.kinds import MONEY, SHARE, Spec, check_roles, exactly
 from calc.resolution import RESOLUTIONS
 from calc.units import check_unit, parse_quantity, parse_with_unit, ureg
 
@@ -32,6 +32,7 @@ CONTEXT: Mapping[str, Spec] = MappingProxyType(
             MONEY,
             meaning="money per year above 0",
             allow_minimum=False,
+            zero=False,
             plausible=(5e9, 200e9),
             basis="Bank of Korea put GNI at 35.0 tn KRW in 2020 (about USD 30 bn) and 44.4 tn KRW in 2024",
         ),
@@ -39,6 +40,7 @@ CONTEXT: Mapping[str, Spec] = MappingProxyType(
             MONEY,
             meaning="money per year above 0",
             allow_minimum=False,
+            zero=False,
             plausible=(10e6, 20e9),
             basis="KOTRA put DPRK exports at USD 0.09 bn in 2020, their lowest, and about 3.2 bn in 2013",
         ),
@@ -126,6 +128,22 @@ class Assumptions(Mapping[str, Parameter]):
         self._magnitudes = MappingProxyType(
             {name: parameter.magnitudes(self.specs[name].unit) for name, parameter in self._parameters.items()}
         )
+        self._check_bounds()
+
+    def _check_bounds(self) -> None:
+        """Refuse a parameter above the one of its area that bounds it (``Kind.bounds``), centrally or at the high."""
+        for area in self.areas:
+            for role, bound, why in area.kind.bounds:
+                name, limit = f"{area.name}.{role}", f"{area.name}.{bound}"
+                if name not in self._magnitudes or limit not in self._magnitudes:
+                    continue
+                (_, value, high), (_, most, highest) = self._magnitudes[name], self._magnitudes[limit]
+                if value > most or high > highest:
+                    mine, theirs = self._parameters[name], self._parameters[limit]
+                    raise InputError(
+                        f"assumptions: {name} ({_described(mine)}) is above {limit} ({_described(theirs)}): {why}; "
+                        f"lower {name} or raise {limit}"
+                    )
 
     def __getitem__(self, name: str) -> Parameter:
         try:
@@ -229,6 +247,40 @@ class Assumptions(Mapping[str, Parameter]):
         raise InputError(_unknown(name, self.specs))
 
 
+def _described(parameter: Parameter) -> str:
+    """ "294,000,000 USD/yr, range 196,000,000 to 371,000,000" for a message."""
+    return f"{parameter.value:,.15g} {parameter.unit}, range {parameter.low:,.15g} to {parameter.high:,.15g}"
+
+
+#: A value this many times beyond the published range of a shipped parameter is almost always a slip of units (which
+#: come in factors of a thousand or a million), where other bases the sources give stay within it (luxury imports at
+#: their pre-2018 level of 640-800 M are about 11 times today's 70 M).
+RECORD_FACTOR = 100.0
+
+
+def _within_record(parameter: Parameter, field: str, spec: Spec) -> Parameter:
+    """Refuse a value, low or high of a parameter with a dimension more than ``RECORD_FACTOR`` times outside the
+    range the shipped set gives it from the record (53 USD/kg for coal's 53 USD/t, 1,000 times too much; 220 kUSD/yr
+    for metals' 185-464 M).
+    Zero is a statement (nothing smuggled), never a slip, and is let through."""
+    shipped = _shipped()._parameters.get(parameter.name)
+    if shipped is None or ureg.Unit(spec.unit).dimensionless:
+        return parameter
+    record_low, _, record_high = shipped.magnitudes(spec.unit)
+    for key, magnitude in zip(("value", "low", "high"), parameter.magnitudes(spec.unit), strict=True):
+        above = record_high > 0 and magnitude > RECORD_FACTOR * record_high
+        below = record_low > 0 and 0 < magnitude < record_low / RECORD_FACTOR
+        if above or below:
+            given = getattr(parameter, key)
+            raise InputError(
+                f"{field}.{key}: {given:,.15g} {parameter.unit} is more than {RECORD_FACTOR:g} times "
+                f"{'above' if above else 'below'} the range the record gives ({shipped.low:,.15g} to "
+                f"{shipped.high:,.15g} {shipped.unit}: {shipped.source}); check the unit (USD for USD millions? "
+                "kg for t?)"
+            )
+    return parameter
+
+
 def _area_of(name: str) -> str:
     return name.partition(".")[0]
 
@@ -258,15 +310,15 @@ def _overridden(base: Parameter, table: dict[str, Any], origin: str, known: Mapp
     if not isinstance(note, str):
         raise InputError(f"{field}.note: must be text")
     result = replace(base, value=value, unit=unit, low=low, high=high, source=origin, url="", note=note)
-    return _checked(result, field, known[base.name])
+    return _within_record(_checked(result, field, known[base.name]), field, known[base.name])
 
 
 def _checked(parameter: Parameter, field: str, spec: Spec) -> Parameter:
     """Refuse a range that does not contain the value, and values that make no physical sense."""
     if not parameter.low <= parameter.value <= parameter.high:
         raise InputError(
-            f"{field}: the range low={parameter.low:g} .. high={parameter.high:g} must contain "
-            f"value={parameter.value:g} (low <= value <= high)"
+            f"{field}: the range low={exactly(parameter.low)} .. high={exactly(parameter.high)} must contain "
+            f"value={exactly(parameter.value)} (low <= value <= high)"
         )
     low, value, high = parameter.magnitudes(spec.unit)
     for key, magnitude in (("value", value), ("low", low), ("high", high)):
@@ -422,7 +474,7 @@ def load_assumptions(path: str | Path | None = None) -> Assumptions:
             if set(table) <= set(OVERRIDE_KEYS) and name in base:
                 parameters[name] = _overridden(base[name], table, str(file), known)
             else:
-                parameters[name] = _parameter(name, table, field, known)
+                parameters[name] = _within_record(_parameter(name, table, field, known), field, known[name])
     return Assumptions(parameters, areas, world)
 
 

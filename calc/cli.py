@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from calc import InputError, MissingExtra, __version__, commands
 
@@ -41,8 +41,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+class _Once(argparse._StoreAction):
+    """An option that takes one value, given once: argparse would keep the last of two silently, and
+    ``--petroleum-cap 1e6 --petroleum-cap 2e6`` could mean either."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> None:
+        given = namespace.__dict__.setdefault("_given", {})
+        if self.dest in given:
+            parser.error(f"{option} given twice ({given[self.dest]!r} and {values!r}); give it once")
+        given[self.dest] = values
+        super().__call__(parser, namespace, values, option)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (and exit status 2) like every other error."""
+    """argparse, but a usage error is one line (and exit status 2) like every other error, and an option that takes
+    one value is refused when given twice (``_Once``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
 
     def error(self, message: str) -> NoReturn:
         hint = " (a value that starts with '-' goes after '=': --name=-x)" if "expected one argument" in message else ""

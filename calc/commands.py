@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from calc.assumptions import Assumptions
-    from calc.scenario import Plan
+    from calc.scenario import Package, Plan
 
 #: Files larger than this (bytes) are announced before they are written.
 LARGE_FILE = 100e6
@@ -42,11 +42,15 @@ def load_assumptions_from(args: argparse.Namespace, several: bool = False) -> As
             f"--assumptions: {command} takes one world at a time; name one, e.g. --assumptions enforced-2025 (run, "
             "montecarlo and report set several side by side)"
         )
-    changes = {}
+    changes: dict[str, str] = {}
     for item in args.set:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise InputError(f"--set {item!r}: expected NAME=VALUE, e.g. --set 'petroleum.price=120 USD/bbl'")
+        if name.strip() in changes:
+            raise InputError(
+                f"--set: {name.strip()} is given twice ({changes[name.strip()]!r} and {value.strip()!r}); give it once"
+            )
         changes[name.strip()] = value.strip()
     sets = [used.override(changes, origin="--set") if changes else used for used in sets]
     return sets if several else sets[0]
@@ -55,7 +59,7 @@ def load_assumptions_from(args: argparse.Namespace, several: bool = False) -> As
 def scenarios_from(args: argparse.Namespace) -> list[Plan]:
     from dataclasses import replace
 
-    from calc.scenario import DEFAULT_SCENARIOS, Scenario, plan_from, resolve
+    from calc.scenario import DEFAULT_SCENARIOS, Package, Scenario, checked_names, resolve
 
     levers = {name: getattr(args, name) for name in LEVER_OPTIONS if getattr(args, name) is not None}
     relief = _relief(args.relief)
@@ -74,28 +78,52 @@ def scenarios_from(args: argparse.Namespace) -> list[Plan]:
     if name and len(scenarios) > 1:
         raise InputError("--name: names one scenario; more than one was given")
     timing = {key: value for key, value in levers.items() if key in TIMING_OPTIONS}
-    eased = sorted({*levers, *relief} - set(timing)) + (["lift"] if lift else [])
     changed: list[Plan] = []
     for scenario in scenarios:  # from what the scenario sets, so that a lift added reaches the areas it leaves alone
         given = scenario.to_dict()
-        if "steps" in given and eased:
-            raise InputError(
-                f"{', '.join(eased)}: package {scenario.name!r} eases in steps; change its steps in a scenario file "
-                "(only --start-year, --horizon and --ramp-years apply to a package)"
-            )
-        if "steps" in given:
-            changed.append(plan_from({**given, **timing}))
+        if isinstance(scenario, Package):
+            changed.append(_package_changed(scenario, levers, relief, lift, timing))
             continue
         relief_given = {**given.pop("relief"), **relief}
         lifted = [*given.pop("lift"), *lift]
         changed.append(Scenario(**{**given, **levers, "relief": relief_given, "lift": lifted}))
-    return [replace(new, name=name or _renamed(old, new)) for old, new in zip(scenarios, changed, strict=True)]
+    return checked_names(
+        [replace(new, name=name or _renamed(old, new)) for old, new in zip(scenarios, changed, strict=True)]
+    )
+
+
+def _package_changed(
+    package: Package, levers: dict[str, Any], relief: dict[str, str], lift: list[str], timing: dict[str, Any]
+) -> Plan:
+    """A package with the command line's levers set in the steps that ease their areas (``with_levers``), and its
+    steps moved with ``--start-year``; ``--lift`` is refused (a package lifts resolutions in its steps)."""
+    from dataclasses import replace
+
+    from calc.area import shipped_areas
+    from calc.scenario import plan_from, whole_number, with_levers
+
+    if lift:
+        raise InputError(
+            f"--lift: package {package.name!r} eases in steps; lift resolutions in its steps in a scenario file "
+            "(--start-year, --horizon, --ramp-years and levers for the areas its steps ease apply to a package)"
+        )
+    given = package.to_dict()
+    if "start_year" in timing:
+        shift = whole_number(timing["start_year"], "--start-year", 1900, 2200) - package.start_year
+        given["steps"] = [
+            step | {"year": step["year"] + shift} | ({"until": step["until"] + shift} if "until" in step else {})
+            for step in given["steps"]
+        ]
+    changed = plan_from({**given, **timing})
+    keywords = {area.keyword: area.name for area in shipped_areas() if area.keyword}
+    named = {keywords[key]: value for key, value in levers.items() if key in keywords} | relief
+    return with_levers(changed, named) if named else replace(changed)
 
 
 def _renamed(old: Plan, new: Plan) -> str:
     """A preset changed by levers no longer is that preset: "hanoi-2019 (changed: ramp_years)". Levers given
     at the value the preset has already change nothing, and leave the name alone."""
-    from calc.area import shipped_areas
+    from calc.area import KEYWORDS, shipped_areas
     from calc.scenario import plain_lever
 
     before, after = old.to_dict(), new.to_dict()
@@ -107,6 +135,13 @@ def _renamed(old: Plan, new: Plan) -> str:
         for area, lever in after.get("relief", {}).items()
         if lever != before.get("relief", {}).get(area, left_alone.get(area, 0.0))
     )
+    for old_step, new_step in zip(before.get("steps", []), after.get("steps", []), strict=True):  # a package's
+        changed += [key for key in KEYWORDS if new_step.get(key) != old_step.get(key) and key not in changed]
+        changed += [
+            f"relief {area}"
+            for area, lever in new_step.get("relief", {}).items()
+            if lever != old_step.get("relief", {}).get(area) and f"relief {area}" not in changed
+        ]
     if not changed:
         return old.name
     name = old.name

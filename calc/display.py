@@ -137,11 +137,18 @@ def _notes(frame: pd.DataFrame, assumptions: Assumptions, scenarios: Sequence[Pl
                     "the area traded with no measure at all, so it does not bind: the result is that of lifting the "
                     "measure"
                 )
-            if area.kind.tightens(lever, q, area.name) and area.kind.current is not None:  # tightens: it has one
+            if area.kind.tightens(lever, q, area.name) and area.kind.flowing is not None:  # tightens: it has one
                 lines.append(
-                    f"{where} is below today's cap of {float(np.max(area.kind.current(q))):,.0f} "
+                    f"{where} is below what flows legally today, {float(np.max(area.kind.flowing(q))):,.0f} "
                     f"{area.kind.flow_unit}: it tightens the measure, so the area's results fall below the status "
                     f"quo (a plain number is read as {area.kind.flow_unit}: 1.5 million is written 1.5e6)"
+                )
+            if area.kind.idle(lever, q, area.name) and area.kind.flowing is not None and area.kind.current is not None:
+                lines.append(
+                    f"{where} is below today's cap of {float(np.max(area.kind.current(q))):,.0f} "
+                    f"{area.kind.flow_unit} but not below what flows legally today, "
+                    f"{float(np.max(area.kind.flowing(q))):,.0f} {area.kind.flow_unit}: it does not bind, and changes "
+                    "nothing"
                 )
     return lines
 

@@ -16,7 +16,7 @@ from calc.kinds import FormulaLever, Variable
 from calc.models import Values
 from calc.models.balance import bought_share, complete
 from calc.record import metadata
-from calc.scenario import Plan, ScenarioSpec, resolve
+from calc.scenario import Layers, Plan, ScenarioSpec, resolve
 from calc.variables import BOUGHT, IN_FORCE, WANTED, catalogue
 
 #: The hard currency the North could divert from other sources to the imports relief unlocks (the budget rule).
@@ -99,23 +99,65 @@ def columns(
     stretch of years with the same levers (a package's steps) and the same share of its effect for every area (its
     kind's time profile, from the year its relief began). Returns for each variable its value in each column (an
     array over draws where ``p`` holds columns of draws, else of one value) and, for each year of the horizon, its
-    column. ``levers`` replaces some areas' levers throughout (by area name), e.g. by a column of trial values
-    when seeking a goal. ``done``: the areas evaluated already with the same ``p`` (see ``evaluate``)."""
+    column. ``levers`` replaces some areas' levers (by area name) wherever the plan eases them (throughout, for a
+    scenario; in a package, in the years some step eases the area), e.g. by a column of trial values when seeking a
+    goal. ``done``: the areas evaluated already with the same ``p`` (see ``evaluate``)."""
     values: dict[str, list[np.ndarray]] = {}
     column_of = np.zeros(plan.horizon, dtype=np.int64)
     done = {} if done is None else done
     for segment in plan.segments(areas):
         years = np.asarray(segment.years)
-        shares = np.array([area.kind.profile(years - segment.since[area.name], plan.ramp_years) for area in areas])
-        distinct, position = np.unique(shares, axis=1, return_inverse=True)
+        moved = {name: lever for name, lever in (levers or {}).items() if name in segment.eased}
+        # a lever moved throughout has one layer, from when the area's easing began
+        layers = {
+            area.name: segment.layers[area.name][:1] if area.name in moved else segment.layers[area.name]
+            for area in areas
+        }
+        rows = [area.kind.profile(years - start, plan.ramp_years) for area in areas for start, _ in layers[area.name]]
+        distinct, position = np.unique(np.array(rows), axis=1, return_inverse=True)
         column_of[years] = len(next(iter(values.values()), [])) + position.ravel()
-        by_area = {area.name: distinct[index] for index, area in enumerate(areas)}
-        chosen = {**segment.levers, **(levers or {})}
+        by_area, first = {}, 0
+        for area in areas:
+            count = len(layers[area.name])
+            by_area[area.name] = profiles(area, layers[area.name], distinct[first : first + count], p)
+            first += count
+        chosen = {**segment.levers, **moved}
         for variable, result in evaluate(chosen, by_area, p, areas, done).items():
             result = np.atleast_2d(result)
             result = np.broadcast_to(result, (result.shape[0], distinct.shape[1]))
             values.setdefault(variable, []).extend(result[:, column] for column in range(distinct.shape[1]))
     return values, column_of
+
+
+def profiles(area: Area, layers: Layers, rows: np.ndarray, p: Mapping[str, Values]) -> np.ndarray:
+    """The share of an area's full effect in each column, for an area eased in ``layers`` (each a lever and the
+    year it took effect) whose time profiles, from each layer's year, are ``rows``: one layer's own profile; for
+    several, the profiles weighted by what each layer adds to how far the area is opened (the kind's ``level``),
+    so that a step that keeps a lever continues its ramp and one that opens the area further ramps only the part it
+    adds. A step that closes the area part-way takes the part back at once, from the latest layers first. Exact in
+    every draw (a column of draws where ``p`` holds them); a kind without a ``level`` ramps from the first layer."""
+    if len(layers) == 1:
+        return rows[0]
+    q = roles(area, p)
+    levels = [area.kind.opening(q, lever, area.name) for _, lever in layers]
+    if any(level is None for level in levels):
+        return rows[0]
+    amounts: list[np.ndarray] = []  # what each layer adds, in one value per draw
+    before = np.zeros(1)
+    for level in levels:
+        now = np.ravel(np.asarray(level, dtype=np.float64))
+        change = now - before
+        fall = np.maximum(-change, 0.0)
+        for index in reversed(range(len(amounts))):  # a fall takes back the latest parts first
+            taken = np.minimum(amounts[index], fall)
+            amounts[index], fall = amounts[index] - taken, fall - taken
+        amounts.append(np.maximum(change, 0.0))
+        before = now
+    total = sum(amounts, start=np.zeros(1))[:, np.newaxis]
+    weighted = sum(amount[:, np.newaxis] * row for amount, row in zip(amounts, rows, strict=True))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        profile = np.where(total > 0, weighted / total, rows[-1])
+    return profile[0] if len(profile) == 1 else profile
 
 
 def yearly(
@@ -147,12 +189,14 @@ def status_quo(
     return evaluate(levers, {area.name: np.ones(1) for area in areas}, p, areas, done)
 
 
-def expected(plan: Plan, p: Mapping[str, Values], areas: tuple[Area, ...]) -> dict[str, np.ndarray]:
+def expected(
+    plan: Plan, p: Mapping[str, Values], areas: tuple[Area, ...], levers: Mapping[str, Values] | None = None
+) -> dict[str, np.ndarray]:
     """``yearly``, weighted by the probability that relief is still in force in each year (1 throughout for a
     scenario; (1 - h)^k for a package with a snapback hazard h): expected values, the status quo's where relief
-    has snapped back."""
+    has snapped back: what ``run`` reports. ``levers``: as for ``yearly``."""
     # from the status quo by the chance of the change: a level the relief leaves as it is stays exactly that level
-    return _with_snapback(plan, p, areas, lambda before, result, kept: before + kept * (result - before))
+    return _with_snapback(plan, p, areas, lambda before, result, kept: before + kept * (result - before), levers)
 
 
 def _with_snapback(
@@ -160,11 +204,12 @@ def _with_snapback(
     p: Mapping[str, Values],
     areas: tuple[Area, ...],
     combine: Callable[[Values, np.ndarray, np.ndarray], np.ndarray],
+    levers: Mapping[str, Values] | None = None,
 ) -> dict[str, np.ndarray]:
     """``yearly``, each variable combined as ``combine(status quo, relief, chance in force)`` where relief may snap
     back; the status quo reuses the areas the years in force evaluated."""
     done: Evaluated = {}
-    values = yearly(plan, p, areas, done=done)
+    values = yearly(plan, p, areas, levers, done=done)
     kept = plan.in_force(p)
     if np.all(kept == 1.0):
         return values

@@ -17,11 +17,11 @@ import pint
 
 from calc.area import Area
 from calc.assumptions import Assumptions
-from calc.engine import checked_assumptions, expected, roles, yearly
+from calc.engine import checked_assumptions, expected, roles
 from calc.errors import InputError
 from calc.kinds import Variable
 from calc.record import metadata
-from calc.scenario import Package, Plan, resolve
+from calc.scenario import Package, Plan, Scenario, resolve
 from calc.tables import is_flow
 from calc.units import parse_with_unit, quantity_unit, ureg
 from calc.variables import catalogue
@@ -127,7 +127,7 @@ def _seek(
 
         def result(values: np.ndarray) -> np.ndarray:
             trial = np.asarray(values, dtype=np.float64).reshape(-1, 1)
-            results = yearly(chosen, p, used.areas, levers={area.name: trial})
+            results = expected(chosen, p, used.areas, levers={area.name: trial})  # the very value ``run`` reports
             return np.broadcast_to(results[declared.name], (len(trial), chosen.horizon))
 
     def picked(values: np.ndarray) -> np.ndarray:
@@ -135,10 +135,16 @@ def _seek(
         return years.sum(axis=1) if total else years[:, column]
 
     at_low, at_high = picked(np.array([low, high]))
+    unit = declared.display_unit.removesuffix("/yr") if total else declared.display_unit
+    when = f"over {chosen.years[0]}-{chosen.years[-1]}" if total else f"in {chosen.years[column]}"
+    if at_low == at_high:  # every model is monotone in its lever: equal at both ends, it is flat throughout
+        eased = "" if lever == HAZARD_LEVER or isinstance(chosen, Scenario) else _eased_note(chosen, area, used)
+        raise InputError(
+            f"lever: {declared.name} does not depend on {lever} in {chosen.name!r}{eased}: moving {shown} gives "
+            f"{declared.shown(at_low)} {unit} {when} throughout; choose a lever that moves it"
+        )
     if not min(at_low, at_high) <= wanted <= max(at_low, at_high):
         ends = sorted((at_low, at_high))
-        unit = declared.display_unit.removesuffix("/yr") if total else declared.display_unit
-        when = f"over {chosen.years[0]}-{chosen.years[-1]}" if total else f"in {chosen.years[column]}"
         raise InputError(
             f"target: {declared.shown(wanted)} {unit} is out of reach; moving {shown} in {chosen.name!r} gives "
             f"{declared.name} between {declared.shown(ends[0])} and {declared.shown(ends[1])} {unit} {when}"
@@ -157,6 +163,13 @@ def _seek(
         "target": wanted,
         "year": "total" if total else chosen.years[column],
     }
+
+
+def _eased_note(package: Package, area: Area, used: Assumptions) -> str:
+    """ ", which none of its steps eases", where that is why a lever moves nothing in a package."""
+    if any(area.name in segment.eased for segment in package.segments(used.areas)):
+        return ""
+    return ", which none of its steps eases (solve moves a lever in the years a step eases its area)"
 
 
 def _bisect(f: Callable[[float], float], low: float, high: float, xtol: float) -> float:

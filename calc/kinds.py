@@ -50,25 +50,44 @@ class Spec:
     allow_maximum: bool = True
     plausible: tuple[float, float] = (-math.inf, math.inf)
     basis: str = ""
+    #: Whether exactly 0 is plausible besides the plausible range (nothing smuggled; no other hard currency).
+    zero: bool = False
 
     def check(self, magnitude: float, field: str) -> None:
         low_ok = magnitude > self.minimum or (self.allow_minimum and magnitude == self.minimum)
         high_ok = magnitude < self.maximum or (self.allow_maximum and magnitude == self.maximum)
         if not (low_ok and high_ok):
-            raise InputError(f"{field}: {magnitude:g} is out of range; accepted: {self.meaning}")
+            raise InputError(f"{field}: {exactly(magnitude)} is out of range; accepted: {self.meaning}")
         low, high = self.plausible
-        if not low <= magnitude <= high:
+        if not low <= magnitude <= high and not (self.zero and magnitude == 0):
             unit = "" if self.unit == "dimensionless" else f" {self.unit}"
             raise InputError(
-                f"{field}: {magnitude:g}{unit} is outside the plausible range {low:g} to {high:g}{unit} "
-                f"({self.basis}); check the unit (a percentage for a share? USD for USD millions?)"
+                f"{field}: {exactly(magnitude)}{unit} is outside the plausible range {self.plausible_text}"
+                f" ({self.basis}); check the unit (a percentage for a share? USD for USD millions?)"
             )
+
+    @property
+    def plausible_text(self) -> str:
+        """The plausible range in words: "0, or 1,000,000 to 10,000,000,000 USD/yr"."""
+        low, high = self.plausible
+        unit = "" if self.unit == "dimensionless" else f" {self.unit}"
+        return f"{'0, or ' if self.zero else ''}{low:,.15g} to {high:,.15g}{unit}"
+
+
+def exactly(number: float) -> str:
+    """A number in a message, to as many digits as it takes (1.0000001 is not "1"): 15 significant digits."""
+    return f"{number:.15g}"
 
 
 #: DPRK GDP was about USD 31 bn (Bank of Korea, 2020) and all its goods trade before the sanctions about USD 6.5 bn
 #: (KOTRA, 2016): no single flow of an area comes near USD 10 bn a year.
-MONEY_BASIS = "no area's yearly flow comes near USD 10 bn: GDP is about 31 bn, all goods trade in 2016 about 6.5 bn"
-MONEY = Spec("USD/yr", "money per year, 0 or more", plausible=(0.0, 10e9), basis=MONEY_BASIS)
+#: The smallest published yearly flow is about USD 17 M (fishing rights sold in 2019, Panel of Experts): below USD 1 M
+#: a year, a figure is a slip of units (dollars typed for millions), unless it is exactly nothing.
+MONEY_BASIS = (
+    "no published yearly flow is below USD 1 M (the smallest, fishing rights in 2019, is about 17 M) or near 10 bn "
+    "(GDP is about 31 bn, all goods trade in 2016 about 6.5 bn)"
+)
+MONEY = Spec("USD/yr", "money per year, 0 or more", plausible=(1e6, 10e9), basis=MONEY_BASIS, zero=True)
 #: EIA put all DPRK oil use at about 15,000 b/d (5.5 M bbl/yr); 2016 refined imports were 4.5 M bbl (US fact sheet).
 VOLUME_BASIS = "all DPRK oil use was about 15,000 b/d, 5.5 M bbl a year (US EIA); 100 M bbl is eighteen times that"
 VOLUME = Spec("bbl/yr", "an oil volume per year, 0 or more", plausible=(0.0, 100e6), basis=VOLUME_BASIS)
@@ -187,15 +206,23 @@ class Kind:
     #: Roles of which an area states at least one, zero included: a figure no kind may assume for it (how much of
     #: the trade evades the ban today).
     stated: tuple[str, ...] = ()
+    #: Roles that another role of the same area bounds, as (role, bounded by, why): checked whenever a set is made.
+    bounds: tuple[tuple[str, str, str], ...] = ()
     #: For a kind whose lever takes caps: a cap in the unit of the flow it caps, and the flow with no cap at all.
     cap_in_flow: Callable[[Mapping[str, Values], Cap, str], np.ndarray] | None = None
     ceiling: Callable[[Mapping[str, Values]], np.ndarray] | None = None
-    #: For a kind whose lever is a cap: the cap of the day (in the unit of the flow it caps).
+    #: For a kind whose lever is a cap: the cap of the day, and the flow it lets through today (at most the cap), in
+    #: the unit of the flow it caps.
     current: Callable[[Mapping[str, Values]], np.ndarray] | None = None
+    flowing: Callable[[Mapping[str, Values]], np.ndarray] | None = None
     #: The time profile: the share of the full effect k years after the relief began (k = 0 in its first year),
     #: given the scenario's ramp years (docs/explanation/model.md). A one-off effect has its own
     #: (docs/how-to/add-a-kind.md).
     profile: Callable[[np.ndarray, int], np.ndarray] = ramp_at
+    #: How far a lever opens an area at full effect, in the unit its formula ramps (legal exports in USD/yr, added
+    #: legal imports in bbl/yr, the share of a ban lifted): a package step that opens an area further ramps the part
+    #: it adds (``calc.engine.profiles``). None: every change of lever ramps as one with the first.
+    level: Callable[[Mapping[str, Values], Lever, str], Values] | None = None
     #: The function whose docstring writes the kind's formulas (the model in calc.models that ``formula`` calls);
     #: ``formula`` itself when None. The report and the documentation show that docstring: each formula is written
     #: once.
@@ -283,7 +310,7 @@ class Kind:
                 return Cap(_not_negative(self._bare_cap(value, unit, field), "bbl/yr", field, self.accepted), "bbl/yr")
             share = parse_quantity(value, "dimensionless", field)
             if not 0.0 <= share <= 1.0:
-                raise InputError(f"{field}: {share:g} is out of range; accepted: {self.accepted}")
+                raise InputError(f"{field}: {exactly(share)} is out of range; accepted: {self.accepted}")
             return share
         for cap_unit in self.cap_units:
             if unit.is_compatible_with(cap_unit):
@@ -323,11 +350,19 @@ class Kind:
         return bool(np.all(self.cap_in_flow(q, lever, area) >= self.ceiling(q)))
 
     def tightens(self, lever: Lever, q: Mapping[str, Values], area: str) -> bool:
-        """Whether ``lever`` is a cap below the cap of the day (central values): it tightens the measure, so the
+        """Whether ``lever`` is a cap below what flows today (central values): it tightens the measure, so the
         area's results fall below the status quo (a plain 1.5 is 1.5 barrels a year, not 1.5 million)."""
-        if not isinstance(lever, Cap) or self.cap_in_flow is None or self.current is None:
+        if not isinstance(lever, Cap) or self.cap_in_flow is None or self.flowing is None:
             return False
-        return bool(np.all(self.cap_in_flow(q, lever, area) < self.current(q)))
+        return bool(np.all(self.cap_in_flow(q, lever, area) < self.flowing(q)))
+
+    def idle(self, lever: Lever, q: Mapping[str, Values], area: str) -> bool:
+        """Whether ``lever`` is a cap at or above what flows today but below the cap of the day (central values):
+        today's flow does not reach the cap of the day, so a lower cap that it does not reach changes nothing."""
+        if not isinstance(lever, Cap) or self.cap_in_flow is None or self.flowing is None or self.current is None:
+            return False
+        cap = self.cap_in_flow(q, lever, area)
+        return bool(np.all((cap >= self.flowing(q)) & (cap < self.current(q))))
 
     def at_status_quo(self, lever: object) -> bool:
         """Whether ``lever`` leaves the area as it is (a column of trial levers never does)."""
@@ -365,6 +400,10 @@ class Kind:
         """Whether areas of this kind spend hard currency (on imports relief unlocks), within the budget."""
         return any(template.variable.sign < 0 for template in self.templates)
 
+    def opening(self, q: Mapping[str, Values], lever: Lever, area: str) -> Values | None:
+        """How far ``lever`` opens the area at full effect (see ``level``); None for a kind that does not say."""
+        return None if self.level is None else self.level(q, lever, area)
+
     def evaluate(
         self, q: Mapping[str, Values], lever: FormulaLever, ramp: np.ndarray, area: str, bought: Values = 1.0
     ) -> dict[str, np.ndarray]:
@@ -375,7 +414,7 @@ class Kind:
 
 def _not_negative(amount: float, unit: str, field: str, accepted: str) -> float:
     if amount < 0:
-        raise InputError(f"{field}: {amount:g} {unit} is negative; accepted: {accepted}")
+        raise InputError(f"{field}: {exactly(amount)} {unit} is negative; accepted: {accepted}")
     return amount
 
 
@@ -405,6 +444,14 @@ def _export_formula(
     return exports.revenue(q, 1.0, ramp, cap=_export_cap(q, lever, area))
 
 
+def _export_level(q: Mapping[str, Values], lever: Lever, area: str) -> Values:
+    """Legal exports at full effect (USD/yr): the share lifted of the potential, or the cap where it binds."""
+    potential = _export_ceiling(q)
+    if isinstance(lever, Cap):
+        return np.minimum(potential, _export_cap(q, lever, area))
+    return cast(float, lever) * potential
+
+
 def _fuel_cap(q: Mapping[str, Values], cap: Cap, area: str) -> np.ndarray:
     """A fuel cap in bbl/yr: as given, or tonnes converted with the area's barrels per tonne."""
     return cap.amount * np.asarray(q["bbl_per_tonne"] if cap.unit == "t/yr" else 1.0)
@@ -421,18 +468,37 @@ def _fuel_cap_today(q: Mapping[str, Values]) -> np.ndarray:
     return np.asarray(q["legal_cap"])
 
 
+def _fuel_legal_today(q: Mapping[str, Values]) -> np.ndarray:
+    """Legal imports today (bbl/yr): as stated, at most the cap of the day and the demand ceiling; the cap itself where
+    none is stated."""
+    return np.minimum(np.minimum(q.get("legal_imports", q["legal_cap"]), q["legal_cap"]), q["pre_sanction_imports"])
+
+
+def _new_fuel_cap(q: Mapping[str, Values], lever: FormulaLever, area: str) -> Values:
+    """The cap a lever sets, in bbl/yr."""
+    if lever is None:
+        return q["pre_sanction_imports"]
+    if isinstance(lever, str):  # STATUS_QUO, the only text a lever keeps
+        return q["legal_cap"]
+    if isinstance(lever, Cap):
+        return _fuel_cap(q, lever, area)
+    return lever  # trial caps in bbl/yr (a column of them when seeking a goal)
+
+
 def _capped_formula(
     q: Mapping[str, Values], lever: FormulaLever, ramp: np.ndarray, area: str, bought: Values
 ) -> dict[str, np.ndarray]:
-    if lever is None:
-        new_cap = q["pre_sanction_imports"]
-    elif isinstance(lever, str):  # STATUS_QUO, the only text a lever keeps
-        new_cap = q["legal_cap"]
-    elif isinstance(lever, Cap):
-        new_cap = _fuel_cap(q, lever, area)
-    else:  # trial caps in bbl/yr (a column of them when seeking a goal)
-        new_cap = lever
-    return capped_imports.effects({"legal_imports": q["legal_cap"], **q}, new_cap, ramp, bought)
+    return capped_imports.effects({"legal_imports": q["legal_cap"], **q}, _new_fuel_cap(q, lever, area), ramp, bought)
+
+
+def _fuel_level(q: Mapping[str, Values], lever: Lever, area: str) -> Values:
+    """The legal imports a cap adds at full effect (bbl/yr)."""
+    return _capped_formula(q, lever, np.ones(1), area, 1.0)["added"]
+
+
+def _share_level(q: Mapping[str, Values], lever: Lever, area: str) -> Values:
+    """The share of a ban lifted."""
+    return cast(float, lever)
 
 
 def _ban_formula(
@@ -474,9 +540,18 @@ EXPORT_EARNINGS = Kind(
     formula=_export_formula,
     explained_by=exports.revenue,
     stated=("smuggled_exports", "already_smuggled_share"),
+    bounds=(
+        (
+            "smuggled_exports",
+            "pre_sanction_exports",
+            "evasion is stated on the basis of the pre-sanction exports (their volume at the pre-sanction unit value), "
+            "so it cannot pass them",
+        ),
+    ),
     cap_units=MappingProxyType({"USD/yr": (), "t/yr": ("unit_value", "price_index")}),
     cap_in_flow=_export_cap,
     ceiling=_export_ceiling,
+    level=_export_level,
 )
 
 CAPPED_IMPORTS = Kind(
@@ -570,6 +645,9 @@ CAPPED_IMPORTS = Kind(
     cap_in_flow=_fuel_cap,
     ceiling=_fuel_ceiling,
     current=_fuel_cap_today,
+    flowing=_fuel_legal_today,
+    bounds=(("legal_imports", "legal_cap", "legal imports cannot pass the cap of the day"),),
+    level=_fuel_level,
 )
 
 IMPORT_BANS = Kind(
@@ -600,6 +678,7 @@ IMPORT_BANS = Kind(
     formula=_ban_formula,
     explained_by=import_bans.spending,
     one_of=("observed_imports", "pre_sanction_imports"),
+    level=_share_level,
 )
 
 #: The kinds areas may declare, by name: the three shipped, and any registered (``register``).

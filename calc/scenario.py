@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from numbers import Integral, Real
 from pathlib import Path
@@ -24,7 +24,7 @@ import pint
 from calc.area import KEYWORDS, Area, shipped_areas
 from calc.errors import InputError
 from calc.files import read_toml, shipped_folder
-from calc.kinds import LIFTED, STATUS_QUO, Cap, Lever
+from calc.kinds import LIFTED, STATUS_QUO, Cap, Lever, exactly
 from calc.resolution import shipped_law
 
 #: A lever left out: the status quo, or what ``lift`` gives the area.
@@ -70,14 +70,22 @@ class Timed:
         return self.years.index(year)
 
 
+#: How an area came to its lever in a stretch of years: the levers it took since its easing began, each with the
+#: position of the year it took effect, oldest first (the last is the lever in force). A step that keeps a lever
+#: continues its ramp; one that opens the area further ramps the part it adds (``calc.engine.profiles``).
+Layers = tuple[tuple[int, Lever], ...]
+
+
 @dataclass(frozen=True)
 class Segment:
-    """Years of a scenario or package (positions in its horizon) with one lever per area, and for each area the
-    position of the year its relief began, from which it ramps."""
+    """Years of a scenario or package (positions in its horizon) with one lever per area; for each area the layers of
+    its easing (``Layers``), and the areas some step eases in these years (``eased``: the levers ``calc.solve``
+    moves; every area for a scenario)."""
 
     years: tuple[int, ...]
     levers: dict[str, Lever]
-    since: dict[str, int]
+    layers: dict[str, Layers]
+    eased: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,9 @@ class Scenario(Timed):
 
     def segments(self, areas: Sequence[Area]) -> list[Segment]:
         """The scenario's levers over its whole horizon, ramped from its first year: one segment."""
-        return [Segment(tuple(range(self.horizon)), self.levers(areas), dict.fromkeys((a.name for a in areas), 0))]
+        levers = self.levers(areas)
+        layers: dict[str, Layers] = {name: ((0, lever),) for name, lever in levers.items()}
+        return [Segment(tuple(range(self.horizon)), levers, layers, frozenset(levers))]
 
     def in_force(self, p: Mapping[str, Any]) -> np.ndarray:
         """The probability that the relief is in force in each year: 1 throughout (a scenario never snaps back)."""
@@ -315,20 +325,31 @@ class Package(Timed):
             for step in self.steps
         ]
         grouped: dict[tuple, list[int]] = {}
+        history: dict[str, Layers] = {area.name: () for area in areas}
         for k, year in enumerate(self.years):
             active = [i for i, step in enumerate(self.steps) if step.year <= year <= (step.until or self.years[-1])]
             lifted = law.levers(tuple(sorted({name for i in active for name in self.steps[i].lift or ()})))
-            levers, since = {}, {}
+            levers, eased = {}, set()
             for area in areas:
-                levers[area.name], since[area.name] = area.kind.status_quo, 0
+                levers[area.name] = area.kind.status_quo
                 for i in sorted(active, key=lambda i: self.steps[i].year):  # the most recent naming the area wins
                     if area.name in named[i] or area.name in reached[i]:
                         levers[area.name] = named[i].get(area.name, lifted.get(area.name))
-                        since[area.name] = self.steps[i].year - self.start_year
-            key = tuple((name, levers[name], since[name]) for name in levers)
+                        eased.add(area.name)
+                lever, before = levers[area.name], history[area.name]
+                if area.kind.at_status_quo(lever):
+                    history[area.name] = ()
+                elif not before or before[-1][1] != lever:  # eased anew, or further: a layer from this year
+                    history[area.name] = (*before, (k, lever))
+            key = (*((name, levers[name], history[name]) for name in levers), frozenset(eased))
             grouped.setdefault(key, []).append(k)
         return [
-            Segment(tuple(years), {name: lever for name, lever, _ in key}, {name: at for name, _, at in key})
+            Segment(
+                tuple(years),
+                {name: lever for name, lever, _ in key[:-1]},
+                {name: layers or ((0, lever),) for name, lever, layers in key[:-1]},
+                key[-1],
+            )
             for key, years in grouped.items()
         ]
 
@@ -349,6 +370,45 @@ class Package(Timed):
         }
 
 
+def with_levers(plan: Plan, levers: Mapping[str, Any]) -> Plan:
+    """``plan`` with the lever of each area named in ``levers`` (area name to lever) set wherever it eases the area:
+    throughout a scenario, and in every step of a package that names the area or reaches it through a resolution it
+    lifts (the years ``calc.solve`` moves a lever in). An area a package never eases is refused: the lever would
+    change nothing."""
+    areas = shipped_areas()
+    keywords = {area.name: area.keyword for area in areas if area.keyword}
+    if isinstance(plan, Scenario):
+        data = plan.to_dict()
+        for name, lever in levers.items():
+            if name in keywords:
+                data[keywords[name]] = lever
+            else:
+                data["relief"] = {**data["relief"], name: lever}
+        return Scenario(**data)
+    law = shipped_law()
+    steps = []
+    for step in plan.steps:
+        reached = set(step.named(areas)) | {
+            measure.area for name in step.lift or () for measure in law.resolutions[name].measures
+        }
+        data = step.to_dict()
+        for name, lever in levers.items():
+            if name not in reached:
+                continue
+            if name in keywords:
+                data[keywords[name]] = lever
+            else:
+                data["relief"] = {**data.get("relief", {}), name: lever}
+        steps.append(Step(**data))
+    never = [name for name in levers if all(name not in segment.eased for segment in plan.segments(areas))]
+    if never:
+        raise InputError(
+            f"package {plan.name!r}: none of its steps eases {', '.join(never)}; a lever given for a package sets "
+            "the area in the steps that ease it (write a step that eases it in a scenario file)"
+        )
+    return replace(plan, steps=tuple(steps))
+
+
 def checked_hazard(hazard: object, field: str) -> float | str:
     """A package's snapback hazard: a yearly probability from 0 up to 1, or "assumed"."""
     if hazard == ASSUMED:
@@ -356,8 +416,8 @@ def checked_hazard(hazard: object, field: str) -> float | str:
     number = _number(hazard, field)
     if not 0.0 <= number < 1.0:
         raise InputError(
-            f"{field}: {number:g} is out of range; accepted: a yearly probability from 0 up to but not including 1, "
-            "or 'assumed' (the assumptions' context.snapback_hazard)"
+            f"{field}: {exactly(number)} is out of range; accepted: a yearly probability from 0 up to but not "
+            "including 1, or 'assumed' (the assumptions' context.snapback_hazard)"
         )
     return number
 
@@ -533,10 +593,41 @@ def resolve(scenarios: ScenarioSpec) -> list[Plan]:
             raise InputError(
                 f"scenarios: expected a Scenario, a preset name or a .toml path, got {type(item).__name__}"
             )
-    names = [scenario.name for scenario in resolved]
+    return checked_names(resolved)
+
+
+def checked_names(plans: list[Plan]) -> list[Plan]:
+    """``plans``, once no two share a name and none carries a preset's name on other numbers (exports would then
+    say "hanoi-2019" of a scenario that is not the Hanoi request)."""
+    names = [plan.name for plan in plans]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise InputError(
             f"scenarios: the name(s) {', '.join(map(repr, duplicates))} appear more than once; names must differ"
         )
-    return resolved
+    for plan in plans:
+        if plan.name in _presets() and _numbers(plan) != _numbers(_presets()[plan.name]):
+            raise InputError(
+                f"scenario {plan.name!r}: is the name of a preset, but this {type(plan).__name__.lower()} eases "
+                f"something else ({_difference(plan, _presets()[plan.name])}); a preset's name stands for that "
+                "preset only: give yours another name"
+            )
+    return plans
+
+
+def _numbers(plan: Plan) -> tuple[type, dict[str, Any]]:
+    """What a plan eases and when, as data: everything but its name and note."""
+    return type(plan), {key: value for key, value in plan.to_dict().items() if key not in ("name", "note")}
+
+
+def _difference(plan: Plan, preset: Plan) -> str:
+    """What ``plan`` sets otherwise than ``preset``, in words: "metals_share 0.5 against 1.0"."""
+    mine, theirs = plan.to_dict(), preset.to_dict()
+    keys = [
+        key
+        for key in dict.fromkeys([*mine, *theirs])
+        if key not in ("name", "note") and mine.get(key) != theirs.get(key)
+    ]
+    if type(plan) is not type(preset):
+        return f"a {type(plan).__name__.lower()}, where the preset is a {type(preset).__name__.lower()}"
+    return "; ".join(f"{key} {mine.get(key, 'left out')!s} against {theirs.get(key, 'left out')!s}" for key in keys)

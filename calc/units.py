@@ -38,6 +38,24 @@ AMBIGUOUS = {
     "Mb": f"{OIL_M}: write 'kbbl' for a thousand barrels or '1e6 bbl' for a million",
     "MMb": f"{OIL_M}: write '1e6 bbl' for a million barrels",
 }
+#: Units the oil and commodity trades write in a sense other than the registry's.
+AMBIGUOUS |= {
+    "kt": "is ambiguous: the registry reads kt as knots (a speed), the trade as kilotonnes: write thousands of "
+    "tonnes with an exponent, e.g. '60e3 t/yr'",
+    "mt": "is ambiguous: the registry reads mt as millitonnes, the trade as metric tonnes: write 't' for the metric "
+    "tonne",
+    "mb": "is ambiguous: in the oil trade mb is a thousand or a million barrels (mb/d, million barrels a day), the "
+    "registry reads it as millibarns: write 'kbbl' for a thousand barrels or '1e6 bbl' for a million",
+    "mbbl": "is ambiguous: in US oil statistics mbbl is a thousand barrels (M, mille), the registry reads it as "
+    "millibarrels: write 'kbbl' for a thousand barrels or '1e6 bbl' for a million",
+}
+#: A prefix below one on money: 'mUSD' is a thousandth of a dollar to the registry and a million to a reader.
+SMALL_MONEY = re.compile(r"\b(m|milli|u|µ|micro|n|nano|c|centi|d|deci)(USD|usd|US_dollar)\b")
+PREFIXES = dict.fromkeys(("m", "milli"), "milli-dollars") | dict.fromkeys(("u", "µ", "micro"), "micro-dollars")
+PREFIXES |= dict.fromkeys(("n", "nano"), "nano-dollars") | dict.fromkeys(("c", "centi"), "cents")
+PREFIXES |= dict.fromkeys(("d", "deci"), "deci-dollars")
+#: The tables' own spelling of money in millions, read back as the registry's mega-dollars.
+TABLE_MILLIONS = re.compile(r"\bUSD\s+M\b")
 #: Shorthands for thousands, millions and billions, which the registry would read as units (M is molar, k the
 #: Boltzmann constant, B a byte, G a gauss) or not at all.
 MULTIPLIER = "is not read as a multiplier: write the number out with an exponent, e.g. '220e6 USD/yr' for 220 million"
@@ -197,9 +215,10 @@ def is_bare_number(value: object) -> bool:
 
 def refuse_bare_number(value: object, unit: str, field: str) -> None:
     """Refuse a number with no unit where ``unit`` has a dimension: tables print USD millions, so a bare 220 for a
-    parameter in USD/yr is a slip that costs a factor of a million. The message shows the spellings that work."""
-    if not is_bare_number(value) or ureg.Unit(unit).dimensionless:
-        return
+    parameter in USD/yr is a slip that costs a factor of a million. The message shows the spellings that work. Zero
+    needs no unit."""
+    if not is_bare_number(value) or ureg.Unit(unit).dimensionless or float(str(value)) == 0:
+        return  # nothing is nothing in every unit
     number = str(value).strip()
     spellings = f"'{number} {unit}'"
     if ureg.Unit(unit).is_compatible_with("USD/yr") and abs(float(number)) < 1e5:
@@ -219,7 +238,14 @@ def parse_unit(text: str, field: str) -> pint.Unit:
     """A unit expression (no number) of the registry, or InputError naming ``field``. Oil-trade spellings are
     read as the trade means them (``b/d``, ``bpd``, ``kb/d``: barrels a day; ``m3``: cubic metres); ``Mbbl`` and
     ``MMbbl``, which the trade and SI read differently, are refused."""
-    text = text.strip()
+    text = TABLE_MILLIONS.sub("MUSD", text.strip())  # "USD M/yr", as tables print it
+    small = SMALL_MONEY.search(text)
+    if small:
+        raise InputError(
+            f"{field}: {small[0]!r} in {text!r} is ambiguous: the registry reads it as {PREFIXES[small[1]]} (a "
+            "fraction of a dollar), a reader as millions: write "
+            "millions as 'USD M/yr', 'million USD/yr' or with an exponent, e.g. '220e6 USD/yr'"
+        )
     _refuse_ambiguous(text, field)
     spelled = CUBIC.sub(r"\1**3", re.sub(r"[A-Za-z_]+", lambda word: OIL_SPELLINGS.get(word[0], word[0]), text))
     try:

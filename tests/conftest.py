@@ -11,7 +11,7 @@ import pytest
 from hypothesis import strategies as st
 
 import calc
-from calc.assumptions import PARAMETERS
+from calc.assumptions import PARAMETERS, RECORD_FACTOR
 
 #: The central figures the hand-worked tests use, as numbers in each parameter's shipped unit. Tests that work a
 #: result out by hand run on ``figures`` (the shipped set with exactly these values), so that editing a value in
@@ -129,9 +129,10 @@ def in_units(assumptions, values: dict) -> dict:
 
 
 def valid_assumptions():
-    """Overrides anywhere inside the accepted (physical and plausible) bounds, not only inside the published
-    ranges, as quantities in the unit the model computes in: for every parameter an override can set, those of the
-    shipped set and those an area leaves at its kind's default."""
+    """Overrides anywhere inside the accepted bounds (physical, plausible, within a hundred times the record's range for
+    a parameter with a dimension, and below the parameter that bounds it), not only inside the published ranges, as
+    quantities in the unit the model computes in: for every parameter an override can set, those of the shipped set
+    and those an area leaves at its kind's default."""
     shipped = calc.load_assumptions()
     settable = set(shipped) | {
         f"{area.name}.{role}"
@@ -140,19 +141,38 @@ def valid_assumptions():
         if spec.default is not None
     }
 
-    def accepted(spec):
+    def accepted(name, spec):
         low = max(spec.minimum, spec.plausible[0])
         high = min(spec.maximum, spec.plausible[1])
+        if name in shipped and not calc.ureg.Unit(spec.unit).dimensionless:
+            record_low, _, record_high = shipped[name].magnitudes(spec.unit)
+            low = max(low, record_low / RECORD_FACTOR)
+            high = min(high, record_high * RECORD_FACTOR) if record_high > 0 else high
         floats = st.floats(
             low,
             high,
             exclude_min=low == spec.minimum and not spec.allow_minimum,
             exclude_max=high == spec.maximum and not spec.allow_maximum,
         )
+        if spec.zero:
+            floats = st.one_of(st.just(0.0), floats)
         return floats.map(lambda value: calc.ureg.Quantity(value, spec.unit))
 
-    values = {name: accepted(spec) for name, spec in PARAMETERS.items() if name in settable}
-    return st.fixed_dictionaries({}, optional=values)
+    bounds = [
+        (f"{area.name}.{role}", f"{area.name}.{limit}") for area in shipped.areas for role, limit, _ in area.kind.bounds
+    ]
+
+    def within_bounds(changes):
+        """Each bounded parameter at most its bound, as the set will have them (the change, else the shipped)."""
+        for name, limit in bounds:
+            value = changes.get(name, shipped.value(name) if name in shipped else None)
+            most = changes.get(limit, shipped.value(limit) if limit in shipped else None)
+            if value is not None and most is not None and value > most:
+                changes = {**changes, name: most.to(value.units)}
+        return changes
+
+    values = {name: accepted(name, spec) for name, spec in PARAMETERS.items() if name in settable}
+    return st.fixed_dictionaries({}, optional=values).map(within_bounds)
 
 
 def check_aggregates(frame: pd.DataFrame) -> list[str]:

@@ -205,11 +205,17 @@ def test_assumptions_cannot_be_changed_in_place(shipped):
         # typed as percentages: a 20-fold mark-up, prices 150 times those of 2016
         ("petroleum.smuggling_premium", 20, "outside the plausible range 0 to 1"),
         ("metals.price_index", 150, "outside the plausible range 0.1 to 5"),
+        # 1.0000001 is not printed as 1
+        ("metals.capacity_share", 1.0000001, "1.0000001 is out of range; accepted: a share from 0 to 1"),
         # 0.99 blocked makes demand a hundred times the imports still observed: luxury alone twice GDP
         ("luxury.blocked_share", 0.99, "outside the plausible range 0 to 0.95"),
         ("petroleum.price", "2000 USD/bbl", "outside the plausible range 10 to 300 USD/bbl"),
         ("petroleum.bbl_per_tonne", "75 bbl/t", "outside the plausible range 6 to 12 bbl/t"),
-        ("coal.pre_sanction_exports", "1190e9 USD/yr", "outside the plausible range 0 to 1e+10 USD/yr"),
+        ("coal.pre_sanction_exports", "1190e9 USD/yr", "outside the plausible range 0, or 1,000,000 to 10,000,000,000"),
+        # dollars typed for millions: below any published yearly flow, though not zero
+        ("luxury.observed_imports", "69.6 USD/yr", "outside the plausible range 0, or 1,000,000 to"),
+        ("context.other_hard_currency", "540 USD/yr", "outside the plausible range 0, or 1,000,000 to"),
+        ("metals.pre_sanction_exports", "220 kUSD/yr", "220000 USD/yr is outside the plausible range 0, or 1,000,000"),
         ("context.discount_rate", 0.5, "outside the plausible range 0 to 0.2"),  # 50 %
     ],
 )
@@ -220,9 +226,57 @@ def test_implausible_values_are_refused_naming_the_range(shipped, name, value, m
 
 def test_every_shipped_range_lies_inside_its_plausible_range(shipped):
     for name, parameter in shipped.items():
-        low, high = shipped.specs[name].plausible
-        assert low <= min(parameter.magnitudes(shipped.specs[name].unit)), name
-        assert max(parameter.magnitudes(shipped.specs[name].unit)) <= high, name
+        spec = shipped.specs[name]
+        low, high = spec.plausible
+        for magnitude in parameter.magnitudes(spec.unit):
+            assert low <= magnitude <= high or (spec.zero and magnitude == 0), name
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        # 4.5 thousand barrels for 2016's 4.5 million: a volume, but a thousand times below the record's 2.2-5.5 M
+        (
+            "petroleum.pre_sanction_imports",
+            "4.5 kbbl/yr",
+            "4,500 bbl/yr is more than 100 times below the range the record gives (2,200,000 to 5,500,000 bbl/yr",
+        ),
+        # 53 USD a kilogram is 53,000 a tonne, a thousand times the record's 53-53.45 USD/t
+        ("coal.unit_value", "53 USD/kg", "53,000 USD/t is more than 100 times above the range the record gives (53 to"),
+    ],
+)
+def test_a_value_a_hundred_times_beyond_the_record_is_refused_naming_it(shipped, name, value, message):
+    with pytest.raises(calc.InputError, match=rf"^override: {re.escape(name)}\.value: {re.escape(message)}"):
+        shipped.override({name: value})
+    # zero is a statement, not a slip; a figure of another published basis (luxury at its 2016 level) stays
+    assert shipped.override({"coal.smuggled_exports": 0}).value("coal.smuggled_exports").magnitude == 0
+    assert shipped.override({"luxury.observed_imports": "666e6 USD/yr"})
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        # more coal smuggled today than was sold before the sanctions
+        (
+            {"coal.smuggled_exports": "2000e6 USD/yr"},
+            "coal.smuggled_exports (2,000,000,000 USD/yr, range 2,000,000,000 to 2,000,000,000) is above "
+            "coal.pre_sanction_exports (1,190,000,000 USD/yr",
+        ),
+        # legal imports above the cap, raised or the cap lowered
+        (
+            {"petroleum.legal_imports": "600000 bbl/yr"},
+            "petroleum.legal_imports (600,000 bbl/yr, range 600,000 to 600,000) is above petroleum.legal_cap",
+        ),
+        (
+            {"petroleum.legal_cap": "300000 bbl/yr"},
+            "petroleum.legal_imports (500,000 bbl/yr, range 91,909 to 500,000) is above petroleum.legal_cap "
+            "(300,000 bbl/yr",
+        ),
+    ],
+)
+def test_a_parameter_above_the_one_that_bounds_it_is_refused_naming_both(shipped, changes, message):
+    with pytest.raises(calc.InputError, match=rf"^assumptions: {re.escape(message)}"):
+        shipped.override(changes)
 
 
 @pytest.mark.parametrize(

@@ -234,16 +234,37 @@ def test_a_binding_cap_gets_no_note(capsys):
     ("argv", "note"),
     [
         # a plain 1.5 is 1.5 bbl/yr, far below the 500,000 of resolution 2397
-        (["--petroleum-cap", "1.5"], "the refined petroleum cap of 1.5 bbl/yr is below today's cap of 500,000 bbl/yr"),
+        (
+            ["--petroleum-cap", "1.5"],
+            "the refined petroleum cap of 1.5 bbl/yr is below what flows legally today, 500,000 bbl/yr",
+        ),
         # 60,000 t at 7.5 bbl/t is 450,000 bbl
-        (["--petroleum-cap", "60000 t/yr"], "cap of 60000 t/yr is below today's cap of 500,000 bbl/yr"),
-        (["--relief", "crude_oil=3e6 bbl/yr"], "cap of 3000000 bbl/yr is below today's cap of 4,000,000 bbl/yr"),
+        (["--petroleum-cap", "60000 t/yr"], "cap of 60000 t/yr is below what flows legally today, 500,000 bbl/yr"),
+        # crude: the cap of 4 M bbl, but the pipeline carries 3.8 M
+        (
+            ["--relief", "crude_oil=3e6 bbl/yr"],
+            "cap of 3000000 bbl/yr is below what flows legally today, 3,800,000 bbl/yr",
+        ),
+        # in the world as enforced 168,679 bbl flow legally under the cap of 500,000
+        (
+            ["--petroleum-cap", "1e5 bbl/yr", "--assumptions", "enforced-2025"],
+            "cap of 100000 bbl/yr is below what flows legally today, 168,679 bbl/yr",
+        ),
     ],
 )
 def test_a_cap_below_todays_is_noted_as_tightening(capsys, argv, note):
     assert main(["run", *argv]) == 0
     out = " ".join(capsys.readouterr().out.split())  # the note wraps
     assert note in out and "it tightens the measure, so the area's results fall below the status quo" in out
+
+
+@pytest.mark.parametrize("cap", ["168679 bbl/yr", "300000 bbl/yr"])
+def test_a_cap_that_legal_imports_today_do_not_reach_changes_nothing(capsys, cap):
+    # as enforced, 168,679 bbl flow legally under the cap of 500,000: a cap between the two binds nothing
+    assert main(["run", "--petroleum-cap", cap, "--assumptions", "enforced-2025"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "but not below what flows legally today, 168,679 bbl/yr: it does not bind, and changes nothing" in out
+    assert "Added legal fuel imports" not in out  # no effect, so the area is left out of the table
 
 
 def test_a_large_draws_file_is_announced_with_its_size(capsys, tmp_path, monkeypatch):

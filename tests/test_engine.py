@@ -134,7 +134,7 @@ def test_assumptions_are_used(figures):
 
 
 def test_status_quo_cap_follows_the_assumptions(figures):
-    tighter = figures.override({"petroleum.legal_cap": "300000 bbl/yr"})
+    tighter = figures.override({"petroleum.legal_cap": "300000 bbl/yr", "petroleum.legal_imports": "300000 bbl/yr"})
     frame = calc.run(calc.Scenario(name="x", metals_share=1.0), assumptions=tighter)
     assert (values(frame, "Fuel|Refined Petroleum|Additional Legal Imports") == 0).all()
     frame = calc.run("petroleum-2375", assumptions=tighter)

@@ -133,6 +133,25 @@ def test_legal_imports_below_the_cap_leave_room_under_demand():
     )["supply_share"][0] == pytest.approx(56.25)
 
 
+def test_a_cap_is_measured_against_legal_imports_today_not_against_the_cap_of_the_day():
+    enforced = FUEL | {"legal_imports": 168_679.0}
+    # a cap at today's legal imports, or anywhere between them and the cap of the day (5e5), does not bind them
+    for cap in (168_679.0, 300_000.0, 500_000.0):
+        fuel = capped_imports.effects(enforced, cap, ONE)
+        assert (fuel["added"][0], fuel["net_supply"][0], fuel["spending"][0]) == (0.0, 0.0, 0.0), cap
+    # a cap below them cuts them to it: 1e5 - 168,679 = -68,679 bbl, never below zero legal imports
+    assert capped_imports.effects(enforced, 1e5, ONE)["added"][0] == pytest.approx(-68_679)
+    assert capped_imports.effects(enforced, 0.0, ONE)["added"][0] == pytest.approx(-168_679)
+    # a cap above the cap of the day adds its rise: 2e6 - 5e5 = 1.5e6, so 1,668,679 legal, below the new cap
+    assert capped_imports.effects(enforced, 2e6, ONE)["added"][0] == pytest.approx(1.5e6)
+    # and never more than demand: lifted (C1 = D = 4e6), 168,679 + 3.5e6 = 3,668,679 < 4e6; with legal imports at the
+    # cap, 5e5 + 3.5e6 = 4e6 exactly
+    assert capped_imports.effects(enforced, 4e6, ONE)["added"][0] == pytest.approx(3.5e6)
+    assert capped_imports.effects(FUEL, 9e6, ONE)["added"][0] == pytest.approx(3.5e6)
+    # legal imports stated above the cap are read as the cap
+    assert capped_imports.effects(FUEL | {"legal_imports": 7e5}, 2e6, ONE)["added"][0] == pytest.approx(1.5e6)
+
+
 def test_what_is_bought_is_the_budget_share_of_what_is_unlocked():
     full = capped_imports.effects(FUEL, 2_000_000.0, ONE)
     half = capped_imports.effects(FUEL, 2_000_000.0, ONE, bought=0.5)

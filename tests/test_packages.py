@@ -148,8 +148,15 @@ def test_packages_in_scenario_files_and_on_the_command_line(write, capsys, tmp_p
     pd.testing.assert_frame_equal(calc.rerun(out), calc.run(deal))
     package = calc.read_csv(out).attrs["sanctions_relief"]["scenarios"][0]
     assert package["steps"][0] == {"year": 2027, "until": 2028, "relief": {"coal": 1.0, "textiles": 1.0}}
-    assert main(["run", str(path), "--relief", "coal=0.5"]) == 2
-    assert "package 'deal' eases in steps" in capsys.readouterr().err
+    # a lever for an area the package eases sets it in the steps that ease it; one for an area it never eases, or a
+    # resolution lifted, is refused
+    capsys.readouterr()
+    assert main(["run", str(path), "--relief", "coal=0.5"]) == 0
+    assert "deal (changed: relief coal)" in capsys.readouterr().out
+    assert main(["run", str(path), "--relief", "seafood=0.5"]) == 2
+    assert "package 'deal': none of its steps eases seafood" in capsys.readouterr().err
+    assert main(["run", str(path), "--lift", "2371"]) == 2
+    assert "--lift: package 'deal' eases in steps" in capsys.readouterr().err
     with pytest.raises(calc.InputError, match=r"bad\.toml: package .deal.: unknown key\(s\) .snapback."):
         calc.load_scenarios(
             write("bad.toml", "[deal]\nsnapback = 0.2\n[[deal.steps]]\nyear = 2027\nmetals_share = 1\n")
@@ -240,3 +247,40 @@ def test_a_share_that_snapback_leaves_whole_stays_exactly_whole(figures):
     bought = series(frame, "Budget|Share Bought")
     assert bought[:2] == pytest.approx([100 * 540 / 1140, 100 - 0.9 * (100 - 100 * 540 / 1140)])
     assert (bought[2:] == 100.0).all()
+
+
+def test_a_renewed_step_continues_its_ramp_and_a_wider_one_ramps_what_it_adds(figures):
+    textiles = "Revenue|Textile Exports"  # 752 M x 0.5 net foreign exchange = 376 M a year lifted in full
+
+    def path(*steps, ramp_years):
+        return series(
+            calc.run(Package("p", list(steps), horizon=4, ramp_years=ramp_years), assumptions=figures), textiles
+        )
+
+    # the suspension renewed in 2029 at the same lever goes on ramping from 2027: thirds, then whole
+    renewed = path(Step(2027, until=2028, relief={"textiles": 1}), Step(2029, relief={"textiles": 1}), ramp_years=3)
+    np.testing.assert_allclose(renewed, [376e6 / 3, 376e6 * 2 / 3, 376e6, 376e6])
+    # half lifted from 2027 over two years (94, 188), the other half added in 2029 ramps from 2029 (188 + 94)
+    widened = path(Step(2027, relief={"textiles": 0.5}), Step(2029, relief={"textiles": 1}), ramp_years=2)
+    np.testing.assert_allclose(widened, [94e6, 188e6, 282e6, 376e6])
+    # lifted in full over four years (a quarter, a half), then cut back to half in 2029: the half kept goes on
+    # ramping from 2027 (3/4 of 188 in 2029), the half taken back goes at once
+    narrowed = path(Step(2027, relief={"textiles": 1}), Step(2029, relief={"textiles": 0.5}), ramp_years=4)
+    np.testing.assert_allclose(narrowed, [94e6, 188e6, 141e6, 188e6])
+
+
+def test_a_cap_raised_again_ramps_the_barrels_it_adds_in_every_draw(figures):
+    package = Package(
+        "fuel",
+        [Step(2027, petroleum_cap="2000000 bbl/yr"), Step(2029, petroleum_cap="lifted")],
+        horizon=4,
+        ramp_years=2,
+    )
+    added = "Fuel|Refined Petroleum|Additional Legal Imports"
+    # 1.5 M bbl (2 M - 0.5 M) from 2027 over two years; lifted in 2029, the cap adds 4.5 M - 2 M = 2.5 M more, over
+    # two years from 2029: 0.75, 1.5, 1.5 + 1.25, 4 M bbl
+    np.testing.assert_allclose(series(calc.run(package, assumptions=figures), added), [0.75e6, 1.5e6, 2.75e6, 4e6])
+    # with the demand ceiling drawn at 4 M and 5 M, what lifting adds is 2 M and 3 M: half of it in 2029
+    p = figures.central() | {"petroleum.pre_sanction_imports": np.array([[4e6], [5e6]])}
+    drawn = calc.engine.yearly(package, p, figures.areas)[added]
+    np.testing.assert_allclose(drawn, [[0.75e6, 1.5e6, 2.5e6, 3.5e6], [0.75e6, 1.5e6, 3.0e6, 4.5e6]])

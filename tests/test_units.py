@@ -30,13 +30,37 @@ def test_barrels_per_day_to_per_year():
 
 
 def test_each_display_unit_the_page_sends_back_reads_as_it_is_shown():
-    # tables show money in USD M/yr (a divisor of 1e6); as written, the registry would read M as molar, so it is refused
+    # tables show money in USD M/yr (a divisor of 1e6), which reads back as millions (the registry alone would read M
+    # as molar); an M on its own is still no multiplier
     for unit, way in SHOWN.items():
         spelled = REGISTRY_SPELLING.get(way.unit, way.unit)
         assert parse_quantity(f"1 {spelled}", unit, "x") == way.divisor
+        assert parse_quantity(f"1 {way.unit}", unit, "x") == way.divisor
     assert REGISTRY_SPELLING["USD M/yr"] == "MUSD/yr"
+    assert parse_quantity("220 million USD/yr", "USD/yr", "x") == 220e6
     with pytest.raises(calc.InputError, match="is not read as a multiplier"):
-        parse_quantity("1 USD M/yr", "USD/yr", "x")
+        parse_quantity("1 M USD/yr", "USD/yr", "x")
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "readings"),
+    [
+        # a milli prefix on money: a thousandth of a dollar to the registry, a million to a reader
+        ("220 mUSD/yr", "USD/yr", ["milli-dollars", "millions", "USD M/yr", "220e6 USD/yr"]),
+        ("5 cUSD/yr", "USD/yr", ["cents"]),
+        # knots or kilotonnes; millitonnes or metric tonnes; millibarns or (million) barrels; millibarrels or thousands
+        ("60 kt/yr", "t/yr", ["knots", "kilotonnes", "60e3 t/yr"]),
+        ("60000 mt/yr", "t/yr", ["millitonnes", "metric tonnes", "'t'"]),
+        ("1 mb/d", "bbl/yr", ["millibarns", "million barrels a day", "1e6 bbl"]),
+        ("300 mbbl/d", "bbl/yr", ["millibarrels", "a thousand barrels", "kbbl"]),
+    ],
+)
+def test_units_read_two_ways_are_refused_naming_both_readings(text, unit, readings):
+    with pytest.raises(calc.InputError) as refused:
+        parse_quantity(text, unit, "field")
+    assert str(refused.value).startswith("field: ") and "ambiguous" in str(refused.value)
+    for reading in readings:
+        assert reading in str(refused.value), reading
 
 
 def test_currency_is_its_own_dimension_with_prefixes():

@@ -15,12 +15,17 @@ def effects(q: Mapping[str, Values], new_cap: Values, ramp: np.ndarray, bought: 
     when the cap is lifted), of which the North buys share s, what its budget allows (the budget's rule).
 
     With D = pre_sanction_imports (the demand ceiling: no cap lets imports exceed them, nor does supply; for crude,
-    the pipeline), C0 = legal_cap, L0 = legal_imports (today's, at most the cap), I0 = illicit_imports (smuggled),
-    d = displacement_share (the share of added legal volume that replaces smuggling), P = price,
-    pi = smuggling_premium and h = hard_currency_share (docs/explanation/model.md)::
+    the pipeline), C0 = legal_cap, I0 = illicit_imports (smuggled), d = displacement_share (the share of added
+    legal volume that replaces smuggling), P = price, pi = smuggling_premium and h = hard_currency_share
+    (docs/explanation/model.md)::
 
+        legal today   L0 = min(legal_imports, C0, D)
+        legal after   L1 = min(C1', L0 + max(0, C1' - C0')),  C1' = min(C1, D), C0' = min(C0, D)
+                           (a cap between L0 and C0 does not bind and changes nothing; one below L0 cuts
+                           legal imports to it; one above C0 adds its rise above C0, the headroom unused
+                           today staying unused)
+        added legal   dL = (L1 - L0) x ramp
         supply today  S0 = min(D, L0 + I0)
-        added legal   dL = (min(C1, D) - min(C0, D)) x ramp
         net supply    dS = min(dL - min(I0, d x dL), D - S0)
                            (a tightening, dL < 0, gives dS = (1 - d) x dL)
         replaced      r  = dL - dS
@@ -47,8 +52,11 @@ def effects(q: Mapping[str, Values], new_cap: Values, ramp: np.ndarray, bought: 
     illicit = np.asarray(q["illicit_imports"])
     price = np.asarray(q["price"])
     cap_today = np.minimum(q["legal_cap"], demand)
-    supply_today = np.minimum(demand, np.minimum(q["legal_imports"], cap_today) + illicit)
-    added = (np.minimum(new_cap, demand) - cap_today) * ramp
+    legal_today = np.minimum(q["legal_imports"], cap_today)
+    cap_after = np.minimum(new_cap, demand)
+    legal_after = np.minimum(cap_after, legal_today + np.maximum(0.0, cap_after - cap_today))
+    supply_today = np.minimum(demand, legal_today + illicit)
+    added = (legal_after - legal_today) * ramp
     net = np.minimum(added - np.minimum(illicit, q["displacement_share"] * added), demand - supply_today)
     replaced = added - net
     premium = 1.0 + np.asarray(q["smuggling_premium"])

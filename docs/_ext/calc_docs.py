@@ -84,6 +84,7 @@ def _roles() -> list[tuple[str, pd.DataFrame]]:
             else:
                 given = "optional" if declared.optional else "required"
             plausible = "" if math.isinf(high) else f"{number(max(low, spec.minimum))} to {number(high)}"
+            plausible = f"0, or {plausible}" if spec.zero and plausible else plausible
             rows.append(
                 {
                     "parameter": role,
