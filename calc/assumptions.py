@@ -247,6 +247,11 @@ class Assumptions(Mapping[str, Parameter]):
         raise InputError(_unknown(name, self.specs))
 
 
+def _numbers(parameter: Parameter, unit: str) -> tuple[float, float, float, str, float]:
+    """What a parameter says, in ``unit`` (the model's): value, range and how it is drawn, not who says it."""
+    return (*parameter.magnitudes(unit), parameter.distribution, parameter.central_weight)
+
+
 def _described(parameter: Parameter) -> str:
     """ "294,000,000 USD/yr, range 196,000,000 to 371,000,000" for a message."""
     return f"{parameter.value:,.15g} {parameter.unit}, range {parameter.low:,.15g} to {parameter.high:,.15g}"
@@ -513,7 +518,8 @@ def _laid(base: Assumptions, origin: str, layers: list[tuple[str, Assumptions]],
         for parameter, record in loaded.items():
             if parameter in shipped and shipped[parameter] == record:
                 continue
-            if parameter in setters and parameters[parameter] != record:
+            unit = loaded.specs[parameter].unit
+            if parameter in setters and _numbers(parameters[parameter], unit) != _numbers(record, unit):
                 raise InputError(
                     f"assumptions: {parameter} is set by both {setters[parameter]!r} and {layer!r}, differently; "
                     "leave one of them out, or set it once in a file of your own laid over both"

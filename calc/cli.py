@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(montecarlo, "the quantiles")
     montecarlo.add_argument("--draws-out", metavar="PATH.csv", help="also write every raw draw here (large)")
     montecarlo.add_argument(
+        "--allow-large", action="store_true", help="with --draws-out: write a file of more than 1 GB (else refused)"
+    )
+    montecarlo.add_argument(
         "--relative-to",
         metavar="NAME",
         help="quantiles of every scenario as a share (%%) of scenario NAME, divided draw by draw",

@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from calc.assumptions import Assumptions
     from calc.scenario import Package, Plan
 
-#: Files larger than this (bytes) are announced before they are written.
+#: Files larger than this (bytes) are announced before they are written; larger than the second, refused unless
+#: ``--allow-large`` asks for them (a million draws of four scenarios is about 6 GB).
 LARGE_FILE = 100e6
+HUGE_FILE = 1e9
 TIMING_OPTIONS = ("start_year", "horizon", "ramp_years")
 LEVER_OPTIONS = ("metals_share", "petroleum_cap", "luxury_share", *TIMING_OPTIONS)
 
@@ -63,7 +65,13 @@ def scenarios_from(args: argparse.Namespace) -> list[Plan]:
 
     levers = {name: getattr(args, name) for name in LEVER_OPTIONS if getattr(args, name) is not None}
     relief = _relief(args.relief)
-    lift = [item.strip() for items in args.lift for item in items.split(",") if item.strip()]
+    lift = [item.strip() for items in args.lift for item in items.split(",")]
+    if "" in lift:
+        raise InputError(
+            f"--lift {next(items for items in args.lift if '' in [i.strip() for i in items.split(',')])!r}: names no "
+            "resolution; give one or a comma list, e.g. --lift 2371 or --lift 2371,2397 ('sanctions-relief "
+            "resolutions' lists them)"
+        )
     if len(args.name) > 1:
         raise InputError(
             f"--name: given {len(args.name)} times; one command line defines one scenario of its own: write several "
@@ -124,12 +132,15 @@ def _renamed(old: Plan, new: Plan) -> str:
     """A preset changed by levers no longer is that preset: "hanoi-2019 (changed: ramp_years)". Levers given
     at the value the preset has already change nothing, and leave the name alone."""
     from calc.area import KEYWORDS, shipped_areas
-    from calc.scenario import plain_lever
+    from calc.scenario import Scenario, plain_lever
 
     before, after = old.to_dict(), new.to_dict()
     left_alone = {area.name: plain_lever(area.kind.status_quo) for area in shipped_areas()}
     keys = dict.fromkeys([*before, *after])
-    changed = sorted(key for key in keys if key not in ("relief", "steps") and after.get(key) != before.get(key))
+    same = {  # a keyword's lever as in force: to_dict leaves one out where it is what the lift gives
+        key for key in KEYWORDS if isinstance(old, Scenario) and getattr(old, key) == getattr(new, key, None)
+    }
+    changed = sorted(key for key in keys if key not in ("relief", "steps", *same) and after.get(key) != before.get(key))
     changed += sorted(
         f"relief {area}"
         for area, lever in after.get("relief", {}).items()
@@ -219,6 +230,12 @@ def montecarlo_command(args: argparse.Namespace) -> int:
         _int(args.draws, "--draws"),
     )
     if args.draws_out and (size := draws_file_size(scenarios, n, assumptions[0])) > LARGE_FILE:
+        if size > HUGE_FILE and not args.allow_large:
+            raise InputError(
+                f"--draws-out: would write about {size / 1e9:,.1f} GB to {args.draws_out}; add --allow-large to write "
+                f"it, or use fewer draws (-n) or scenarios (above {HUGE_FILE / 1e9:g} GB a file is refused unless "
+                "asked for)"
+            )
         print(f"montecarlo: --draws-out will write about {size / 1e6:,.1f} MB to {args.draws_out}", file=sys.stderr)
     frame = montecarlo(
         scenarios,
@@ -362,12 +379,17 @@ def chart_command(args: argparse.Namespace) -> int:
 
     charts.figure_path(args.out)
     scenarios = scenarios_from(args)
-    assumptions = load_assumptions_from(args)
+    assumptions = load_assumptions_from(args, several=True)  # each chart names each world; a tornado takes one
     if args.kind == "tornado":
         from calc.scenario import first_eased
         from calc.uncertainty import tornado
 
-        table = tornado(first_eased(scenarios), args.variable, assumptions=assumptions)
+        if len(assumptions) > 1:
+            raise InputError(
+                "--assumptions: a tornado moves one world's assumptions one at a time, so it takes one world; name "
+                "one, e.g. --assumptions enforced-2025 (the scenarios, path, fan and package charts take several)"
+            )
+        table = tornado(first_eased(scenarios), args.variable, assumptions=assumptions[0])
         figure = charts.plot_tornado(table, args.variable)
     elif args.kind == "fan":
         from calc.uncertainty import montecarlo

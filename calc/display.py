@@ -20,7 +20,7 @@ from calc.presentation import SHOWN, shown_as
 from calc.record import recorded, worlds_of
 from calc.resolution import shipped_law
 from calc.scenario import Package, Plan, Step, plain_lever
-from calc.tables import summary
+from calc.tables import checked_frame, summary
 from calc.variables import BOUGHT, IN_FORCE, REVENUE, Catalogue, catalogue
 
 #: Shares that are 100 % unless something cuts them; a table shows them only where something does.
@@ -162,8 +162,8 @@ def overrides(scenario: Plan, areas: Sequence[Area]) -> dict[str, str]:
     lifted = scenario.lifted()
     levers = scenario.levers(areas)
     return {
-        name: f"{scenario.name}: the lever given for {name} ({plain_lever(levers[name])}) overrides what lifting "
-        f"{', '.join(scenario.lift)} gives it ({plain_lever(lifted[name])})"
+        name: f"{scenario.name}: {name} takes the lever the scenario sets ({plain_lever(levers[name])}), not what "
+        f"lifting {', '.join(scenario.lift)} gives it ({plain_lever(lifted[name])}): a lever set wins over a lift"
         for name in scenario.overridden(areas)
     }
 
@@ -282,6 +282,7 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
     (money in USD M/yr), for notebooks: scenarios side by side in the last year shown. A frame from ``calc.run``
     gets totals and present values too; a share of another scenario (``calc.compare``, or ``calc.montecarlo``
     with ``relative_to``) its shares in per cent; a Monte Carlo frame its quantiles, one cell "p5 / p50 / p95"."""
+    checked_frame(frame, "table")
     record = frame.attrs.get("sanctions_relief", {})
     if record.get("relative_to") or worlds_of(record)[0].get("montecarlo", {}).get("relative_to"):
         return relative(frame)
@@ -427,7 +428,30 @@ def relative_text(frame: pd.DataFrame, reference: str) -> str:
     text = f"As a share of {reference}, per cent, in the last year shown{cells}:\n\n{relative(frame).to_string()}"
     if left_out := undivided(frame, reference):
         text += f"\n{left_out}"
+    if partly := conditional(frame, reference):
+        text += f"\n{partly}"
     return text
+
+
+def conditional(frame: pd.DataFrame, reference: str) -> str:
+    """For Monte Carlo shares of ``reference``: the sentence saying that in the last year they are taken over the
+    draws in which the reference earns anything (a share of nothing is undefined: a package snapped back), where
+    some draws are left out; empty where none is."""
+    record = worlds_of(frame.attrs.get("sanctions_relief", {}))[0].get("montecarlo", {})
+    shares = {name: years[-1] for name, years in record.get("undefined", {}).items() if years[-1] > 0}
+    if not shares:
+        return ""
+    left = max(shares.values())
+    if left >= 1:
+        return (
+            f"n/a: in the last year {reference} earns nothing in any draw (snapped back, or nothing eased that "
+            "earns), so no share of it exists; choose an earlier year (--out writes every year) or another reference."
+        )
+    return (
+        f"In the last year {reference} earns nothing in {100 * left:.1f} % of draws (its relief snapped back): the "
+        f"shares are over the other {100 * (1 - left):.1f} %, where it still earns, since a share of nothing is "
+        "undefined."
+    )
 
 
 def undivided(frame: pd.DataFrame, reference: str) -> str:

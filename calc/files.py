@@ -22,10 +22,11 @@ def shipped_folder() -> Path:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; every failure becomes an InputError naming the file."""
+    """Parse a TOML file; every failure becomes an InputError naming the file. A UTF-8 byte-order mark (which
+    Windows Notepad writes) is read past."""
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            return tomllib.loads(handle.read().decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"{path}: not valid TOML ({error})") from None
     except UnicodeDecodeError:

@@ -25,7 +25,8 @@ from calc.area import KEYWORDS, Area, shipped_areas
 from calc.errors import InputError
 from calc.files import read_toml, shipped_folder
 from calc.kinds import LIFTED, STATUS_QUO, Cap, Lever, exactly
-from calc.resolution import shipped_law
+from calc.resolution import Law, shipped_law
+from calc.units import parse_quantity
 
 #: A lever left out: the status quo, or what ``lift`` gives the area.
 UNSET: Any = type("Unset", (), {"__repr__": lambda self: "UNSET"})()
@@ -142,11 +143,12 @@ class Scenario(Timed):
         return shipped_law().levers(self.lift) if self.lift else {}
 
     def overridden(self, areas: Sequence[Area]) -> list[str]:
-        """The areas (of ``areas``, those of the assumptions it runs with) whose lever was given explicitly and
-        differs from what ``lift`` gives them: the explicit lever wins (docs/explanation/resolutions.md)."""
-        lifted = self.lifted()
-        mine = self.levers(areas)
-        return [name for name, lever in lifted.items() if name in mine and mine[name] != lever]
+        """The areas (of ``areas``, those of the assumptions it runs with) that a resolution of ``lift`` reaches and
+        whose lever the scenario sets otherwise than the lift would: the lever set wins
+        (docs/explanation/resolutions.md)."""
+        law, lifted, mine = shipped_law(), self.lifted(), self.levers(areas)
+        reached = {measure.area for name in self.lift for measure in law.resolutions[name].measures}
+        return [name for name, lever in lifted.items() if name in reached and name in mine and mine[name] != lever]
 
     def segments(self, areas: Sequence[Area]) -> list[Segment]:
         """The scenario's levers over its whole horizon, ramped from its first year: one segment."""
@@ -296,18 +298,22 @@ class Package(Timed):
         object.__setattr__(self, "snapback_hazard", checked_hazard(self.snapback_hazard, f"{where}: snapback_hazard"))
 
     def _check_same_year(self, where: str) -> None:
-        """Refuse two steps of one year that set one area differently: neither is the more recent."""
-        areas = shipped_areas()
+        """Refuse two steps of one year that set one area differently, themselves or through the resolutions they
+        lift together (a step lifting 2371 puts coal under 2321's cap; one beside it setting coal = 1 conflicts):
+        neither is the more recent."""
+        areas, law = shipped_areas(), shipped_law()
         for index, step in enumerate(self.steps):
-            for other in self.steps[index + 1 :]:
-                if other.year != step.year:
-                    continue
-                mine, theirs = step.named(areas), other.named(areas)
+            same = [other for other in self.steps[index + 1 :] if other.year == step.year]
+            lifted = law.levers(tuple(name for each in (step, *same) for name in each.lift or ()))
+            for other in same:
+                mine, theirs = (
+                    {name: lifted[name] for name in _reached(each, law)} | each.named(areas) for each in (step, other)
+                )
                 clash = [name for name in mine if name in theirs and mine[name] != theirs[name]]
                 if clash:
                     raise InputError(
                         f"{where}: two steps of {step.year} set {clash[0]} differently ({plain_lever(mine[clash[0]])}"
-                        f" and {plain_lever(theirs[clash[0]])}); give one lever per area and year"
+                        f" and {plain_lever(theirs[clash[0]])}, lifts included); give one lever per area and year"
                     )
 
     def in_force(self, p: Mapping[str, Any]) -> np.ndarray:
@@ -370,6 +376,11 @@ class Package(Timed):
         }
 
 
+def _reached(step: Step, law: Law) -> set[str]:
+    """The areas a step's lifted resolutions reach."""
+    return {measure.area for name in step.lift or () for measure in law.resolutions[name].measures}
+
+
 def with_levers(plan: Plan, levers: Mapping[str, Any]) -> Plan:
     """``plan`` with the lever of each area named in ``levers`` (area name to lever) set wherever it eases the area:
     throughout a scenario, and in every step of a package that names the area or reaches it through a resolution it
@@ -388,9 +399,7 @@ def with_levers(plan: Plan, levers: Mapping[str, Any]) -> Plan:
     law = shipped_law()
     steps = []
     for step in plan.steps:
-        reached = set(step.named(areas)) | {
-            measure.area for name in step.lift or () for measure in law.resolutions[name].measures
-        }
+        reached = set(step.named(areas)) | _reached(step, law)
         data = step.to_dict()
         for name, lever in levers.items():
             if name not in reached:
@@ -410,10 +419,14 @@ def with_levers(plan: Plan, levers: Mapping[str, Any]) -> Plan:
 
 
 def checked_hazard(hazard: object, field: str) -> float | str:
-    """A package's snapback hazard: a yearly probability from 0 up to 1, or "assumed"."""
+    """A package's snapback hazard: a yearly probability from 0 up to 1 (a number, or a share such as "10 %", read as
+    any share is), or "assumed"."""
     if hazard == ASSUMED:
         return ASSUMED
-    number = _number(hazard, field)
+    try:
+        number = parse_quantity(hazard, "dimensionless", field)
+    except InputError as error:
+        raise InputError(f"{error}; or 'assumed' (the assumptions' context.snapback_hazard)") from None
     if not 0.0 <= number < 1.0:
         raise InputError(
             f"{field}: {exactly(number)} is out of range; accepted: a yearly probability from 0 up to but not "

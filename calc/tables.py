@@ -35,10 +35,13 @@ def percent_of(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
         return np.where(denominator != 0, 100.0 * numerator / denominator, np.nan)
 
 
-def _checked(frame: object, what: str) -> pd.DataFrame:
+def checked_frame(frame: object, what: str) -> pd.DataFrame:
+    """``frame``, a long result frame with rows, or InputError naming ``what`` was given it."""
     missing = [c for c in COLUMNS if c not in frame.columns] if isinstance(frame, pd.DataFrame) else list(COLUMNS)
     if missing or not isinstance(frame, pd.DataFrame):
         raise InputError(f"{what}: the frame lacks column(s) {', '.join(missing)}; pass a frame from calc.run")
+    if frame.empty:
+        raise InputError(f"{what}: the frame holds no rows (a selection that kept none?); pass a frame from calc.run")
     return frame
 
 
@@ -54,7 +57,7 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
     in force (``Snapback|Share In Force``): 0 for a scenario, which never snaps back; NaN in a Monte Carlo frame,
     whose quantiles already show the risk.
     """
-    _checked(frame, "summary")
+    checked_frame(frame, "summary")
     rate = recorded_parameter(frame, DISCOUNT_RATE) if discount_rate is None else float(discount_rate)
     if not 0.0 <= rate <= 1.0:
         raise InputError(f"summary: discount_rate {rate!r} is out of range; accepted: a rate from 0 to 1")
@@ -108,7 +111,7 @@ def compare(frame: pd.DataFrame, reference: str) -> pd.DataFrame:
 
     For the uncertainty of such a share, divide draw by draw: ``calc.montecarlo(..., relative_to=reference)``.
     """
-    _checked(frame, "compare")
+    checked_frame(frame, "compare")
     if "quantile" in frame.columns:
         raise InputError(
             "compare: a ratio of quantiles is not a quantile of the ratio; use "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import secrets
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from numbers import Integral, Real
 from pathlib import Path
@@ -166,6 +167,7 @@ def _montecarlo(
     if reference is not None:
         units = {variable: "%" for variable, unit in units.items() if unit != "%"}
     blocks: list[tuple[str, str, str, np.ndarray, np.ndarray, float]] = []
+    undefined: dict[str, list[float]] = {}  # by scenario and year, the share of draws whose share is undefined
     for done, scenario in enumerate(chosen, start=1):
         years = np.asarray(scenario.years, dtype=np.int64)
         if reference is None:  # each year's draws in force, or (for a package) snapped back
@@ -176,6 +178,7 @@ def _montecarlo(
                 )
         else:
             results = _shares(drawn(scenario, p, used.areas, u), reference, units, n, scenario.horizon)
+            undefined[scenario.name] = np.isnan(results[REVENUE]).mean(axis=0).tolist()
             for variable, unit in units.items():
                 for level, values in zip(levels, _quantiles(results[variable], n, levels), strict=True):
                     blocks.append((scenario.name, variable, unit, years, values, level))
@@ -186,6 +189,7 @@ def _montecarlo(
     record = {**settings, "sampled": sampled_names(used)}
     if relative_to is not None:
         record["relative_to"] = relative_to
+        record["undefined"] = undefined
     frame.attrs["sanctions_relief"] = metadata(used, chosen, montecarlo=record)
     return frame
 
@@ -389,10 +393,14 @@ def _shares(
 
 
 def _quantiles(result: np.ndarray, n: int, levels: np.ndarray) -> np.ndarray:
-    """Quantiles over draws (axis 0) for each column; a result that does not vary by draw is its own quantile."""
+    """Quantiles over draws (axis 0) for each column, of the draws where the result is defined (a share of a
+    reference that is zero is not: NaN); NaN where it is defined in none. A result that does not vary by draw is its
+    own quantile."""
     if np.ndim(result) < 2 or result.shape[0] == 1:
         return np.broadcast_to(np.atleast_2d(result)[0], (len(levels), np.shape(result)[-1]))
-    return np.quantile(result, levels, axis=0)
+    with warnings.catch_warnings():  # a column of NaN only (no draw defined) is NaN, as it should be
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanquantile(result, levels, axis=0)
 
 
 def draw_count(n: object, assumptions: Assumptions) -> int:

@@ -371,3 +371,62 @@ def test_a_missing_optional_package_is_refused_before_any_work_with_the_way_arou
     monkeypatch.setitem(sys.modules, "scipy.stats", None)
     assert main(["montecarlo", "metals-only", "-n", "10", "--sampler", "lhs"]) == 2
     assert "command line: --sampler random" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # a preset's name on other numbers
+        (["run", "--metals-share", "1", "--name", "hanoi-2019"], "scenario 'hanoi-2019': is the name of a preset"),
+        (
+            ["run", "hanoi-2019", "--metals-share", "0.5", "--name", "article-demands"],
+            "scenario 'article-demands': is the name of a preset, but this scenario eases something else (metals_share "
+            "0.5 against 1.0",
+        ),
+        # an option given twice: the last would win silently
+        (["run", "--petroleum-cap", "1e6", "--petroleum-cap", "2e6"], "--petroleum-cap given twice ('1e6' and '2e6')"),
+        (["montecarlo", "-n", "10", "--draws", "20"], "--draws given twice ('10' and '20')"),
+        (
+            ["run", "--set", "petroleum.price=90 USD/bbl", "--set", "petroleum.price=100 USD/bbl"],
+            "--set: petroleum.price is given twice ('90 USD/bbl' and '100 USD/bbl')",
+        ),
+        # a lift of nothing is not "no lift"
+        (["run", "--lift", ""], "--lift '': names no resolution"),
+        (["run", "--lift", "2371,"], "--lift '2371,': names no resolution"),
+        # a file of many GB is asked for, not just announced
+        (["montecarlo", "-n", "1e6", "--draws-out", "draws.csv"], "--draws-out: would write about"),
+        (
+            ["chart", "tornado", "hanoi-2019", "--assumptions", "as-written,enforced-2025", "--out", "t.png"],
+            "a tornado",
+        ),
+    ],
+)
+def test_inputs_that_could_be_read_two_ways_are_refused(capsys, tmp_path, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = main(argv)
+    except SystemExit as usage:  # argparse's own errors exit
+        code = usage.code
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_a_preset_package_moves_its_steps_with_the_start_year(capsys):
+    frame = calc.run(calc.preset("us-idea-2019"))
+    (moved,) = scenarios_from(build_parser().parse_args(["run", "us-idea-2019", "--start-year", "2030"]))
+    assert moved.name == "us-idea-2019 (changed: start_year)"
+    assert [(step.year, step.until) for step in moved.steps] == [(2030, 2031), (2032, None)]
+    shifted = calc.run(moved)
+    # the same path, three years later
+    for variable in ("Revenue", "Revenue|Coal Exports"):
+        assert list(shifted[shifted["variable"] == variable]["value"]) == list(
+            frame[frame["variable"] == variable]["value"]
+        )
+
+
+def test_a_scenario_file_with_a_byte_order_mark_reads(tmp_path, capsys):
+    path = tmp_path / "notepad.toml"
+    path.write_bytes("\ufeff[mine]\nmetals_share = 0.5\n".encode())
+    assert main(["run", str(path)]) == 0
+    assert "110.0" in capsys.readouterr().out  # 220 M x 0.5

@@ -565,7 +565,10 @@ def test_the_resolutions_ticked_give_the_levers_and_a_lever_set_by_hand_override
     assert answer["overrides"] == {} and answer["notes"] == []
     # coal set by hand to half the ban lifted: it wins, and the page says so beside it and under the table
     answer = results(PageState(scenario_state(["2371"], coal="0.5"), worlds))
-    note = "custom: the lever given for coal (0.5) overrides what lifting 2371 gives it (400900000 USD/yr)"
+    note = (
+        "custom: coal takes the lever the scenario sets (0.5), not what lifting 2371 gives it (400900000 USD/yr): a "
+        "lever set wins over a lift"
+    )
     assert answer["overrides"] == {"coal": note} and note in answer["notes"]
     assert answer["levers"]["coal"] == 0.5
     assert answer["earned"]["value"] == pytest.approx(220e6 * 0.7845 + (0.5 * 1190e6 - 294e6) + 295e6)
@@ -718,8 +721,8 @@ def test_a_package_sent_by_the_page_is_the_package_run(figures):
             [US_IDEA[1], {**US_IDEA[1], "levers": {"coal": "0.5"}}],
             0,
             {
-                "steps": "package 'custom': two steps of 2029 set coal differently (1.0 and 0.5); give one lever per "
-                "area and year"
+                "steps": "package 'custom': two steps of 2029 set coal differently (1.0 and 0.5, lifts included); "
+                "give one lever per area and year"
             },
         ),
         ([], 0, {"steps": "steps: 0 steps; accepted: 1 to 100 (add one to start with)"}),
@@ -768,7 +771,10 @@ def test_resolution_boxes_move_the_levers_they_reach_and_a_lever_moved_by_hand_o
     figures, _ = figures_after(page, lambda: page.fill("#share-coal", "0.5"))
     assert figures == figures_of(calc.Scenario(name="custom", lift=["2371"], relief={"coal": 0.5}))
     assert page.input_value("#cap-coal") == ""
-    note = "custom: the lever given for coal (0.5) overrides what lifting 2371 gives it (400900000 USD/yr)."
+    note = (
+        "custom: coal takes the lever the scenario sets (0.5), not what lifting 2371 gives it (400900000 USD/yr): a "
+        "lever set wins over a lift."
+    )
     assert page.inner_text("#override-coal").startswith(note) and page.inner_text("#notes") == f"Note: {note}"
     # a lever moved by hand stays when more is lifted; handed back, it follows the resolutions again
     figures, _ = figures_after(page, lambda: page.check("#lift-2321"))

@@ -434,3 +434,11 @@ def test_reads_during_replacement_see_the_old_or_the_new_export(tmp_path, monkey
         writer.join()
     assert not failures
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(files.TEMPORARY_SUFFIX)]
+
+
+@pytest.mark.parametrize("name", ["OUT.CSV", "Out.Csv", "OUT.XLSX"])
+def test_upper_case_suffixes_are_output_paths_too(tmp_path, name):
+    frame = calc.run("article-demands")
+    path = tmp_path / name
+    (calc.export_xlsx if name.lower().endswith(".xlsx") else calc.export_csv)(frame, path)
+    assert path.is_file() and path.stat().st_size > 0

@@ -1,11 +1,15 @@
 """Goal seeking (calc.solve): lever values worked out by hand, round trips through calc.run, unreachable targets."""
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import calc
+from calc.scenario import with_levers
 
 from conftest import require, uninstall
 
@@ -74,6 +78,78 @@ def test_every_lever_round_trips_through_run(area, shipped):
     reached = calc.run(with_lever(solved))
     value = reached[(reached["variable"] == variable)]["value"].iloc[-1]
     assert value == pytest.approx(target, rel=1e-6, abs=1e-6)
+
+
+PLANS = ["article-demands", "hanoi-2019", "us-idea-2019", "jcpoa-sequence"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    plan=st.sampled_from(PLANS),
+    area=st.sampled_from([area.name for area in calc.load_assumptions().areas]),
+    where=st.floats(0.05, 0.95),
+    ramp_years=st.sampled_from([0, 3]),
+)
+def test_running_at_the_solution_reproduces_the_target_for_scenarios_and_packages(
+    figures, plan, area, where, ramp_years
+):
+    """For a scenario or a package, an area it eases and a lever value inside its range: run at that lever (set where
+    the plan eases the area, ``with_levers``), take the area's first variable in the last year as the target, solve
+    for it, and run at the solution: the same value, snapback and ramps included."""
+    chosen = replace(calc.preset(plan), name="trial", ramp_years=ramp_years)
+    declared = next(entry for entry in figures.areas if entry.name == area)
+    if all(area not in segment.eased for segment in chosen.segments(figures.areas)):
+        with pytest.raises(calc.InputError, match=f"none of its steps eases {area}"):
+            with_levers(chosen, {area: 0.5})
+        return
+    low, high = declared.kind.lever_range(calc.engine.roles(declared, figures.central()))
+    lever = declared.kind.quantity(low + where * (high - low))
+    variable = declared.variables[0]
+
+    def reached(value):
+        frame = calc.run(with_levers(chosen, {area: value}), assumptions=figures)
+        return frame[frame["variable"] == variable.name]["value"].iloc[-1]
+
+    target = reached(lever)
+    try:
+        solved = calc.solve(
+            chosen, declared.keyword or area, variable.name, f"{float(target)!r} {variable.unit}", assumptions=figures
+        )
+    except calc.InputError as error:  # a lever that moves nothing here (a cap the demand ceiling makes idle)
+        assert "does not depend on" in str(error)
+        return
+    assert reached(solved) == pytest.approx(target, rel=1e-6, abs=1e-3)
+
+
+def test_solve_on_a_package_keeps_its_snapback(figures):
+    # us-idea-2019: coal and textiles from 2027, a hazard of 0.1 a year; in 2036 (k = 9) the expected revenue is
+    # 0.9^9 of what it is in force: at most (896 + 376) x 0.9^9 = 492.8 M, so 800 M is out of reach
+    with pytest.raises(
+        calc.InputError,
+        match=r"moving coal from 0 to 1 in 'us-idea-2019' gives Revenue between 145\.7 "
+        r"and 492\.8 USD M/yr in 2036",
+    ):
+        calc.solve("us-idea-2019", "coal", "Revenue", "800e6 USD/yr", assumptions=figures)
+    # 400 M expected is 400 / 0.9^9 = 1,032.4 M in force, of which textiles 376 M: coal (1190 s - 294) = 656.4 M
+    share = calc.solve("us-idea-2019", "coal", "Revenue", "400e6 USD/yr", assumptions=figures)
+    assert share == pytest.approx((400e6 / 0.9**9 - 376e6 + 294e6) / 1190e6, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("plan", "lever", "variable", "message"),
+    [
+        (
+            "article-demands",
+            "petroleum_cap",
+            "Revenue",
+            "Revenue does not depend on petroleum_cap in 'article-demands'",
+        ),
+        ("us-idea-2019", "seafood", "Revenue", "in 'us-idea-2019', which none of its steps eases"),
+    ],
+)
+def test_a_lever_that_never_moves_the_variable_is_refused(figures, plan, lever, variable, message):
+    with pytest.raises(calc.InputError, match=re.escape(message)):
+        calc.solve(plan, lever, variable, "400e6 USD/yr", assumptions=figures)
 
 
 def test_unreachable_target_gives_the_reachable_range(figures):

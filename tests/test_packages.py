@@ -108,8 +108,13 @@ def test_montecarlo_quantiles_show_the_risk(figures):
         (lambda: Package("p", [{"relief": {"coal": 1}}]), "step 1: year: missing"),
         (
             lambda: Package("p", [Step(2027, relief={"coal": 1}), Step(2027, relief={"coal": 0.5})]),
-            "two steps of 2027 set coal differently (1.0 and 0.5)",
+            "two steps of 2027 set coal differently (1.0 and 0.5, lifts included)",
         ),
+        (  # lifting 2371 puts coal under 2321's cap: a step beside it lifting coal whole conflicts
+            lambda: Package("p", [Step(2027, lift=["2371"]), Step(2027, relief={"coal": 1})]),
+            "two steps of 2027 set coal differently (400900000 USD/yr and 1.0, lifts included)",
+        ),
+        (lambda: Package("p", [Step(2027, metals_share=1)], snapback_hazard="ten"), "snapback_hazard: cannot read"),
         (lambda: Package("p", []), "steps: expected a list of steps"),
         (lambda: Package("p", [Step(2027)]), "step 2027: eases nothing"),
         (lambda: Package("p", [Step(2027, relief={"coal": 2})]), "step 2027: relief: coal: 2 is out of range"),
@@ -284,3 +289,31 @@ def test_a_cap_raised_again_ramps_the_barrels_it_adds_in_every_draw(figures):
     p = figures.central() | {"petroleum.pre_sanction_imports": np.array([[4e6], [5e6]])}
     drawn = calc.engine.yearly(package, p, figures.areas)[added]
     np.testing.assert_allclose(drawn, [[0.75e6, 1.5e6, 2.5e6, 3.5e6], [0.75e6, 1.5e6, 3.0e6, 4.5e6]])
+
+
+def test_steps_listed_out_of_year_order_apply_by_year(figures):
+    # the later step (2029, coal lifted whole) is listed first: from 2029 it is still the most recent
+    package = Package("backwards", [Step(2029, relief={"coal": 1}), Step(2027, relief={"coal": 0.5})], horizon=4)
+    # half of coal: 595 M legal, the 294 M smuggled kept apart (legal and evading together stay below 1,190 M)
+    coal = series(calc.run(package, assumptions=figures), "Revenue|Coal Exports")
+    np.testing.assert_allclose(coal, [coal[0]] * 2 + [1190e6 - 294e6] * 2)
+    assert coal[0] < coal[2]
+
+
+def test_snapback_is_drawn_apart_from_every_parameter(shipped):
+    """The snapback draws come from a stream of their own: independent of the parameters' draws (which come from
+    the seed's own stream), so a package's quantiles do not shift with the parameters."""
+    n = 100_000
+    u = calc.engine.snapback_draws(1, n).ravel()
+    parameters = calc.uncertainty._uniforms(n, len(calc.uncertainty.sampled_names(shipped)), 1, "random")
+    # correlation of independent uniforms over 100,000 draws: standard error 1 / sqrt(n) = 0.003
+    assert max(abs(np.corrcoef(u, row)[0, 1]) for row in parameters) < 0.02
+    assert 0.49 < u.mean() < 0.51
+
+
+def test_steps_of_one_year_that_lift_resolutions_together_combine(figures):
+    # 2371 and 2321 lifted by two steps of one year: coal is open (neither is left to cap or ban it)
+    package = Package("two-lifts", [Step(2027, lift=["2371"]), Step(2027, lift=["2321"])], horizon=2)
+    np.testing.assert_allclose(series(calc.run(package, assumptions=figures), "Revenue|Coal Exports"), [896e6] * 2)
+    # a hazard is a share like any other: "10 %" is 0.1
+    assert Package("p", [Step(2027, metals_share=1)], snapback_hazard="10 %").snapback_hazard == pytest.approx(0.1)

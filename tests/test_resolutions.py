@@ -77,7 +77,10 @@ def test_an_explicit_lever_wins_over_lift_and_the_table_says_so(capsys):
     assert scenario.relief["coal"] == 0.0 and scenario.overridden(calc.load_assumptions().areas) == ["coal"]
     assert main(["run", "--lift", "2371", "--relief", "coal=0", "--name", "no-coal"]) == 0
     out = capsys.readouterr().out
-    assert "no-coal: the lever given for coal (0.0) overrides what lifting 2371 gives it (400900000 USD/yr)" in out
+    assert (
+        "no-coal: coal takes the lever the scenario sets (0.0), not what lifting 2371 gives it (400900000 USD/yr)"
+        in out
+    )
 
 
 def test_lift_on_the_command_line_and_in_files(capsys, write):

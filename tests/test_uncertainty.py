@@ -313,3 +313,13 @@ def test_a_draws_export_that_fails_midway_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(MemoryError):
         calc.montecarlo("article-demands", n=10, seed=1, draws_out=tmp_path / "draws.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_budget_is_checked_draw_by_draw(figures):
+    """Two draws of the 2397 capital-goods relief (1.2 bn x 0.9 = 1,080 M of imports unlocked, nothing earned): one
+    with no other hard currency buys none of it, one with 10 bn buys all of it."""
+    p = figures.central() | {"context.other_hard_currency": np.array([[0.0], [10e9]])}
+    drawn = calc.engine.yearly(calc.preset("capital-goods-only"), p, figures.areas)
+    np.testing.assert_allclose(drawn["Expenditure|Capital Goods Imports"][:, -1], [0.0, 1080e6])
+    np.testing.assert_allclose(drawn["Budget|Share Bought"][:, -1], [0.0, 100.0])
+    np.testing.assert_allclose(drawn["Imports Unlocked|Capital Goods Imports"][:, -1], [1080e6, 1080e6])

@@ -123,6 +123,20 @@ def test_two_overlays_that_set_one_parameter_differently_are_refused(write, tmp_
         calc.load_assumptions(f"enforced-2025+{mine}")
 
 
+def test_two_overlays_that_set_one_value_with_different_ranges_are_refused(write):
+    # the same central value, 3.9 M bbl, but ranges of 1.5-5.0 and 3.0-4.5 M: neither range is the one meant
+    mine = write(
+        "mine.toml", '[petroleum.illicit_imports]\nvalue = "3.9e6 bbl/yr"\nlow = "3e6 bbl/yr"\nhigh = "4.5e6 bbl/yr"\n'
+    )
+    with pytest.raises(calc.InputError, match=r"petroleum\.illicit_imports is set by both 'enforced-2025' and"):
+        calc.load_assumptions(f"enforced-2025+{mine}")
+    # the very same record twice is no conflict
+    again = write(
+        "again.toml", '[petroleum.illicit_imports]\nvalue = "3.9e6 bbl/yr"\nlow = "1.5e6 bbl/yr"\nhigh = "5e6 bbl/yr"\n'
+    )
+    assert calc.load_assumptions(f"enforced-2025+{again}")["petroleum.illicit_imports"].low == 1.5e6
+
+
 def test_one_world_commands_say_so(capsys):
     assert main(["sensitivity", "hanoi-2019", "--assumptions", "as-written,enforced-2025"]) == 2
     assert "sensitivity takes one world at a time" in capsys.readouterr().err
