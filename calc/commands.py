@@ -544,9 +544,13 @@ def history_command(args: argparse.Namespace) -> int:
             if repriced and row["repriced"] == row["repriced"]
             else ""
         )
+        span = (
+            f"(range {shown.text(row['low'])} .. {shown.text(row['high'])})"
+            if row["low"] != row["high"]
+            else "(one figure)"
+        )
         print(
-            f"{row['item']:46s} {shown.text(row['value'], '9,.1f')} {shown.unit:8s} (range {shown.text(row['low'])} .. "
-            f"{shown.text(row['high'])}){at_prices}  {row['source']}"
+            f"{row['item']:46s} {shown.text(row['value'], '9,.1f')} {shown.unit:8s} {span}{at_prices}  {row['source']}"
         )
     verdict = "within" if table.attrs["within_bounds"] else "OUTSIDE"
     print(f"\nThe central sum is {verdict} {100 * BOUNDS[0]:g}-{100 * BOUNDS[1]:g} % of 2016 exports.")

@@ -456,6 +456,7 @@ def test_report_renders_in_headless_chromium(report_path, tmp_path):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(300_000)  # a net against a hang, not a deadline
         requests, failed, errors = [], [], []
         page.on("request", lambda request: requests.append(request.url))
         page.on("requestfailed", lambda request: failed.append(request.url))
@@ -467,6 +468,7 @@ def test_report_renders_in_headless_chromium(report_path, tmp_path):
         page.screenshot(path=str(shot), full_page=True)
         wide_hints = page.locator(".scroll-hint").evaluate_all("hints => hints.map(h => h.offsetHeight > 0)")
         phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.set_default_timeout(300_000)  # a net against a hang, not a deadline
         phone.goto(report_path.as_uri())
         phone.screenshot(path=str(tmp_path / "report-390.png"), full_page=True)
         page_width = phone.evaluate("document.documentElement.scrollWidth")
@@ -709,6 +711,7 @@ def test_a_report_of_two_worlds_and_a_package_reads_at_every_width(two_worlds, w
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": width, "height": 900})
+        page.set_default_timeout(300_000)  # a net against a hang, not a deadline
         errors = []
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.goto(two_worlds.as_uri())

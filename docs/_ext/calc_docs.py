@@ -197,6 +197,10 @@ class CalcTable(Directive):
         return [node for title, frame in made for node in (nodes.rubric(text=title), table_node(frame))]
 
 
+#: Lines longer than this (characters) do not fit a phone's width: such an output says it scrolls sideways.
+WIDE_OUTPUT = 60
+
+
 class CalcOutput(Directive):
     """``calc-output ARGS``: the command ``sanctions-relief ARGS`` and what it prints, run in this process.
     A command that exits with another status than ``:status:`` (0 unless given) fails the build."""
@@ -221,7 +225,9 @@ class CalcOutput(Directive):
                 f"sanctions-relief {arguments}: exit status {status}, not {expected}:\n{printed.getvalue()}"
             )
         text = f"$ sanctions-relief {arguments}\n{printed.getvalue().rstrip()}"
-        return [nodes.literal_block(text, text, language="text")]
+        block = nodes.literal_block(text, text, language="text")
+        wide = max(len(line) for line in text.splitlines()) > WIDE_OUTPUT
+        return [nodes.container("", block, classes=["calc-output", *(["calc-wide"] if wide else [])])]
 
 
 #: A line of a docstring that starts a literal block (``::`` at its end) or a doctest.
