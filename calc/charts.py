@@ -21,6 +21,7 @@ import pandas as pd
 from calc import __version__
 from calc.display import (
     SOURCE_LINE,
+    budget_words,
     condition_text,
     described,
     labelled,
@@ -294,7 +295,8 @@ def _balance_notes(values: pd.DataFrame, net: Variable, bought: Variable) -> lis
         f"{net.label} ({net.display_unit}; not drawn, since it is not the difference of the two bars: fuel is bought "
         f"net of the smuggled fuel it replaces, and the budget may buy less than is unlocked): {left}.",
         *(
-            f"{name}: the budget buys {bought.shown(share)} % of the imports it unlocks."
+            f"{name}: {budget_words(share, 'the imports it unlocks')}, so the hard currency left is the other hard "
+            "currency spent on them."
             for name, share in shares
             if share < 100
         ),
@@ -527,7 +529,7 @@ def plot_package(
     A frame of several worlds gives a path per world. ``variable`` as for ``plot_path``."""
     if not isinstance(package, Package):
         raise InputError(
-            "plot_package: expected a calc.Package (calc.preset('jcpoa-sequence'), say), got "
+            "plot_package: expected a calc.Package (calc.preset('imports-first-sequence'), say), got "
             f"{type(package).__name__}; calc.plot_path draws a scenario year by year"
         )
     _checked(run_frame, ("scenario", "variable", "unit", "year", "value"), "plot_package")

@@ -406,7 +406,8 @@ def chart_command(args: argparse.Namespace) -> int:
         package = next((plan for plan in scenarios if isinstance(plan, Package)), None)
         if package is None:
             raise InputError(
-                "chart package: name a package (us-idea-2019, jcpoa-sequence, or one with steps in a scenario file)"
+                "chart package: name a package (us-idea-2019, imports-first-sequence, or one with steps in a scenario "
+                "file)"
             )
         drawn = montecarlo(
             [package], n=_int(args.draws, "--draws"), seed=_int(args.seed, "--seed"), assumptions=assumptions
@@ -506,12 +507,13 @@ def areas_command(args: argparse.Namespace) -> int:
 
 
 def context_command(args: argparse.Namespace) -> int:
-    from calc.outside import context
+    from calc.outside import SHOWN, context
 
     print("Context, not relief: what the DPRK earns outside the sanctions (never added to any result).\n")
     for row in context().to_dict("records"):
-        low, high = row["low"] / 1e9, row["high"] / 1e9
-        unit = "USD bn a year" if row["unit"] == "USD/yr" else "USD bn in all"
+        scale, shown, over = SHOWN[row["unit"]]
+        unit = f"{shown} {over}"
+        low, high = row["low"] / scale, row["high"] / scale
         span = f"{low:,.2f}" if row["low"] == row["high"] else f"{low:,.2f} to {high:,.2f}"
         print(f"{row['item']}, {row['period']}: {span} {unit}\n  {row['source']}")
     return 0

@@ -15,13 +15,13 @@ from calc.assumptions import Assumptions
 from calc.engine import roles
 from calc.frame import world_model
 from calc.history import history_check
-from calc.kinds import Variable
+from calc.kinds import Cap, Variable
 from calc.presentation import SHOWN, shown_as
 from calc.record import recorded, worlds_of
 from calc.resolution import shipped_law
 from calc.scenario import Package, Plan, Step, plain_lever
 from calc.tables import checked_frame, summary
-from calc.variables import BOUGHT, IN_FORCE, REVENUE, Catalogue, catalogue
+from calc.variables import BOUGHT, IN_FORCE, NET, PRESENT_VALUE, REVENUE, Catalogue, catalogue
 
 #: Shares that are 100 % unless something cuts them; a table shows them only where something does.
 ALWAYS_FULL = (BOUGHT, IN_FORCE)
@@ -111,6 +111,11 @@ def _notes(frame: pd.DataFrame, assumptions: Assumptions, scenarios: Sequence[Pl
                 f"{name}: goods exports of {money.text(value)} {money.unit} pass 2016 exports re-priced at these "
                 f"prices ({money.text(ceiling)} M): some exports are counted twice (see 'sanctions-relief history')"
             )
+    bought = last[last["variable"] == BOUGHT].set_index("scenario")["value"]
+    net = last[last["variable"] == NET].set_index("scenario")["value"]
+    for name, share in bought.items():
+        if share < 100 and name in net:
+            lines.append(budget_note(str(name), share, float(net[str(name)]), central["context.other_hard_currency"]))
     for scenario in scenarios:
         lines += overrides(scenario, assumptions.areas).values()
         levers = {
@@ -128,8 +133,10 @@ def _notes(frame: pd.DataFrame, assumptions: Assumptions, scenarios: Sequence[Pl
                     f"{area.name}.{name} = {float(np.max(q[name])):g} {assumptions.specs[f'{area.name}.{name}'].unit}"
                     for name in parameters
                 )
+                lower = " the lower of its limits," if isinstance(lever, Cap) and lever.also else ""
                 lines.append(
-                    f"{where} is read as {amount:,.0f} {area.kind.flow_unit} ({used.replace(' dimensionless', '')})"
+                    f"{where} is read as{lower} {amount:,.0f} {area.kind.flow_unit} "
+                    f"({used.replace(' dimensionless', '')})"
                 )
             if area.kind.slack(lever, q, area.name) and area.kind.ceiling is not None:  # slack: it has one
                 lines.append(
@@ -151,6 +158,28 @@ def _notes(frame: pd.DataFrame, assumptions: Assumptions, scenarios: Sequence[Pl
                     "nothing"
                 )
     return lines
+
+
+#: How a table marks a balance the budget binds (``budget_note`` says why).
+BUDGET_BOUND = "(budget-bound)"
+
+
+def budget_words(bought: float, what: str = "them") -> str:
+    """What the budget buys of the imports unlocked (``bought``, per cent; ``what`` names them), in the headline's
+    words: the report's, the explorer's and the charts' (one sentence, said once here)."""
+    if bought >= 100:
+        return f"the budget buys all of {what}"
+    return f"the budget binds: it buys {SHOWN['%'].text(bought)} % of {what}"
+
+
+def budget_note(scenario: str, bought: float, net: float, other: float) -> str:
+    """The note beside a balance the budget binds: what it is made of (``other``: context.other_hard_currency)."""
+    money = SHOWN["USD/yr"]
+    return (
+        f"{scenario}: {budget_words(bought, 'the imports unlocked')}, paying with all the hard currency earned and "
+        f"{money.text(other)} M of other hard currency (context.other_hard_currency): the {money.text(net)} M "
+        "left is that money turned into goods, not a loss"
+    )
 
 
 def overrides(scenario: Plan, areas: Sequence[Area]) -> dict[str, str]:
@@ -230,6 +259,12 @@ def comparison(frame: pd.DataFrame) -> pd.DataFrame:
     rows = {}
     for variable in shown_variables(frame):
         rows[variable.heading] = [variable.shown(steady.loc[variable.name, name]) for name in columns]
+    net = described(frame).variables[NET]
+    if net.heading in rows:  # a balance the budget binds is the other hard currency spent, not a plain result
+        rows[net.heading] = [
+            cell + (f" {BUDGET_BOUND}" if steady.loc[BOUGHT, name] < 100 else "")
+            for cell, name in zip(rows[net.heading], columns, strict=True)
+        ]
     earned = table[table["variable"] == REVENUE].set_index("scenario")
     money = described(frame).variables[REVENUE]
     years = frame.groupby("scenario", sort=False)["year"].agg(["min", "max"])
@@ -238,8 +273,8 @@ def comparison(frame: pd.DataFrame) -> pd.DataFrame:
         money.shown(earned["present_value"][name]) for name in columns
     ]
     if (frame.loc[frame["variable"] == IN_FORCE, "value"] < 100.0).any():
-        rows["Hard currency earned, present value lost to snapback (%)"] = [
-            f"{earned['at_risk'][name]:,.1f}" for name in columns
+        rows["Hard currency earned, present value lost to snapback, expected (%)"] = [
+            f"{earned['expected_loss'][name]:,.1f}" for name in columns
         ]
     rows["Years"] = [f"{years['min'][name]}-{years['max'][name]}" for name in columns]
     return pd.DataFrame(rows, index=columns).T
@@ -266,12 +301,20 @@ def quantiles(frame: pd.DataFrame) -> list[tuple[str, int, pd.DataFrame]]:
     """Per scenario of a Monte Carlo frame: its name, its last year, and the quantiles of every variable shown in
     that year (text cells; columns p5, p50, ...)."""
     frame = labelled(frame)
-    last = frame[frame["year"] == frame.groupby("scenario")["year"].transform("max")]
-    shown = shown_variables(frame)
+    drawn = frame["variable"].str.startswith(PRESENT_VALUE)
+    values = frame[~drawn]
+    last = values[values["year"] == values.groupby("scenario")["year"].transform("max")]
+    shown = shown_variables(values)
+    catalogue = described(frame)
     blocks = []
     for scenario, group in last.groupby("scenario", sort=False):
         wide = group.pivot_table(index="variable", columns="quantile", values="value", sort=False)
         rows = {v.heading: [v.shown(wide[q][v.name]) for q in wide.columns] for v in shown if v.name in wide.index}
+        present = frame[drawn & (frame["scenario"] == scenario)]
+        for measure, group_values in present.groupby("variable", sort=False):
+            declared = catalogue.variables[str(measure).removeprefix(PRESENT_VALUE)]
+            by_level = group_values.set_index("quantile")["value"]
+            rows[f"{declared.label}, present value (USD M)"] = [declared.shown(by_level[q]) for q in wide.columns]
         table = pd.DataFrame(rows, index=[f"p{100 * q:g}" for q in wide.columns]).T
         blocks.append((str(scenario), int(group["year"].iloc[0]), table))
     return blocks
@@ -296,9 +339,17 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def montecarlo_heading(frame: pd.DataFrame) -> str:
     record = worlds_of(frame.attrs.get("sanctions_relief", {}))[0].get("montecarlo", {})
+    levels = record.get("quantiles", [])
+    low = ""
+    if levels and min(levels) < 0.5:
+        reach = f"{100 * (1 - min(levels)):g} %"
+        low = (
+            f" The present values are quantiles over the draws: p{100 * min(levels):g} is what {reach} of draws "
+            f"reach or pass (a value at risk at {reach})."
+        )
     return (
         f"Monte Carlo: {record.get('n', 0):,} draws ({record.get('sampler', '?')}, seed {record.get('seed', '?')}); "
-        "quantiles of the effect in the last year shown."
+        f"quantiles of the effect in the last year shown, and of the present value over the horizon.{low}"
     )
 
 

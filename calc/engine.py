@@ -21,6 +21,8 @@ from calc.variables import BOUGHT, IN_FORCE, WANTED, catalogue
 
 #: The hard currency the North could divert from other sources to the imports relief unlocks (the budget rule).
 OTHER_HARD_CURRENCY = "context.other_hard_currency"
+#: What a kind's formula returns for the part of its spending bought first, whatever the budget (``bought_share``).
+FIRST = "first"
 #: The random stream of the snapback draws, apart from the parameters' (numpy SeedSequence entropy: [seed, this]).
 SNAPBACK_STREAM = 0x5AB
 
@@ -70,7 +72,8 @@ def evaluate(
         results[area.name] = result
     revenue = _total(areas, results, lambda variable: variable.sign > 0)
     wanted = _total(areas, results, lambda variable: variable.sign < 0)
-    bought = bought_share(revenue, wanted, p[OTHER_HARD_CURRENCY])
+    first = sum((np.asarray(result.get(FIRST, 0.0)) for result in results.values()), start=np.zeros(1))
+    bought = bought_share(revenue, wanted, p[OTHER_HARD_CURRENCY], first)
     if np.any(bought < 1.0):
         for area in areas:
             if area.kind.buys and not area.kind.at_status_quo(levers[area.name]):  # then nothing is bought

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from calc.area import Area
 from calc.assumptions import AS_WRITTEN, Assumptions, Parameter, in_world, overlays
 from calc.charts import plot_package, plot_path, plot_scenarios
-from calc.display import comparison, notes, overrides, relative, undivided
+from calc.display import BUDGET_BOUND, budget_words, comparison, notes, overrides, relative, undivided
 from calc.engine import checked_assumptions, roles, run
 from calc.errors import InputError, MissingExtra
 from calc.export import datapackage_path, export_csv
@@ -468,9 +468,12 @@ def results(state: PageState) -> dict[str, Any]:
         else {},
         "overrides": overrides(state.scenario, areas),
     }
+    bound = f" {BUDGET_BOUND}" if last[BOUGHT] < 100 else ""  # the balance is then the other hard currency spent
     for key, name in (("earned", REVENUE), ("unlocked", UNLOCKED), ("net", NET), ("bought", BOUGHT)):
         variable = variables[name]
-        answer[key] = {"value": float(last[name]), "shown": variable.shown(last[name]), "unit": variable.display_unit}
+        shown = variable.shown(last[name]) + (bound if name == NET else "")
+        words = {"words": budget_words(float(last[name]))} if name == BOUGHT else {}
+        answer[key] = {"value": float(last[name]), "shown": shown, "unit": variable.display_unit, **words}
     other = state.other_reference
     if other is not None:
         shares = compare(frame, other.name)

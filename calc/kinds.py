@@ -9,6 +9,7 @@ parameters (docs/how-to/add-an-area.md). A kind of one's own is a formula and a 
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import inspect
 import math
@@ -175,9 +176,17 @@ class Cap:
 
     amount: float
     unit: str
+    #: Other limits of the same cap, in other units, whichever is lower applying (UNSCR 2321: USD 400,870,018 or
+    #: 7,500,000 t a year): "400870018 USD/yr or 7500000 t/yr".
+    also: tuple[Cap, ...] = ()
 
     def __str__(self) -> str:
-        return f"{repr(self.amount).removesuffix('.0')} {self.unit}"
+        return " or ".join(f"{repr(limit.amount).removesuffix('.0')} {limit.unit}" for limit in self.limits)
+
+    @property
+    def limits(self) -> tuple[Cap, ...]:
+        """Each limit on its own, this one first."""
+        return (Cap(self.amount, self.unit), *self.also)
 
 
 Lever = float | Cap | str | None
@@ -290,6 +299,16 @@ class Kind:
         """The lever ``value`` as the formula takes it, or InputError naming ``field`` and what is accepted."""
         if isinstance(value, Cap):
             value = str(value)
+        if isinstance(value, str) and " or " in value and self.cap_units:  # limits of one cap, the lower applying
+            limits = [self.lever_value(part, field) for part in value.split(" or ")]
+            caps = [limit for limit in limits if isinstance(limit, Cap)]
+            if len(caps) < len(limits) or len({limit.unit for limit in caps}) < len(limits):
+                raise InputError(
+                    f"{field}: {value!r}: a cap of several limits, the lower applying, gives one limit per unit, "
+                    "e.g. '400870018 USD/yr or 7.5e6 t/yr'"
+                )
+            first, *others = caps
+            return Cap(first.amount, first.unit, tuple(others))
         text = value.strip().lower() if isinstance(value, str) else None
         if self.lever == "cap" and (value is None or text == LIFTED):
             return None
@@ -335,9 +354,9 @@ class Kind:
     def conversion(self, lever: Lever, q: Mapping[str, Values], area: str) -> tuple[float, tuple[str, ...]] | None:
         """For a cap given in another unit than the flow it caps (tonnes of fuel, tonnes of coal): the cap in the
         flow's unit (central values ``q``) and the parameters that converted it; else None."""
-        if not isinstance(lever, Cap) or lever.unit == self.flow_unit or self.cap_in_flow is None:
+        if not isinstance(lever, Cap) or (lever.unit == self.flow_unit and not lever.also) or self.cap_in_flow is None:
             return None
-        parameters = self.cap_units.get(lever.unit, ())
+        parameters = tuple(dict.fromkeys(name for limit in lever.limits for name in self.cap_units.get(limit.unit, ())))
         if not all(parameter in q for parameter in parameters):
             return None
         return float(np.max(self.cap_in_flow(q, lever, area))), parameters
@@ -379,7 +398,7 @@ class Kind:
         if isinstance(lever, float) and isinstance(than, float):
             return lever > than
         if isinstance(lever, Cap) and isinstance(than, Cap):
-            return lever.unit == than.unit and lever.amount > than.amount
+            return lever.unit == than.unit and lever.amount > than.amount and not lever.also and not than.also
         if isinstance(lever, Cap) and isinstance(than, float):
             return than == 0.0 and lever.amount > 0
         return isinstance(lever, float) and isinstance(than, Cap) and lever == 1.0
@@ -392,7 +411,10 @@ class Kind:
         if lever == STATUS_QUO or (self.lever == "share" and lever == 0.0):
             return "cap kept" if self.lever == "cap" else "kept"
         if isinstance(lever, Cap):
-            return f"capped at {shown_as(lever.unit).text(lever.amount)} {shown_as(lever.unit).unit}"
+            limits = [
+                f"{shown_as(limit.unit).text(limit.amount)} {shown_as(limit.unit).unit}" for limit in lever.limits
+            ]
+            return "capped at " + " or ".join(limits) + (", the lower" if lever.also else "")
         return "lifted" if lever == 1.0 else f"{100 * lever:g} % lifted"
 
     @property
@@ -423,7 +445,10 @@ def _missing(role: str, area: str, why: str) -> InputError:
 
 
 def _export_cap(q: Mapping[str, Values], cap: Cap, area: str) -> np.ndarray:
-    """An export cap in USD/yr: as given, or tonnes at the unit value of 2016 re-priced by the price index."""
+    """An export cap in USD/yr: as given, or tonnes at the unit value of 2016 re-priced by the price index; of several
+    limits, the lower."""
+    if cap.also:
+        return functools.reduce(np.minimum, [_export_cap(q, limit, area) for limit in cap.limits])
     if cap.unit == "USD/yr":
         return np.asarray(cap.amount)
     if "unit_value" not in q:
@@ -453,7 +478,10 @@ def _export_level(q: Mapping[str, Values], lever: Lever, area: str) -> Values:
 
 
 def _fuel_cap(q: Mapping[str, Values], cap: Cap, area: str) -> np.ndarray:
-    """A fuel cap in bbl/yr: as given, or tonnes converted with the area's barrels per tonne."""
+    """A fuel cap in bbl/yr: as given, or tonnes converted with the area's barrels per tonne; of several limits, the
+    lower (2397 capped crude at 4 M bbl or 525,000 t)."""
+    if cap.also:
+        return functools.reduce(np.minimum, [_fuel_cap(q, limit, area) for limit in cap.limits])
     return cap.amount * np.asarray(q["bbl_per_tonne"] if cap.unit == "t/yr" else 1.0)
 
 
@@ -535,7 +563,8 @@ EXPORT_EARNINGS = Kind(
         }
     ),
     lever="share",
-    accepted="a share from 0 to 1 of the ban lifted, or a cap such as '400.9e6 USD/yr' or '7.5e6 t/yr'",
+    accepted="a share from 0 to 1 of the ban lifted, or a cap such as '400.9e6 USD/yr' or '7.5e6 t/yr' (both, the "
+    "lower applying: '400870018 USD/yr or 7.5e6 t/yr')",
     templates=(template("revenue", "Revenue|{title}", "USD/yr", "{label}", "money", sign=1, charted=True),),
     formula=_export_formula,
     explained_by=exports.revenue,

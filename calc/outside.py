@@ -10,7 +10,10 @@ from calc.files import read_toml, shipped_folder
 
 ILLICIT = ("context", "illicit-revenue.toml")
 KEYS = ("item", "period", "low", "high", "unit", "source")
-UNITS = ("USD", "USD/yr")
+#: The units an item may be in (a total or a yearly flow in US dollars, or a total in won as a source reported it: no
+#: exchange rate is applied), each with how it is shown: divisor, unit shown, and over what.
+SHOWN = {"USD/yr": (1e9, "USD bn", "a year"), "USD": (1e9, "USD bn", "in all"), "KRW": (1e12, "KRW tn", "in all")}
+UNITS = tuple(SHOWN)
 
 
 def context() -> pd.DataFrame:
@@ -24,7 +27,8 @@ def context() -> pd.DataFrame:
             raise InputError(f"{field}: expected the keys {', '.join(KEYS)}")
         if item["unit"] not in UNITS:
             raise InputError(
-                f"{field}: unit {item['unit']!r}; accepted: {', '.join(UNITS)} (a total, or a yearly flow)"
+                f"{field}: unit {item['unit']!r}; accepted: {', '.join(UNITS)} (a total, a yearly flow, or a total in "
+                "won)"
             )
         if not 0 <= item["low"] <= item["high"]:
             raise InputError(f"{field}: expected 0 <= low <= high, got {item['low']} and {item['high']}")

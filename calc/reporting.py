@@ -40,6 +40,7 @@ from calc.display import (
     bites_table,
     box_heading,
     box_table,
+    budget_words,
     comparison,
     condition_text,
     labelled,
@@ -52,6 +53,7 @@ from calc.history import BOUNDS, history_check
 from calc.kinds import Variable
 from calc.models import balance, ramp, ramp_at
 from calc.models.balance import bought_share
+from calc.outside import SHOWN as OUTSIDE_SHOWN
 from calc.outside import context
 from calc.presentation import plain, shown_as
 from calc.record import worlds_of
@@ -205,12 +207,7 @@ def _headline(frame: pd.DataFrame, uncertain: pd.DataFrame) -> str:
     for scenario, group in last.groupby("scenario", sort=False):
         central: pd.Series[float] = frame[frame["scenario"] == scenario].groupby("variable")["value"].last()
         spread = group.pivot_table(index="quantile", columns="variable", values="value")
-        share = central[bought.name]
-        budget = (
-            ""
-            if not central[unlocked.name]
-            else "; the budget buys " + ("all of them" if share >= 100 else f"{bought.shown(share)} % of them")
-        )
+        budget = "" if not central[unlocked.name] else f"; {budget_words(central[bought.name])}"
         items.append(
             f"<li><strong>{escape(str(scenario))}</strong>: {_figure(earned, central, spread, 'strong')}; "
             f"{_figure(unlocked, central, spread, 'strong')}.<br>"
@@ -336,8 +333,10 @@ def context_html(frame: pd.DataFrame) -> str:
     )
     outside = []
     for row in _rows(context(), _Outside):
-        amount = f"{row.low / 1e9:,.2f}" if row.low == row.high else f"{row.low / 1e9:,.2f}&ndash;{row.high / 1e9:,.2f}"
-        when = f"{escape(row.period)}, {'a year' if row.unit == 'USD/yr' else 'in all'}"
+        scale, unit, over = OUTSIDE_SHOWN[row.unit]
+        low, high = row.low / scale, row.high / scale
+        amount = f"{low:,.2f} {unit}" if row.low == row.high else f"{low:,.2f}&ndash;{high:,.2f} {unit}"
+        when = f"{escape(row.period)}, {over}"
         outside.append(
             f'<tr><td class="text">{escape(row.item)}</td><td class="text">{when}</td><td>{amount}</td>'
             f'<td class="text small">{escape(row.source)}</td></tr>'
@@ -345,8 +344,8 @@ def context_html(frame: pd.DataFrame) -> str:
     return f"""<div class="beside">
 <div><h3>Relief: hard currency earned, USD bn</h3><div class="scroll"><table><thead><tr><th>scenario</th>
 <th>a year, last year</th><th>over the years</th><th>years</th></tr></thead><tbody>{relief}</tbody></table></div></div>
-<div class="context"><h3>Context, not relief: earned outside the sanctions, USD bn</h3><div class="scroll"><table>
-<thead><tr><th>what</th><th>when</th><th>USD bn</th><th>source</th></tr></thead>
+<div class="context"><h3>Context, not relief: earned outside the sanctions</h3><div class="scroll"><table>
+<thead><tr><th>what</th><th>when</th><th>amount</th><th>source</th></tr></thead>
 <tbody>{"".join(outside)}</tbody></table></div></div>
 </div>
 <p class="small">Context only: what the North earns outside the sanctions goes on whatever is lifted, so it is never

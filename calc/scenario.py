@@ -313,7 +313,7 @@ class Package(Timed):
                 if clash:
                     raise InputError(
                         f"{where}: two steps of {step.year} set {clash[0]} differently ({plain_lever(mine[clash[0]])}"
-                        f" and {plain_lever(theirs[clash[0]])}, lifts included); give one lever per area and year"
+                        f" against {plain_lever(theirs[clash[0]])}, lifts included); give one lever per area and year"
                     )
 
     def in_force(self, p: Mapping[str, Any]) -> np.ndarray:

@@ -13,7 +13,7 @@ from calc.errors import InputError
 from calc.frame import COLUMNS, Record
 from calc.record import worlds_of
 from calc.units import to_unit, ureg
-from calc.variables import IN_FORCE
+from calc.variables import IN_FORCE, PRESENT_VALUE
 
 DISCOUNT_RATE = "context.discount_rate"
 
@@ -48,14 +48,20 @@ def checked_frame(frame: object, what: str) -> pd.DataFrame:
 def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataFrame:
     """One row per scenario and variable (and quantile, for a Monte Carlo frame): first-year and steady-state
     (last-year) values, for flows (units per year) the total over the horizon, and for money flows the present
-    value and the share of it at risk from snapback.
+    value and the share of it snapback is expected to take.
 
     The present value discounts year k of the horizon (k = 0 in the first year) by (1 + rate)^k, so it is in
     first-year money. The rate defaults to ``context.discount_rate`` of the assumptions recorded in the frame
-    (the shipped set's if none are recorded). ``at_risk`` (per cent) is 1 - the (expected) present value / the
+    (the shipped set's if none are recorded). ``expected_loss`` (per cent) is 1 - the expected present value / the
     present value if the relief held, that one year by year the expected value divided by the chance it is still
-    in force (``Snapback|Share In Force``): 0 for a scenario, which never snaps back; NaN in a Monte Carlo frame,
-    whose quantiles already show the risk.
+    in force (``Snapback|Share In Force``): 0 for a scenario, which never snaps back. It is an expected share, not
+    a value at risk: that is a quantile of the present value, which only a Monte Carlo frame holds.
+
+    In a Monte Carlo frame each row is a quantile: ``present_value`` is then the quantile of the present values of
+    the draws, for the measures that frame holds them of (``Present Value|Revenue``, ``|Imports Unlocked``,
+    ``|Hard Currency|Net``: its 5 % quantile is the present value 95 % of draws reach, a value at risk at 95 %), and
+    NaN for the others, since the present value of each year's quantile is no quantile of anything;
+    ``expected_loss`` is NaN.
     """
     checked_frame(frame, "summary")
     rate = recorded_parameter(frame, DISCOUNT_RATE) if discount_rate is None else float(discount_rate)
@@ -71,7 +77,7 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
     table["steady_state"] = values[frame.index.get_indexer(pd.Index(table["last"]))]
     table["total"] = groups["value"].sum()
     table["present_value"] = discounted.groupby([frame[key] for key in keys], sort=False).sum()
-    table["at_risk"] = _at_risk(frame, discounted, keys, table["present_value"])
+    table["expected_loss"] = _expected_loss(frame, discounted, keys, table["present_value"])
     table = table.drop(columns=["first", "last"]).reset_index()
     units = set(table["unit"])
     flow = table["unit"].map({unit: is_flow(unit) for unit in units})
@@ -79,12 +85,24 @@ def summary(frame: pd.DataFrame, discount_rate: float | None = None) -> pd.DataF
     table.insert(len(keys) + 2, "total_unit", table["unit"].str.rpartition("/")[0].where(flow, ""))
     table["total"] = table["total"].where(flow)
     table["present_value"] = table["present_value"].where(money)
-    table["at_risk"] = table["at_risk"].where(money)
+    table["expected_loss"] = table["expected_loss"].where(money)
+    if "quantile" in frame.columns:
+        table["present_value"] = _drawn_present_values(table)
     return table
 
 
-def _at_risk(frame: pd.DataFrame, discounted: pd.Series, keys: list[str], present_value: pd.Series) -> pd.Series:
-    """The share (per cent) of each present value that snapback puts at risk (see ``summary``)."""
+def _drawn_present_values(table: pd.DataFrame) -> pd.Series:
+    """For a Monte Carlo summary, each headline measure's present value quantile, from its ``Present Value|`` row
+    (see ``summary``); NaN elsewhere."""
+    keys = ["model", "scenario", "quantile"]
+    drawn = table[table["variable"].str.startswith(PRESENT_VALUE)]
+    by_key = drawn.assign(variable=drawn["variable"].str.removeprefix(PRESENT_VALUE)).set_index([*keys, "variable"])
+    wanted = pd.MultiIndex.from_frame(table[[*keys, "variable"]])
+    return pd.Series(by_key["first_year"].reindex(wanted).to_numpy(), index=table.index)
+
+
+def _expected_loss(frame: pd.DataFrame, discounted: pd.Series, keys: list[str], present_value: pd.Series) -> pd.Series:
+    """The share (per cent) of each present value that snapback is expected to take (see ``summary``)."""
     if "quantile" in frame.columns:
         return pd.Series(np.nan, index=present_value.index)
     chance = frame[frame["variable"] == IN_FORCE].set_index(["model", "scenario", "year"])["value"] / 100.0

@@ -36,10 +36,11 @@ from calc.errors import InputError, MissingExtra
 from calc.export import Progress, coded_text, write_tables
 from calc.files import target_path
 from calc.frame import MODEL, REGION, in_worlds, long_frame
+from calc.models import Values
 from calc.record import metadata
 from calc.scenario import Plan, ScenarioSpec, resolve
-from calc.tables import percent_of
-from calc.variables import REVENUE, catalogue
+from calc.tables import DISCOUNT_RATE, percent_of
+from calc.variables import PRESENT_VALUE, PRESENT_VALUES, REVENUE, catalogue
 
 SAMPLERS = ("random", "lhs")
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
@@ -171,9 +172,9 @@ def _montecarlo(
     for done, scenario in enumerate(chosen, start=1):
         years = np.asarray(scenario.years, dtype=np.int64)
         if reference is None:  # each year's draws in force, or (for a package) snapped back
-            for variable, unit, values in _quantiles_by_year(scenario, p, used.areas, u, levels, units):
+            for variable, unit, values, when in _quantiles_by_year(scenario, p, used.areas, u, levels, units):
                 blocks.extend(
-                    (scenario.name, variable, unit, years, row, level)
+                    (scenario.name, variable, unit, years[when], row, level)
                     for level, row in zip(levels, values, strict=True)
                 )
         else:
@@ -277,16 +278,18 @@ def draws_file_size(scenarios: ScenarioSpec, n: int, assumptions: Assumptions | 
 
 def _quantiles_by_year(
     package: Plan, p: Mapping, areas: tuple, u: np.ndarray, levels: np.ndarray, units: Mapping[str, str]
-) -> Iterator[tuple[str, str, np.ndarray]]:
+) -> Iterator[tuple[str, str, np.ndarray, slice]]:
     """Each variable's quantiles, year by year, for a scenario or package: evaluated once per distinct column of
     years (see ``calc.engine.columns``), and in each year mixed with the status quo's values in the share of draws
     whose relief has snapped back by then (drawn draw by draw with ``u``; none for a scenario). Snapback being
     drawn apart from every parameter, a draw's value and whether its relief holds are independent, so the year's
-    quantiles are those of the mixture (``mixed_quantiles``)."""
+    quantiles are those of the mixture (``mixed_quantiles``). Then the quantiles of the present values of the
+    headline measures over the draws (``present_values``), at the first year. Each with the years it covers."""
     done: dict = {}  # areas evaluated, shared by the years in force and the status quo
     values, column_of = columns(package, p, areas, done=done)
     kept = (u < package.in_force(p)).mean(axis=0) if np.ndim(u) else np.ones(package.horizon)
     before = status_quo(p, areas, done) if np.any(kept < 1.0) else dict.fromkeys(units, 0.0)
+    every_year = slice(None)
     for variable, unit in units.items():
         out = np.empty((len(levels), package.horizon))
         alike: list[tuple[np.ndarray, np.ndarray]] = []  # columns of equal values, with their years, done at once
@@ -299,7 +302,39 @@ def _quantiles_by_year(
                 same[1][column_of == column] = True
         for value, years in alike:
             out[:, years] = mixed_quantiles(value, before[variable], kept[years], levels)
-        yield variable, unit, out
+        yield variable, unit, out, every_year
+    for variable, value in present_values(package, p, u, values, column_of, before).items():
+        yield f"{PRESENT_VALUE}{variable}", "USD", _quantiles(np.atleast_2d(value).T, len(u), levels), slice(0, 1)
+
+
+def present_values(
+    plan: Plan,
+    p: Mapping,
+    u: np.ndarray,
+    values: Mapping[str, list[np.ndarray]],
+    column_of: np.ndarray,
+    before: Mapping[str, Values],
+) -> dict[str, np.ndarray]:
+    """The present value of each of ``PRESENT_VALUES`` in each draw (USD, in first-year money: year k discounted by
+    (1 + r)^k at the draw's ``context.discount_rate``), the draw's relief held until it snaps back (``u``) and the
+    status quo's values (``before``) after. ``values`` and ``column_of``: as ``calc.engine.columns`` gives them."""
+    rate = np.asarray(p[DISCOUNT_RATE], dtype=np.float64)
+    discount = (1.0 + rate) ** -np.arange(plan.horizon)  # a row, or draws x years where the rate is drawn
+    held = u < plan.in_force(p) if np.ndim(u) else np.ones((1, plan.horizon), dtype=bool)
+    out = {}
+    for variable in PRESENT_VALUES:
+        if held.all():  # relief held throughout: each column's value times its years' discount factors
+            out[variable] = sum(
+                np.ravel(values[variable][column]) * np.ravel(discount[..., column_of == column].sum(axis=-1))
+                for column in np.unique(column_of)
+            )
+            continue
+        yearly_values = np.column_stack(
+            [np.broadcast_to(np.ravel(values[variable][column]), (len(u),)) for column in column_of]
+        )
+        kept = np.where(held, yearly_values, np.asarray(before[variable]).reshape(-1, 1))
+        out[variable] = (kept * discount).sum(axis=1)
+    return {variable: np.broadcast_to(value, (len(u),)) for variable, value in out.items()}
 
 
 def _equal(a: np.ndarray, b: np.ndarray) -> bool:

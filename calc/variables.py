@@ -51,6 +51,10 @@ BUDGET = (
     Variable(BOUGHT, "%", "Share of the unlocked imports the budget buys", "level", format=",.1f"),
     Variable(IN_FORCE, "%", "Chance the relief is still in force (snapback)", "level", format=",.1f"),
 )
+#: The measures whose present value a Monte Carlo frame gives draw by draw, as ``Present Value|<measure>`` (USD, at
+#: the first year): a quantile of the present values is not the present value of the yearly quantiles.
+PRESENT_VALUES = (REVENUE, UNLOCKED, NET)
+PRESENT_VALUE = "Present Value|"
 #: Short names the command line and the sensitivity functions accept for the totals.
 SHORT_NAMES = {"net": NET, "revenue": REVENUE, "earned": REVENUE, "unlocked": UNLOCKED, "spending": EXPENDITURE}
 PARENT_LABELS = {
@@ -59,6 +63,8 @@ PARENT_LABELS = {
     EXPENDITURE: "Spent on the imports bought",
 }
 NET_LABEL = "Hard currency left after buying the unlocked imports"
+#: The share of 2016's goods exports: of the goods areas' earnings only.
+GOODS_SHARE_LABEL = "Goods exports earned, share of 2016 exports"
 #: Order of groups in a frame after the fixed six.
 GROUPS = ("money", "budget", "fuel", "level", "share")
 
@@ -72,7 +78,7 @@ class Catalogue:
     display: tuple[str, ...]
     sums: tuple[tuple[str, tuple[str, ...]], ...]
     differences: tuple[tuple[str, str, str], ...]
-    shares: tuple[tuple[str, str, str], ...]
+    shares: tuple[tuple[str, tuple[str, ...], str], ...]
 
     def units(self) -> dict[str, str]:
         return {name: variable.unit for name, variable in self.variables.items()}
@@ -122,20 +128,24 @@ def catalogue(areas: tuple[Area, ...]) -> Catalogue:
         for parent in parents
     ]
     net = Variable(NET, "USD/yr", NET_LABEL, "money")
-    revenues = [variable for variable in [*totals, *own] if variable.sign > 0]
+    # 2016's exports are goods (KOTRA's 2.82 bn): workers' earnings and fishing rights, services, are not set against
+    # them, and the total's share counts the goods only (the sum of the goods areas' shares)
+    goods = {area.name for area in areas if area.goods_exports}
+    earned = [variable for variable in own if variable.sign > 0 and variable.area in goods]
     shares = [
         Variable(GDP_SHARE + REVENUE, "%", "Hard currency earned, share of GDP", "share", format=",.2f"),
         Variable(GDP_SHARE + UNLOCKED, "%", "Imports unlocked, share of GDP", "share", format=",.2f"),
+        Variable(EXPORTS_SHARE + REVENUE, "%", GOODS_SHARE_LABEL, "share"),
         *(
             Variable(
                 EXPORTS_SHARE + variable.name,
                 "%",
                 f"{variable.label}, share of 2016 exports",
                 "share",
-                in_table=variable.name == REVENUE,
+                in_table=False,
                 area=variable.area,
             )
-            for variable in revenues
+            for variable in earned
         ),
     ]
     everything = {variable.name: variable for variable in [*own, *totals, net, *BUDGET, *shares]}
@@ -156,9 +166,10 @@ def catalogue(areas: tuple[Area, ...]) -> Catalogue:
         sums=sums,
         differences=((NET, REVENUE, EXPENDITURE),),
         shares=(
-            (GDP_SHARE + REVENUE, REVENUE, "context.gdp"),
-            (GDP_SHARE + UNLOCKED, UNLOCKED, "context.gdp"),
-            *((EXPORTS_SHARE + variable.name, variable.name, "context.total_exports") for variable in revenues),
+            (GDP_SHARE + REVENUE, (REVENUE,), "context.gdp"),
+            (GDP_SHARE + UNLOCKED, (UNLOCKED,), "context.gdp"),
+            (EXPORTS_SHARE + REVENUE, tuple(variable.name for variable in earned), "context.total_exports"),
+            *((EXPORTS_SHARE + variable.name, (variable.name,), "context.total_exports") for variable in earned),
         ),
     )
 

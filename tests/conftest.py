@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 import calc
 from calc.assumptions import PARAMETERS, RECORD_FACTOR
 
-#: The central figures the hand-worked tests use, as numbers in each parameter's shipped unit. Tests that work a
-#: result out by hand run on ``figures`` (the shipped set with exactly these values), so that editing a value in
-#: ``assumptions/`` breaks one test (tests/test_engine.py::test_shipped_central_figures), not many.
+#: The explicit values the hand-worked tests use, as numbers in each parameter's shipped unit (the shipped central
+#: values of version 0.1.0). Tests that work a result out by hand run on ``figures`` (the shipped set with exactly
+#: these values), so that editing a value in ``assumptions/`` breaks one test
+#: (tests/test_engine.py::test_shipped_central_figures, which pins what is shipped), not many.
 FIGURES = {
     "context.gdp": 31e9,
     "context.total_exports": 2.82e9,

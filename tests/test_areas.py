@@ -26,14 +26,16 @@ def last(frame, variable, scenario=None):
 @pytest.mark.parametrize(
     ("relief", "variable", "expected"),
     [
-        # 1,190 M less the 294 M smuggled today (5.55 Mt a year at 53 USD/t), which legal exports first displace
+        # 1,190 M less the 294 M smuggled today (5.55 Mt a year at 53 USD/t), which legal exports displace once the
+        # two together pass what the mines can sell
         ({"coal": 1}, "Revenue|Coal Exports", 1190e6 - 294e6),
-        # the 2321 cap: min(1,190, 400.9) - 294
-        ({"coal": "400.9e6 USD/yr"}, "Revenue|Coal Exports", 400.9e6 - 294e6),
-        # 7.5 Mt at 53 USD/t = 397.5 M, below the potential: - 294
-        ({"coal": "7.5 Mt/yr"}, "Revenue|Coal Exports", 7.5e6 * 53 - 294e6),
-        # half the ban lifted: 1,190 x 0.5 - 294 = 301 M
-        ({"coal": 0.5}, "Revenue|Coal Exports", 595e6 - 294e6),
+        # the 2321 cap in dollars: 400.9 M legal + 294 M smuggled = 694.9 M, within 1,190 M: all 400.9 M is new
+        ({"coal": "400.9e6 USD/yr"}, "Revenue|Coal Exports", 400.9e6),
+        # 7.5 Mt at 53 USD/t = 397.5 M; the cap as the resolution wrote it, whichever is lower: 397.5 M
+        ({"coal": "7.5 Mt/yr"}, "Revenue|Coal Exports", 7.5e6 * 53),
+        ({"coal": "400870018 USD/yr or 7.5e6 t/yr"}, "Revenue|Coal Exports", 7.5e6 * 53),
+        # half the ban lifted: 595 M + 294 M = 889 M, within 1,190 M: 595 M
+        ({"coal": 0.5}, "Revenue|Coal Exports", 595e6),
         ({"seafood": 1}, "Revenue|Seafood Exports", 295e6),
         # 75 M of rights, less the 17 M sold today in spite of the ban
         ({"fishing_rights": 1}, "Revenue|Fishing Rights", 75e6 - 17e6),
@@ -72,10 +74,25 @@ def test_presets_hanoi_and_full_relief(figures):
     difference = last(frame, "Hard Currency|Net", "hanoi-2019") - last(frame, "Hard Currency|Net", "full-relief")
     assert difference == pytest.approx(69.6e6 * 0.68 / 0.32)
     assert last(frame, "Expenditure|Luxury Imports", "hanoi-2019") == 0
-    assert last(frame, "Revenue|Coal Exports", "coal-2321-cap") == pytest.approx(400.9e6 - 294e6)
+    # the 2321 cap, whichever is lower: 7.5 Mt x 53 USD/t = 397.5 M, beside the 294 M smuggled (within 1,190 M)
+    assert last(frame, "Revenue|Coal Exports", "coal-2321-cap") == pytest.approx(397.5e6)
     for name in ("coal-only", "seafood-only", "fishing-rights-only", "textiles-only", "other-exports-only"):
         assert name in calc.presets()
     assert {"crude-oil-lifted", "capital-goods-only", "coal-2321-cap", "full-relief"} <= set(calc.presets())
+
+
+@pytest.mark.parametrize(
+    "area", [area.name for area in calc.load_assumptions().areas if area.kind.name == "export earnings"]
+)
+@pytest.mark.parametrize("share", [0.1, 0.25, 0.5, 0.9])
+def test_partial_relief_earns_at_least_its_share_of_full_relief_in_every_export_area(shipped, area, share):
+    frame = calc.run(
+        [calc.Scenario(name="part", relief={area: share}), calc.Scenario(name="whole", relief={area: 1})],
+        assumptions=shipped,
+    )
+    revenue = frame[frame["variable"] == "Revenue"].groupby("scenario")["value"].last()
+    assert revenue["part"] >= share * revenue["whole"] - 1e-6
+    assert revenue["part"] <= revenue["whole"] + 1e-6
 
 
 def test_article_figures_unchanged(figures):

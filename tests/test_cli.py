@@ -37,8 +37,12 @@ def test_run_without_arguments_prints_the_main_presets_side_by_side(capsys):
     # article-demands: 2,000,000 - 500,000; cap lifted: pre-sanction imports - 500,000
     lifted = FIGURES["petroleum.pre_sanction_imports"] - FIGURES["petroleum.legal_cap"]
     assert line(out, "Added legal fuel imports (bbl/yr)") == ["0", "1,500,000", f"{lifted:,.0f}", f"{lifted:,.0f}"]
-    # 750,000 bbl / 7.5 bbl/t
-    assert line(out, "Net added fuel supply (t/yr)")[1] == f"{750_000 / FIGURES['petroleum.bbl_per_tonne']:,.0f}"
+    # net supply: half of the 1.5 M added displaces smuggled fuel, but only as much as demand leaves room for,
+    # D - (legal + smuggled today): min(750,000, 4.5 M - 0.5 M - I0), in tonnes at 7.5 bbl/t
+    shipped = calc.load_assumptions().central()
+    room = shipped["petroleum.pre_sanction_imports"] - 500_000 - shipped["petroleum.illicit_imports"]
+    net = min(750_000, room) / shipped["petroleum.bbl_per_tonne"]
+    assert line(out, "Net added fuel supply (t/yr)")[1] == f"{net:,.0f}"
     assert "Hard currency earned (USD M/yr)" in out and "Coal export revenue (USD M/yr)" in out
     assert "Crude" not in out  # no effect in any scenario shown (the pipeline stays below the cap): left out
     assert not re.search(r"\d[eE][+-]?\d", out)  # no scientific notation
@@ -84,8 +88,8 @@ def test_presets_and_assumptions_commands(capsys):
     assert code == 0
     assert "metals.pre_sanction_exports = 220,000,000 USD/yr" in out
     # eleven digits in full, as every other money line, not 3.1e+10
-    assert "context.gdp = 31,000,000,000 USD/yr  (range 28,000,000,000 .. 34,000,000,000; 2020)" in out
-    assert "luxury.blocked_share = 0.68 dimensionless  (range 0.5 .. 0.85; 2023)" in out
+    assert "context.gdp = 32,500,000,000 USD/yr  (range 28,000,000,000 .. 34,000,000,000; 2024)" in out
+    assert "luxury.blocked_share = 0.1 dimensionless  (range 0 .. 0.3; 2024)" in out
     assert "source: Stangarone, Korea Economic Institute of America (2021)" in out
     assert "[judgement]" in out
 
@@ -413,9 +417,9 @@ def test_inputs_that_could_be_read_two_ways_are_refused(capsys, tmp_path, monkey
 
 
 def test_a_preset_package_moves_its_steps_with_the_start_year(capsys):
-    frame = calc.run(calc.preset("us-idea-2019"))
-    (moved,) = scenarios_from(build_parser().parse_args(["run", "us-idea-2019", "--start-year", "2030"]))
-    assert moved.name == "us-idea-2019 (changed: start_year)"
+    frame = calc.run(calc.preset("us-idea-2019-renewed"))
+    (moved,) = scenarios_from(build_parser().parse_args(["run", "us-idea-2019-renewed", "--start-year", "2030"]))
+    assert moved.name == "us-idea-2019-renewed (changed: start_year)"
     assert [(step.year, step.until) for step in moved.steps] == [(2030, 2031), (2032, None)]
     shifted = calc.run(moved)
     # the same path, three years later

@@ -189,10 +189,10 @@ def test_monte_carlo_of_a_measure_the_scenario_leaves_alone_says_so(shipped):
 
 def test_every_assumption_as_the_page_shows_it_reads_back_to_the_same_figures(shipped):
     shown = {parameter["name"]: parameter for parameter in setup(world_sets(shipped))["parameters"]}
-    # money in the unit of the result tables: 31e9 USD/yr of GDP is 31,000 USD M/yr
+    # money in the unit of the result tables: 32.5e9 USD/yr of GDP is 32,500 USD M/yr
     gdp = shown["context.gdp"]
-    assert (gdp["value"], gdp["low"], gdp["high"], gdp["unit"]) == ("31000", "28000", "34000", "USD M/yr")
-    assert shipped["context.gdp"].unit == "USD/yr" and shipped.value("context.gdp").magnitude == 31e9
+    assert (gdp["value"], gdp["low"], gdp["high"], gdp["unit"]) == ("32500", "28000", "34000", "USD M/yr")
+    assert shipped["context.gdp"].unit == "USD/yr" and shipped.value("context.gdp").magnitude == 32.5e9
     # every parameter sent back as shown, in the unit the page sends with it, is the parameter it was
     sent = {
         name: {key: row[key] for key in ("value", "low", "high")} | {"unit": row["entry_unit"]}
@@ -264,10 +264,12 @@ def test_the_page_follows_its_levers_like_calc_run(server, browser, tmp_path, sh
     page, requests, errors = open_page(browser, server, 1400, 900)
     assert figures_shown(page) == figures_of(article)
     # the headline: hard currency earned (metals, 220 M) beside imports unlocked (fuel 1.5 M bbl x 100 USD, luxury
-    # 69.6 M x 0.68 / 0.32); below them, labelled, what is left after buying them (220 - 60 - 147.9)
-    assert (page.inner_text("#earned"), page.inner_text("#unlocked")) == ("220.0", f"{150 + 69.6 * 0.68 / 0.32:,.1f}")
+    # as calc.run gives them); below them, labelled, what is left after buying them, as the table prints it
+    central = figures_of(article)
+    unlocked, net = (f"{central[key].expected / 1e6:,.1f}" for key in ("unlocked", "net"))
+    assert (page.inner_text("#earned"), page.inner_text("#unlocked")) == ("220.0", unlocked)
     assert page.inner_text("#secondary") == (
-        "Hard currency left after buying the unlocked imports: 12.1 USD M/yr (the budget buys all of them)"
+        f"Hard currency left after buying the unlocked imports: {net} USD M/yr (the budget buys all of them)"
     )
     size = "(id) => parseFloat(getComputedStyle(document.getElementById(id)).fontSize)"
     assert page.evaluate(size, "net") < page.evaluate(size, "unlocked") == page.evaluate(size, "earned")
@@ -376,8 +378,8 @@ def test_a_cleared_box_is_marked_beside_it_and_later_changes_count_once_it_is_fi
     page, _, errors = open_page(browser, server, 390, 844)
     article = calc.preset("article-demands")
     assert opacity(page, "#sticky-figure") == 1 and page.is_hidden("#sticky-fix")
-    # the bar that stays on screen: what the scenario earns and what it unlocks (220 M; 150 M + 147.9 M)
-    unlocked = f"{150 + 69.6 * 0.68 / 0.32:,.1f}"
+    # the bar that stays on screen: what the scenario earns and what it unlocks (220 M; fuel and luxury)
+    unlocked = f"{figures_of(article)['unlocked'].expected / 1e6:,.1f}"
     assert page.inner_text("#sticky-result") == f"Earned 220.0, unlocked {unlocked} USD M/yr (article-demands, 2036)"
 
     # the share box of an area emptied: its message in the area's own box, every result greyed (on a phone the
@@ -562,23 +564,29 @@ def test_the_resolutions_ticked_give_the_levers_and_a_lever_set_by_hand_override
     # 2371 lifted: coal back under 2321's cap, seafood open, the iron and lead of the metals basket (78.45 %) open;
     # the workers stay frozen by 2375 and 2397
     assert {name: answer["levers"][name] for name in ("coal", "seafood", "metals", "workers")} == {
-        "coal": "400900000 USD/yr",
+        "coal": "400870018 USD/yr or 7500000 t/yr",
         "seafood": 1.0,
         "metals": 0.7845,
         "workers": 0.0,
     }
-    # earned: metals 220 x 0.7845, coal 400.9 less the 294 smuggled today, seafood 295
-    assert answer["earned"]["value"] == pytest.approx(220e6 * 0.7845 + (400.9e6 - 294e6) + 295e6)
-    assert answer["overrides"] == {} and answer["notes"] == []
+    # earned: metals 220 x 0.7845; coal under the cap, whichever is lower (7.5 Mt x 53 = 397.5 M), beside the 294 M
+    # smuggled today, together within the 1,190 M it could sell; seafood 295
+    assert answer["earned"]["value"] == pytest.approx(220e6 * 0.7845 + 397.5e6 + 295e6)
+    cap = (
+        "custom: the coal exports cap of 400870018 USD/yr or 7500000 t/yr is read as the lower of its limits, "
+        "397,500,000 USD/yr (coal.unit_value = 53 USD/t, coal.price_index = 1)"
+    )
+    assert answer["overrides"] == {} and answer["notes"] == [cap]
     # coal set by hand to half the ban lifted: it wins, and the page says so beside it and under the table
     answer = results(PageState(scenario_state(["2371"], coal="0.5"), worlds))
     note = (
-        "custom: coal takes the lever the scenario sets (0.5), not what lifting 2371 gives it (400900000 USD/yr): a "
-        "lever set wins over a lift"
+        "custom: coal takes the lever the scenario sets (0.5), not what lifting 2371 gives it (400870018 USD/yr or "
+        "7500000 t/yr): a lever set wins over a lift"
     )
     assert answer["overrides"] == {"coal": note} and note in answer["notes"]
     assert answer["levers"]["coal"] == 0.5
-    assert answer["earned"]["value"] == pytest.approx(220e6 * 0.7845 + (0.5 * 1190e6 - 294e6) + 295e6)
+    # half of coal, 595 M, beside the 294 M smuggled (within the 1,190 M it could sell): all of it new
+    assert answer["earned"]["value"] == pytest.approx(220e6 * 0.7845 + 0.5 * 1190e6 + 295e6)
     with pytest.raises(PageError) as error:
         PageState(scenario_state(["2356"]), worlds)
     assert error.value.errors == {
@@ -642,7 +650,10 @@ def test_the_relief_on_screen_stands_beside_what_the_north_earns_outside_the_san
     assert cells[:8] == ["custom", "0.22", "2.20", "2027-2036", "hanoi-2019", f"{2.195:.2f}", "21.95", "2027-2036"]
     assert "Context, not relief" in context and "never\nadded to the relief" in context
     theft = cells.index("2025, a year")
-    assert cells[theft - 1 : theft + 2] == ["Cyber theft (crypto-assets stolen)", "2025, a year", "2.02"]
+    assert cells[theft - 1 : theft + 2] == ["Cyber theft (crypto-assets stolen)", "2025, a year", "2.02 USD bn"]
+    # a figure reported in won stays in won: no exchange rate is applied
+    arms = cells.index("Arms, troops and workers for Russia (at most)")
+    assert cells[arms + 1 : arms + 3] == ["Aug 2023 - Aug 2025, in all", "28.00 KRW tn"]
 
 
 def test_the_share_table_names_the_rows_it_leaves_out(shipped):
@@ -675,7 +686,7 @@ def test_a_package_sent_by_the_page_is_the_package_run(figures):
     page = PageState(package_state(US_IDEA, "assumed"), world_sets(figures))
     assert isinstance(page.scenario, calc.Package)
     assert {**page.scenario.to_dict(), "name": "", "note": ""} == {
-        **calc.preset("us-idea-2019").to_dict(),
+        **calc.preset("us-idea-2019-renewed").to_dict(),
         "name": "",
         "note": "",
     }
@@ -704,7 +715,8 @@ def test_a_package_sent_by_the_page_is_the_package_run(figures):
             "1.5",
             {
                 "step1-lever-coal": "Coal Exports: 2 is out of range; accepted: a share from 0 to 1 of the ban lifted, "
-                "or a cap such as '400.9e6 USD/yr' or '7.5e6 t/yr'",
+                "or a cap such as '400.9e6 USD/yr' or '7.5e6 t/yr' (both, the lower applying: '400870018 USD/yr or "
+                "7.5e6 t/yr')",
                 "step1-lift": "lift: resolution '2356' has no trade measure; accepted: 1718, 2094, 2270, 2321, "
                 "2371, 2375, 2397",
                 "snapback_hazard": "snapback_hazard: 1.5 is out of range; accepted: a yearly probability from 0 up to "
@@ -728,7 +740,7 @@ def test_a_package_sent_by_the_page_is_the_package_run(figures):
             [US_IDEA[1], {**US_IDEA[1], "levers": {"coal": "0.5"}}],
             0,
             {
-                "steps": "package 'custom': two steps of 2029 set coal differently (1.0 and 0.5, lifts included); "
+                "steps": "package 'custom': two steps of 2029 set coal differently (1.0 against 0.5, lifts included); "
                 "give one lever per area and year"
             },
         ),
@@ -745,7 +757,7 @@ def test_each_bad_field_of_a_package_is_reported_beside_it(steps, hazard, errors
 def test_the_downloads_of_a_package_hold_the_package(server, tmp_path):
     port = server.server_address[1]
     sent = json.dumps(package_state(US_IDEA, "assumed")).encode()
-    package = replace(calc.preset("us-idea-2019"), name="custom", note="")
+    package = replace(calc.preset("us-idea-2019-renewed"), name="custom", note="")
     status, data = _post(port, sent, "/api/csv", raw=True)
     assert status == 200
     (tmp_path / "sanctions-relief.csv").write_bytes(data)
@@ -771,16 +783,21 @@ def test_resolution_boxes_move_the_levers_they_reach_and_a_lever_moved_by_hand_o
     figures, _ = figures_after(page, lambda: page.check("#lift-2371"))
     lifted = calc.Scenario(name="custom", lift=["2371"])
     assert figures == figures_of(lifted)
-    assert page.input_value("#cap-coal") == "400900000 USD/yr" and page.input_value("#share-seafood") == "1"
+    assert page.input_value("#cap-coal") == "400870018 USD/yr or 7500000 t/yr"
+    assert page.input_value("#share-seafood") == "1"
     assert page.input_value("#share-metals") == "0.7845" and page.input_value("#share-workers") == "0"
-    assert page.inner_text("#override-coal") == "" and page.inner_text("#notes") == ""
+    assert page.inner_text("#override-coal") == ""
+    assert page.inner_text("#notes") == (
+        "Note: custom: the coal exports cap of 400870018 USD/yr or 7500000 t/yr is read as the lower of its limits, "
+        "397,500,000 USD/yr (coal.unit_value = 53 USD/t, coal.price_index = 1)."
+    )
     # coal moved by hand: the share wins over what the lift gives, and the page says so beside it and under the table
     figures, _ = figures_after(page, lambda: page.fill("#share-coal", "0.5"))
     assert figures == figures_of(calc.Scenario(name="custom", lift=["2371"], relief={"coal": 0.5}))
     assert page.input_value("#cap-coal") == ""
     note = (
-        "custom: coal takes the lever the scenario sets (0.5), not what lifting 2371 gives it (400900000 USD/yr): a "
-        "lever set wins over a lift."
+        "custom: coal takes the lever the scenario sets (0.5), not what lifting 2371 gives it (400870018 USD/yr or "
+        "7500000 t/yr): a lever set wins over a lift."
     )
     assert page.inner_text("#override-coal").startswith(note) and page.inner_text("#notes") == f"Note: {note}"
     # a lever moved by hand stays when more is lifted; handed back, it follows the resolutions again
@@ -811,7 +828,7 @@ def test_the_world_control_switches_the_figures_and_the_assumptions_shown(server
     article = calc.preset("article-demands")
     page.click("#assumptions-box summary")
     row = "#param-petroleum\\.illicit_imports"
-    assert page.input_value(f"{row} [data-key=value]") == "2e+06"
+    assert page.input_value(f"{row} [data-key=value]") == "3.3e+06"
     figures, _ = figures_after(page, lambda: page.select_option("#world", "enforced-2025"))
     enforced = calc.load_assumptions("enforced-2025")
     assert figures == figures_of(article, enforced)
@@ -825,7 +842,7 @@ def test_the_world_control_switches_the_figures_and_the_assumptions_shown(server
     assert figures == figures_of(article, enforced.override(dearer))
     figures, _ = figures_after(page, lambda: page.select_option("#world", "as-written"))
     assert figures == figures_of(article, shipped.override(dearer))
-    assert page.input_value(f"{row} [data-key=value]") == "2e+06"
+    assert page.input_value(f"{row} [data-key=value]") == "3.3e+06"
     assert page.input_value("#param-petroleum\\.price [data-key=value]") == "120"
     assert "Cyber theft (crypto-assets stolen)" in page.inner_text("#context")
     page.context.close()
@@ -842,8 +859,8 @@ def test_the_step_editor_builds_the_package_the_server_runs(server, browser, tmp
     assert page.input_value("#step1-year") == "2027" and page.is_visible("#step1-cap-petroleum")
     assert page.is_hidden("#scenario-editor") and page.locator(".step").count() == 1
     # a preset package: its steps, its hazard, and what calc.run gives it
-    figures, _ = figures_after(page, lambda: page.click("[data-preset='jcpoa-sequence']"))
-    jcpoa = calc.preset("jcpoa-sequence")
+    figures, _ = figures_after(page, lambda: page.click("[data-preset='imports-first-sequence']"))
+    jcpoa = calc.preset("imports-first-sequence")
     assert figures == figures_of(jcpoa) and page.locator(".step").count() == 3
     assert [page.input_value(f"#step{i}-year") for i in (1, 2, 3)] == ["2027", "2029", "2032"]
     assert page.input_value("#hazard-mode") == "assumed" and page.is_hidden("#snapback_hazard")

@@ -3,6 +3,8 @@ tests/test_engine.py pins those), and the balance that sums the areas."""
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calc.kinds import CAPPED_IMPORTS, EXPORT_EARNINGS, IMPORT_BANS, STATUS_QUO, Cap
 from calc.models import balance, capped_imports, exports, import_bans, ramp
@@ -48,15 +50,57 @@ def test_export_revenue_with_every_factor():
     assert exports.revenue(q, 1.0, ONE)["revenue"][0] == pytest.approx(82.5e6)
 
 
-def test_legal_exports_first_displace_the_amount_smuggled():
+def test_legal_exports_displace_smuggling_only_beyond_what_the_north_can_sell():
     q = EXPORT | {"pre_sanction_exports": 1000e6, "smuggled_exports": 300e6}
-    # half the ban lifted: 500e6 legal, of which 300e6 only replaces what is smuggled: 200e6 new
-    assert exports.revenue(q, 0.5, ONE)["revenue"][0] == pytest.approx(200e6)
-    # the whole ban lifted: 1,000e6 - 300e6 = 700e6; phased in, 250e6 - 300e6 in the first of four years earns nothing
-    assert exports.revenue(q, 1.0, ramp(4, 4))["revenue"].tolist() == pytest.approx([0.0, 200e6, 450e6, 700e6])
+    # half the ban lifted: 500e6 legal beside 300e6 smuggled is 800e6, within the potential of 1,000e6: nothing is
+    # displaced, all 500e6 is new (it was 200e6 when all evasion was taken off legal sales)
+    assert exports.revenue(q, 0.5, ONE)["revenue"][0] == pytest.approx(500e6)
+    # 0.8 lifted: 800e6 + 300e6 = 1,100e6, 100e6 beyond the potential: 100e6 displaced, 700e6 new
+    assert exports.revenue(q, 0.8, ONE)["revenue"][0] == pytest.approx(700e6)
+    # the whole ban lifted: 1,000e6 legal displaces all 300e6, 700e6 new, as before
+    assert exports.revenue(q, 1.0, ONE)["revenue"][0] == pytest.approx(700e6)
+    # a cap of 400e6: 400e6 + 300e6 within the potential, all of it new
+    assert exports.revenue(q, 1.0, ONE, cap=400e6)["revenue"][0] == pytest.approx(400e6)
+    # phased in over four years: 250e6, 500e6 and 750e6 legal sit beside the 300e6 (the last displacing 50e6), then
+    # the whole 1,000e6: 250e6, 500e6, 700e6, 700e6
+    assert exports.revenue(q, 1.0, ramp(4, 4))["revenue"].tolist() == pytest.approx([250e6, 500e6, 700e6, 700e6])
     # the same amount evades, in a share of the baseline: 0.3 x 1,000e6
     share = EXPORT | {"pre_sanction_exports": 1000e6, "already_smuggled_share": 0.3}
-    assert exports.revenue(share, 0.5, ONE)["revenue"][0] == pytest.approx(200e6)
+    assert exports.revenue(share, 0.5, ONE)["revenue"][0] == pytest.approx(500e6)
+
+
+def test_coal_under_the_2321_cap_earns_the_lower_cap_beside_what_is_smuggled():
+    """The shipped figures worked by hand: coal's potential 1,190 M, 294 M smuggled; the 2321 cap is whichever is
+    lower of USD 400.9 M and 7.5 Mt x 53 USD/t = 397.5 M. 397.5 + 294 = 691.5 M is within 1,190 M: nothing displaced."""
+    coal = EXPORT | {"pre_sanction_exports": 1190e6, "smuggled_exports": 294e6, "unit_value": 53.0}
+    capped = EXPORT_EARNINGS.evaluate(coal, Cap(400_870_018, "USD/yr", (Cap(7.5e6, "t/yr"),)), ONE, "coal")
+    assert capped["revenue"][0] == pytest.approx(397.5e6)
+    # half of coal: 595 M legal + 294 M = 889 M, within 1,190 M: 595 M; all of it: 1,190 - 294 = 896 M
+    assert exports.revenue(coal, 0.5, ONE)["revenue"][0] == pytest.approx(595e6)
+    assert exports.revenue(coal, 1.0, ONE)["revenue"][0] == pytest.approx(896e6)
+
+
+@given(
+    pre=st.floats(1e6, 5e9),
+    capacity=st.floats(0.0, 1.0),
+    index=st.floats(0.1, 5.0),
+    smuggled=st.floats(0.0, 1.0),
+    already=st.floats(0.0, 1.0),
+    share=st.floats(0.0, 1.0),
+)
+def test_half_relief_earns_at_least_half_of_full_relief(pre, capacity, index, smuggled, already, share):
+    q = {
+        "pre_sanction_exports": pre,
+        "capacity_share": capacity,
+        "price_index": index,
+        "net_foreign_exchange_share": 0.5,
+        "already_smuggled_share": already,
+        "smuggled_exports": smuggled * pre,
+    }
+    part = exports.revenue(q, share, ONE)["revenue"][0]
+    full = exports.revenue(q, 1.0, ONE)["revenue"][0]
+    assert part >= share * full - 1e-6 * max(1.0, full)
+    assert 0.0 <= part <= full + 1e-6 * max(1.0, full)
 
 
 def test_export_revenue_never_negative_when_smuggling_exceeds_the_baseline():
@@ -152,17 +196,31 @@ def test_a_cap_is_measured_against_legal_imports_today_not_against_the_cap_of_th
     assert capped_imports.effects(FUEL | {"legal_imports": 7e5}, 2e6, ONE)["added"][0] == pytest.approx(1.5e6)
 
 
-def test_what_is_bought_is_the_budget_share_of_what_is_unlocked():
+def test_what_is_bought_is_the_budget_share_of_what_adds_supply_and_the_replacement_first():
     full = capped_imports.effects(FUEL, 2_000_000.0, ONE)
     half = capped_imports.effects(FUEL, 2_000_000.0, ONE, bought=0.5)
     # unlocked: the 1.5e6 bbl the new cap allows, worth 1.5e6 x 80 = 120e6, whatever is bought
     assert (half["added"][0], half["unlocked"][0]) == (full["added"][0], 120e6)
-    for key in ("net_supply", "replaced", "spending", "tonnes"):
-        assert half[key][0] == pytest.approx(full[key][0] / 2), key
-    # supply share: (5e5 + 1e6 + 7.5e5 / 2) / 4e6 = 46.875 %
+    # the 7.5e5 bbl that replace smuggled fuel are bought first, whole: they save 7.5e5 x 80 x 0.25 = 15e6
+    assert half["replaced"][0] == full["replaced"][0] == 7.5e5
+    assert half["first"][0] == full["first"][0] == pytest.approx(-15e6)
+    # the 7.5e5 bbl that add supply are bought in the budget's share: 3.75e5 bbl, 3.75e5 x 80 = 30e6, less the 15e6
+    # saved: 15e6 (all of it: 60e6 - 15e6 = 45e6)
+    assert (half["net_supply"][0], half["tonnes"][0]) == pytest.approx((3.75e5, 3.75e5 / 8))
+    assert (full["spending"][0], half["spending"][0]) == pytest.approx((45e6, 15e6))
+    # supply share: (5e5 + 1e6 + 3.75e5) / 4e6 = 46.875 %
     assert half["supply_share"][0] == pytest.approx(46.875)
     ban = import_bans.spending({"pre_sanction_imports": 1e9, "blocked_share": 0.8}, 1.0, ONE, bought=0.25)
     assert (ban["unlocked"][0], ban["spending"][0]) == pytest.approx((800e6, 200e6))
+
+
+def test_the_budget_buys_the_fuel_that_saves_money_first_then_cuts_the_rest_alike():
+    # earned 100, other sources 100; fuel wanted 45 of which -15 bought first (a saving), a ban 400: wanted 445 in
+    # all, beyond the 200 there is. After the saving, 215 pays for 460 of the rest: 215 / 460 of it
+    share = balance.bought_share(100.0, 445.0, 100.0, first=-15.0)
+    assert float(share) == pytest.approx(215 / 460)
+    # so the fuel costs -15 + 60 x 215/460 and the ban 400 x 215/460: together 200, the money there is
+    assert -15 + 60 * share + 400 * share == pytest.approx(200.0)
 
 
 def test_bought_share_is_all_within_the_budget_and_a_proportional_cut_beyond_it():
@@ -202,7 +260,7 @@ def test_balance_sums_parents_then_net_then_shares():
         ("Revenue", ["Revenue|A", "Revenue|B"]),
         ("Expenditure", ["Expenditure|C"]),
     ]
-    balance.complete(values, sums, [("Net", "Revenue", "Expenditure")], [("Share", "Net", "g")], {"g": 12.0})
+    balance.complete(values, sums, [("Net", "Revenue", "Expenditure")], [("Share", ["Net"], "g")], {"g": 12.0})
     # revenue 3 + 5 = 8, spending 2, net 6, 6 / 12 = 50 %
     assert (values["Revenue"][0], values["Expenditure"][0], values["Net"][0], values["Share"][0]) == (8, 2, 6, 50)
 

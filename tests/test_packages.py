@@ -60,18 +60,19 @@ def test_the_most_recent_step_naming_an_area_sets_its_lever(figures):
     package = Package(
         "caps", [Step(2027, relief={"coal": "400.9e6 USD/yr"}), Step(2029, relief={"coal": 1})], horizon=4
     )
-    # the 2321 cap, then the ban lifted whole: less the 294 M smuggled today either way
+    # the 2321 cap in dollars, beside the 294 M smuggled today (together within the 1,190 M the mines can sell), then
+    # the ban lifted whole, displacing the 294 M
     np.testing.assert_allclose(
-        series(calc.run(package, assumptions=figures), "Revenue|Coal Exports"),
-        [400.9e6 - 294e6] * 2 + [1190e6 - 294e6] * 2,
+        series(calc.run(package, assumptions=figures), "Revenue|Coal Exports"), [400.9e6] * 2 + [1190e6 - 294e6] * 2
     )
 
 
 def test_a_step_may_lift_resolutions(figures):
     package = Package("by-law", [Step(2027, lift=["2371"]), Step(2029, lift=["2321"])], horizon=4)
     coal = series(calc.run(package, assumptions=figures), "Revenue|Coal Exports")
-    # 2371 lifted: coal back to 2321's cap; 2321 lifted too from 2029: coal open
-    np.testing.assert_allclose(coal, [400.9e6 - 294e6] * 2 + [1190e6 - 294e6] * 2)
+    # 2371 lifted: coal back to 2321's cap, whichever is lower, 7.5 Mt x 53 = 397.5 M; 2321 lifted too from 2029:
+    # coal open
+    np.testing.assert_allclose(coal, [397.5e6] * 2 + [1190e6 - 294e6] * 2)
 
 
 def test_the_montecarlo_mean_matches_the_expected_value(figures):
@@ -107,11 +108,11 @@ def test_montecarlo_quantiles_show_the_risk(figures):
         (lambda: Package("p", [{"relief": {"coal": 1}}]), "step 1: year: missing"),
         (
             lambda: Package("p", [Step(2027, relief={"coal": 1}), Step(2027, relief={"coal": 0.5})]),
-            "two steps of 2027 set coal differently (1.0 and 0.5, lifts included)",
+            "two steps of 2027 set coal differently (1.0 against 0.5, lifts included)",
         ),
         (  # lifting 2371 puts coal under 2321's cap: a step beside it lifting coal whole conflicts
             lambda: Package("p", [Step(2027, lift=["2371"]), Step(2027, relief={"coal": 1})]),
-            "two steps of 2027 set coal differently (400900000 USD/yr and 1.0, lifts included)",
+            "two steps of 2027 set coal differently (400870018 USD/yr or 7500000 t/yr against 1.0, lifts included)",
         ),
         (lambda: Package("p", [Step(2027, metals_share=1)], snapback_hazard="ten"), "snapback_hazard: cannot read"),
         (lambda: Package("p", []), "steps: expected a list of steps"),
@@ -176,16 +177,18 @@ def test_the_table_gives_the_present_value_lost_to_snapback(figures):
     held, kept = (220 / 1.05**k).sum(), (220 * (0.8 / 1.05) ** k).sum()
     assert cells.loc["Hard currency earned, present value (USD M)", "risky"] == f"{kept:,.1f}"
     assert (
-        cells.loc["Hard currency earned, present value lost to snapback (%)", "risky"]
+        cells.loc["Hard currency earned, present value lost to snapback, expected (%)", "risky"]
         == f"{100 * (1 - kept / held):.1f}"
     )
     assert cells.loc["Chance the relief is still in force (snapback) (%)", "risky"] == f"{100 * 0.8**4:.1f}"
     plain = calc.Scenario("plain", metals_share=1, horizon=5)
     table = calc.summary(calc.run([package, plain], assumptions=figures)).set_index(["scenario", "variable"])
     assert table.loc[("risky", "Revenue"), "present_value"] == pytest.approx(kept * 1e6)
-    assert table.loc[("risky", "Revenue"), "at_risk"] == pytest.approx(100 * (1 - kept / held))
-    assert table.loc[("plain", "Revenue"), "at_risk"] == 0.0  # a scenario never snaps back
-    assert np.isnan(table.loc[("risky", "Fuel|Refined Petroleum|Additional Legal Imports"), "at_risk"])  # not money
+    assert table.loc[("risky", "Revenue"), "expected_loss"] == pytest.approx(100 * (1 - kept / held))
+    assert table.loc[("plain", "Revenue"), "expected_loss"] == 0.0  # a scenario never snaps back
+    assert np.isnan(
+        table.loc[("risky", "Fuel|Refined Petroleum|Additional Legal Imports"), "expected_loss"]
+    )  # not money
 
 
 def test_solve_finds_the_hazard_that_makes_a_package_worth_a_target(figures):
@@ -201,10 +204,16 @@ def test_solve_finds_the_hazard_that_makes_a_package_worth_a_target(figures):
 
 
 def test_the_presets_include_packages():
-    us = calc.preset("us-idea-2019")
-    assert [(step.year, step.until) for step in us.steps] == [(2027, 2028), (2029, None)]
-    assert us.snapback_hazard == "assumed" and calc.preset("jcpoa-sequence").horizon == 15
-    frame = calc.run("jcpoa-sequence")
+    # the July 2019 idea as reported (a suspension of 12-18 months, two whole years here) and renewed (a judgement)
+    literal, renewed = calc.preset("us-idea-2019"), calc.preset("us-idea-2019-renewed")
+    assert [(step.year, step.until) for step in literal.steps] == [(2027, 2028)]
+    assert [(step.year, step.until) for step in renewed.steps] == [(2027, 2028), (2029, None)]
+    assert "judgement" in renewed.note
+    assert literal.snapback_hazard == renewed.snapback_hazard == "assumed"
+    assert calc.preset("imports-first-sequence").horizon == 15 and "jcpoa-sequence" not in calc.presets()
+    coal = calc.run("us-idea-2019")
+    assert (coal[coal["variable"] == "Revenue|Coal Exports"]["value"].to_numpy()[2:] == 0).all()  # it ends
+    frame = calc.run("imports-first-sequence")
     earned = frame[frame["variable"] == "Revenue|Coal Exports"]["value"].to_numpy()
     assert (earned[:5] == 0).all() and (earned[5:] > 0).all()  # coal last, from 2032
 
@@ -242,14 +251,15 @@ def test_mixed_quantiles_are_those_of_the_drawn_mixture(base):
 
 
 def test_a_share_that_snapback_leaves_whole_stays_exactly_whole(figures):
-    """jcpoa-sequence unlocks imports in 2027 with nothing earned: the budget is the 540 M of other hard currency
-    against 1,080 M of capital goods (1,200 M x 0.9) and 60 M of fuel (1.5 M bbl x 100 USD less 0.75 M smuggled bbl
-    x 120 USD), so it buys 540 / 1,140 of them; in 2028 the expected share is 100 - 0.9 x (100 - that), the relief
-    in force with probability 0.9. From 2029 exports pay for all of it, in force or snapped back: the share is 100
+    """imports-first-sequence unlocks imports in 2027 with nothing earned: the budget is the 540 M of other hard
+    currency and the 15 M saved by the legal fuel that replaces smuggled fuel (0.75 M bbl x 100 USD x 0.2, bought
+    first), against 1,080 M of capital goods (1,200 M x 0.9) and 75 M of fuel that adds supply (0.75 M bbl x 100
+    USD), so it buys 555 / 1,155 of them; in 2028 the expected share is 100 - 0.9 x (100 - that), the relief in
+    force with probability 0.9. From 2029 exports pay for all of it, in force or snapped back: the share is 100
     exactly, not 99.99999 (which the report printed as "the budget buys 100.0 % of them")."""
-    frame = calc.run("jcpoa-sequence", assumptions=figures)
+    frame = calc.run("imports-first-sequence", assumptions=figures)
     bought = series(frame, "Budget|Share Bought")
-    assert bought[:2] == pytest.approx([100 * 540 / 1140, 100 - 0.9 * (100 - 100 * 540 / 1140)])
+    assert bought[:2] == pytest.approx([100 * 555 / 1155, 100 - 0.9 * (100 - 100 * 555 / 1155)])
     assert (bought[2:] == 100.0).all()
 
 

@@ -18,8 +18,8 @@ require("matplotlib")
 
 
 @pytest.fixture(scope="module")
-def frame():
-    return calc.run(["article-demands", "status-quo", "hanoi-2019"])
+def frame(figures):
+    return calc.run(["article-demands", "status-quo", "hanoi-2019"], assumptions=figures)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,11 @@ def test_scenarios_chart_says_where_the_budget_binds_and_where_there_is_no_fuel(
     assert [bar.get_height() for bar in money.containers[0]] == pytest.approx([1080.0])
     (foot,) = [text for text in figure.texts if "Stangarone" in text.get_text()]
     text = foot.get_text().replace("\n", " ")
-    assert "machines -540.0." in text and "machines: the budget buys 50.0 % of the imports it unlocks." in text
+    assert "machines -540.0." in text
+    assert (
+        "machines: the budget binds: it buys 50.0 % of the imports it unlocks, so the hard currency left is the other "
+        "hard currency spent on them." in text
+    )
     assert [t.get_text() for t in money.texts if t.get_text()] == ["0.0", "1,080.0"]  # each bar's total
     assert [t.get_text() for t in fuel.texts] == ["No scenario shown changes fuel imports"]
     assert fuel.get_ylim() == (0, 1)  # no scale around zero suggesting a fall
@@ -173,7 +177,7 @@ def test_a_scenario_has_one_colour_in_the_path_and_the_fan_chart():
     }
 
 
-def test_scenarios_chart_labels_its_bars_as_the_table_prints_them(frame):
+def test_scenarios_chart_labels_its_bars_as_the_table_prints_them(frame, figures):
     from calc.display import comparison
 
     table = comparison(frame)
@@ -189,7 +193,7 @@ def test_scenarios_chart_labels_its_bars_as_the_table_prints_them(frame):
     # hanoi-2019 alone: the axis spans 2,195 M; each segment at least 5 % of that (109.75 M) holds its value, and
     # fishing rights (58 M) and overseas workers (100 M) are too thin; unlocked, refined petroleum with the cap
     # lifted 4 M bbl x 100 USD and capital goods 1,200 M x 0.9
-    money, _ = calc.plot_scenarios(calc.run("hanoi-2019")).axes
+    money, _ = calc.plot_scenarios(calc.run("hanoi-2019", assumptions=figures)).axes
     segments = ["220.0", "896.0", "295.0", "376.0", "250.0", "400.0", "1,080.0"]
     assert sorted(text.get_text() for text in money.texts if text.get_text()) == sorted(
         [*segments, "2,195.0", "1,480.0"]
@@ -197,7 +201,7 @@ def test_scenarios_chart_labels_its_bars_as_the_table_prints_them(frame):
     assert all(table.loc[row, "hanoi-2019"] in segments for row in table.index if "Coal" in row or "Capital" in row)
     # the three demands: metals 220 M (its bar's only segment, so the total says it); fuel 1.5 M bbl x 100 USD and
     # luxury 69.6 M x 0.68 / 0.32 unlocked
-    money, fuel = calc.plot_scenarios(calc.run("article-demands")).axes
+    money, fuel = calc.plot_scenarios(calc.run("article-demands", assumptions=figures)).axes
     assert sorted(text.get_text() for text in money.texts if text.get_text()) == sorted(
         ["220.0", "150.0", "147.9", "297.9"]
     )
@@ -340,7 +344,7 @@ def test_chart_command(tmp_path, capsys):
     assert main(["chart", "package", "hanoi-2019", "us-idea-2019", "-n", "200", "--out", str(target)]) == 0
     assert b"<svg" in target.read_bytes()[:500]
     assert main(["chart", "package", "hanoi-2019", "--out", str(tmp_path / "none.svg")]) == 2
-    assert "chart package: name a package (us-idea-2019, jcpoa-sequence" in capsys.readouterr().err
+    assert "chart package: name a package (us-idea-2019, imports-first-sequence" in capsys.readouterr().err
 
 
 @pytest.fixture(scope="module")
@@ -374,11 +378,14 @@ def test_report_leads_with_what_is_earned_and_unlocked_and_gives_the_net_second(
         values = drawn[drawn["variable"] == variable].set_index("quantile")["value"] / 1e6
         return f"(90 % range {values[0.05]:,.1f} to {values[0.95]:,.1f})"
 
-    # the three demands: metals earn 220 M; fuel 1.5 M bbl x 100 USD and luxury 69.6 M x 0.68 / 0.32 unlocked;
-    # left after buying them: 220 - (150 - 0.75 M bbl x 120 USD) - 147.9
+    # the three demands on the shipped assumptions, as calc.run gives them in the last year: metals earn 220 M, fuel
+    # and luxury goods are unlocked, and what is left after buying them
     (headline,) = re.findall(r'<ul class="headline">(.*?)</ul>', html)
     (item,) = re.findall(r"<li><strong>article-demands</strong>: (.*?)</li>", headline)
-    earned, unlocked, net = f"{220:,.1f}", f"{150 + 69.6 * 0.68 / 0.32:,.1f}", f"{220 - 60 - 69.6 * 0.68 / 0.32:,.1f}"
+    central = calc.run("article-demands")
+    last = central[central["year"] == 2036].set_index("variable")["value"] / 1e6
+    earned, unlocked, net = (f"{last[name]:,.1f}" for name in ("Revenue", "Imports Unlocked", "Hard Currency|Net"))
+    assert earned == "220.0"
     assert item.startswith(
         f"hard currency earned <strong>{earned} USD M/yr</strong> {spread('Revenue')}; "
         f"imports unlocked (value) <strong>{unlocked} USD M/yr</strong> {spread('Imports Unlocked')}.<br>"
@@ -392,8 +399,8 @@ def test_report_leads_with_what_is_earned_and_unlocked_and_gives_the_net_second(
         "<h3>Export earnings (metal exports, coal exports, seafood exports, fishing rights, textile exports, other "
         "2397 exports, overseas workers)</h3>" in html
     )
-    assert "revenue   = max(0, legal - evading) x net_foreign_exchange_share</pre>" in html
-    assert "unlocked = share x D x b x ramp" in html and "s = max(R + O, 0) / W" in html
+    assert "revenue   = max(0, legal - displaced) x net_foreign_exchange_share</pre>" in html
+    assert "unlocked = share x D x b x ramp" in html and "s = max(R + O - F, 0) / (W - F)" in html
     assert "Hard Currency|Net     = Revenue - Expenditure   (never below minus O: see bought_share)" in html
 
 
@@ -512,7 +519,7 @@ def _cells(html):
 @pytest.fixture(scope="module")
 def two_worlds(tmp_path_factory):
     path = tmp_path_factory.mktemp("worlds") / "worlds.html"
-    scenarios = ["article-demands", "hanoi-2019", "jcpoa-sequence"]
+    scenarios = ["article-demands", "hanoi-2019", "imports-first-sequence"]
     return calc.report(scenarios, path, assumptions=["as-written", "enforced-2025"], n=300, seed=2)
 
 
@@ -522,13 +529,13 @@ def test_a_report_of_two_worlds_shows_each_scenario_in_each_and_says_what_takes_
     named = re.findall(r"<li><strong>(.*?)</strong>", headline)
     worlds = ("as-written", "enforced-2025")
     assert named == [
-        f"{name} [{world}]" for world in worlds for name in ("article-demands", "hanoi-2019", "jcpoa-sequence")
+        f"{name} [{world}]" for world in worlds for name in ("article-demands", "hanoi-2019", "imports-first-sequence")
     ]
     # as enforced, the workers abroad already send home 90 % of their 500 M (80 % as written): Hanoi earns 50 M less
     assert "hanoi-2019 [enforced-2025]</strong>: hard currency earned <strong>2,145.0 USD M/yr</strong>" in headline
     assert "hanoi-2019 [as-written]</strong>: hard currency earned <strong>2,195.0 USD M/yr</strong>" in headline
     # the package's last year: exports pay for everything it unlocks, in force or snapped back
-    (package,) = re.findall(r"<li><strong>jcpoa-sequence \[as-written\]</strong>(.*?)</li>", headline)
+    (package,) = re.findall(r"<li><strong>imports-first-sequence \[as-written\]</strong>(.*?)</li>", headline)
     assert package.endswith("; the budget buys all of them.</span>")
     assert (
         "Sensitivity (the tornado), scenario discovery, each resolution's bite and the check against history take one "
@@ -542,7 +549,7 @@ def test_a_report_of_two_worlds_shows_each_scenario_in_each_and_says_what_takes_
     assert changed[changed.index("petroleum.illicit_imports (judgement)") + 1] == "3,900,000"
     # charts: the scenarios, the path, the package's steps, the fan, the tornado
     alts = re.findall(r'<img class="chart" alt="([^"]*)"', html)
-    assert alts[2] == "Steps of jcpoa-sequence and its hard currency earned" and len(alts) == 5
+    assert alts[2] == "Steps of imports-first-sequence and its hard currency earned" and len(alts) == 5
     assert '<tr><th>worlds</th><td class="text">as-written, enforced-2025</td></tr>' in html
 
 
@@ -563,9 +570,11 @@ def test_the_report_sets_relief_beside_what_the_north_earns_outside_the_sanction
     assert "Context, not relief" in outside and "never\nadded to the relief" in section
     cells = _cells(outside)
     theft = cells.index("2025, a year")
-    assert cells[theft - 1 : theft + 2] == ["Cyber theft (crypto-assets stolen)", "2025, a year", "2.02"]
+    assert cells[theft - 1 : theft + 2] == ["Cyber theft (crypto-assets stolen)", "2025, a year", "2.02 USD bn"]
     arms = cells.index("Arms sales to Russia")
-    assert cells[arms + 1 : arms + 3] == ["Feb 2022 - 2025, in all", "1.70&ndash;5.50"]
+    assert cells[arms + 1 : arms + 3] == ["Feb 2022 - 2025, in all", "1.70&ndash;5.50 USD bn"]
+    won = cells.index("Arms sales to Russia (at most)")  # in won as reported: no exchange rate is applied
+    assert cells[won + 1 : won + 3] == ["Aug 2023 - Dec 2024, in all", "8.00 KRW tn"]
 
 
 def test_the_report_gives_each_resolutions_bite_and_says_why_one_differs_from_the_official_estimate(two_worlds):
@@ -600,11 +609,12 @@ def test_a_bite_the_services_do_not_explain_is_broken_down_by_area(shipped):
     from calc.display import bite_notes
 
     cheap = shipped.override({"coal.pre_sanction_exports": "600e6 USD/yr"})
-    # 2321 as adopted, gross: coal from its 400.9 M cap to all 600 M (199.1 M), and copper, nickel, silver and zinc,
-    # 21.55 % of the 220 M metals basket (47.4 M); against the 800 M published: 0.31
+    # 2321 as adopted, gross: coal from its cap (the lower of 400.9 M and 7.5 Mt x 53 = 397.5 M) to all 600 M
+    # (202.5 M), and copper, nickel, silver and zinc, 21.55 % of the 220 M metals basket (47.4 M); against the 800 M
+    # published: 0.31
     assert bite_notes(calc.resolutions(cheap), cheap.areas)[0] == (
-        f"2321: its gross bite as adopted, {(199.1 + 47.41):,.1f} M a year, is {(199.1 + 47.41) / 800:.2f} times the "
-        "800.0 M published at adoption. It is made of coal exports (capped, 199.1 M) and metal exports (banned, "
+        f"2321: its gross bite as adopted, {(202.5 + 47.41):,.1f} M a year, is {(202.5 + 47.41) / 800:.2f} times the "
+        "800.0 M published at adoption. It is made of coal exports (capped, 202.5 M) and metal exports (banned, "
         "47.4 M)."
     )
 
@@ -623,9 +633,10 @@ def test_charts_of_two_worlds_keep_them_apart():
     assert len({to_hex(line.get_color()) for line in lines.values()}) == 4
     money, fuel = calc.plot_scenarios(frame).axes
     assert [tick.get_text() for tick in money.get_xticklabels()] == list(lines)
-    # as enforced, the 2,000,000 bbl cap adds 300,000 bbl of supply, not 750,000 (Russia's deliveries meet demand)
+    # the 2,000,000 bbl cap adds 700,000 bbl of supply as written (what demand, 4.5 M bbl, leaves beside 0.5 M legal
+    # and 3.3 M smuggled) and 300,000 as enforced (Russia's deliveries meet demand, 80 % displaced)
     supply = {c.get_label(): [bar.get_height() for bar in c] for c in fuel.containers}["Net added fuel supply"]
-    assert supply[0] == pytest.approx(750.0) and supply[2] == pytest.approx(300.0)
+    assert supply[0] == pytest.approx(700.0) and supply[2] == pytest.approx(300.0)
     (fan,) = calc.plot_fan(
         calc.montecarlo(["hanoi-2019"], n=200, seed=1, assumptions=["as-written", "enforced-2025"])
     ).axes
@@ -637,7 +648,8 @@ def test_charts_of_two_worlds_keep_them_apart():
 
 def test_a_bar_charts_legend_lies_below_the_names_of_its_scenarios_however_long():
     frame = calc.run(
-        ["article-demands", "hanoi-2019", "us-idea-2019", "jcpoa-sequence"], assumptions=["as-written", "enforced-2025"]
+        ["article-demands", "hanoi-2019", "us-idea-2019", "imports-first-sequence"],
+        assumptions=["as-written", "enforced-2025"],
     )
     figure = calc.plot_scenarios(frame)
     figure.draw_without_rendering()
@@ -651,7 +663,7 @@ def test_a_bar_charts_legend_lies_below_the_names_of_its_scenarios_however_long(
 def test_a_package_chart_draws_its_steps_above_its_expected_path(figures):
     from matplotlib.patches import Rectangle
 
-    package = calc.preset("us-idea-2019")
+    package = calc.preset("us-idea-2019-renewed")
     frame = calc.run([package, "hanoi-2019"], assumptions=figures)
     figure = calc.plot_package(package, frame)
     steps, path = figure.axes
@@ -665,7 +677,7 @@ def test_a_package_chart_draws_its_steps_above_its_expected_path(figures):
     # dashed, the 1,272 M if it holds
     expected, held = (line for line in path.get_lines() if not line.get_label().startswith("_"))
     k = np.arange(10)
-    assert expected.get_label() == "us-idea-2019: expected" and held.get_linestyle() == "--"
+    assert expected.get_label() == "us-idea-2019-renewed: expected" and held.get_linestyle() == "--"
     assert list(expected.get_ydata()) == pytest.approx(list(1272 * 0.9**k))
     assert list(held.get_ydata()) == pytest.approx([1272.0] * 10)
     (foot,) = [text for text in figure.texts if "Stangarone" in text.get_text()]
@@ -675,15 +687,15 @@ def test_a_package_chart_draws_its_steps_above_its_expected_path(figures):
     _, path = calc.plot_package(package, frame, drawn).axes
     (band,) = path.collections
     quantiles = drawn[drawn["variable"] == "Revenue"].pivot_table(index="year", columns="quantile", values="value")
-    assert band.get_label() == "us-idea-2019: p5 to p95"
+    assert band.get_label() == "us-idea-2019-renewed: p5 to p95"
     assert band.get_paths()[0].vertices[1:11, 1] == pytest.approx(list(quantiles[0.05] / 1e6))
-    (median,) = [line for line in path.get_lines() if line.get_label() == "us-idea-2019: median"]
+    (median,) = [line for line in path.get_lines() if line.get_label() == "us-idea-2019-renewed: median"]
     assert list(median.get_ydata()) == pytest.approx(list(quantiles[0.5] / 1e6))
     _inside(figure)
 
 
 def test_a_package_chart_names_what_each_step_eases_and_says_where_nothing_moves(figures):
-    package = calc.preset("jcpoa-sequence")
+    package = calc.preset("imports-first-sequence")
     frame = calc.run(package, assumptions=figures)
     steps, _ = calc.plot_package(package, frame).axes
     assert [text.get_text().replace("\n", " ") for text in steps.texts] == [
@@ -701,7 +713,9 @@ def test_a_package_chart_names_what_each_step_eases_and_says_where_nothing_moves
     _inside(figure)
     with pytest.raises(calc.InputError, match=r"plot_package: expected a calc.Package .*got Scenario"):
         calc.plot_package(calc.preset("hanoi-2019"), frame)
-    with pytest.raises(calc.InputError, match="plot_package: package 'by-law' is not in the frame; it has jcpoa"):
+    with pytest.raises(
+        calc.InputError, match="plot_package: package 'by-law' is not in the frame; it has imports-first"
+    ):
         calc.plot_package(lifted, frame)
 
 

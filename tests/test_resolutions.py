@@ -28,11 +28,13 @@ def last(frame, variable, scenario=None):
 
 def test_lifting_2371_alone_sends_coal_back_to_the_2321_cap(figures):
     scenario = calc.Scenario(name="2371", lift=["2371"])
-    assert scenario.relief["coal"] == Cap(400.9e6, "USD/yr") and scenario.relief["seafood"] == 1.0
+    assert scenario.relief["coal"] == Cap(400_870_018, "USD/yr", (Cap(7.5e6, "t/yr"),))
+    assert scenario.relief["seafood"] == 1.0
     assert scenario.metals_share == pytest.approx(IRON + LEAD)  # copper, nickel, silver, zinc: still 2321's
     frame = calc.run(scenario, assumptions=figures)
-    # the cap less the 294 M smuggled today; seafood in full; iron (2270's livelihood exemption) and lead of the 220 M
-    assert last(frame, "Revenue|Coal Exports") == pytest.approx(400.9e6 - 294e6)
+    # the cap, whichever is lower (7.5 Mt x 53 = 397.5 M), beside the 294 M smuggled today (together within the
+    # 1,190 M the mines can sell); seafood in full; iron (2270's livelihood exemption) and lead of the 220 M
+    assert last(frame, "Revenue|Coal Exports") == pytest.approx(397.5e6)
     assert last(frame, "Revenue|Seafood Exports") == pytest.approx(295e6)
     assert last(frame, "Revenue|Metal Exports") == pytest.approx(220e6 * (IRON + LEAD))
     assert last(frame, "Revenue|Overseas Workers") == 0  # 2375 and 2397 still keep them home
@@ -78,8 +80,8 @@ def test_an_explicit_lever_wins_over_lift_and_the_table_says_so(capsys):
     assert main(["run", "--lift", "2371", "--relief", "coal=0", "--name", "no-coal"]) == 0
     out = capsys.readouterr().out
     assert (
-        "no-coal: coal takes the lever the scenario sets (0.0), not what lifting 2371 gives it (400900000 USD/yr)"
-        in out
+        "no-coal: coal takes the lever the scenario sets (0.0), not what lifting 2371 gives it (400870018 USD/yr or "
+        "7500000 t/yr)" in out
     )
 
 
@@ -164,13 +166,15 @@ def test_the_shipped_states_end_at_the_status_quo():
 def test_each_resolutions_bite_by_hand(figures):
     table = calc.resolutions(figures).set_index("resolution")
     assert list(table.index) == ["1718", "2094", "2270", "2321", "2371", "2375", "2397"]
-    # 2321 as adopted (after 2371, 2375 and 2397 are lifted): coal from its cap to open, 1,190 - 400.9 M, and the
-    # copper, nickel, silver and zinc of the metals, 0.2155 x 220 M; no evasion changes that (294 M either way)
-    assert table.loc["2321", "revenue_peeled"] == pytest.approx(1190e6 - 400.9e6 + 0.2155 * 220e6)
+    # 2321 as adopted (after 2371, 2375 and 2397 are lifted): coal from its cap (the lower, 7.5 Mt x 53 = 397.5 M,
+    # beside the 294 M smuggled) to open (1,190 - 294 M, the smuggled coal displaced), and the copper, nickel, silver
+    # and zinc of the metals, 0.2155 x 220 M; gross, nothing is smuggled: 1,190 - 397.5 M
+    assert table.loc["2321", "revenue_peeled"] == pytest.approx(1190e6 - 294e6 - 397.5e6 + 0.2155 * 220e6)
+    assert table.loc["2321", "revenue_peeled_gross"] == pytest.approx(1190e6 - 397.5e6 + 0.2155 * 220e6)
     # lifted alone, 2321 frees the four metals only: coal stays banned by 2371
     assert table.loc["2321", "revenue_alone"] == pytest.approx(0.2155 * 220e6)
-    # 2371 gross: coal to the 2321 cap, 400.9 M; iron and lead, 0.7845 x 220 M; seafood 295 M
-    assert table.loc["2371", "revenue_peeled_gross"] == pytest.approx(400.9e6 + (IRON + LEAD) * 220e6 + 295e6)
+    # 2371 gross: coal to the 2321 cap, 397.5 M; iron and lead, 0.7845 x 220 M; seafood 295 M
+    assert table.loc["2371", "revenue_peeled_gross"] == pytest.approx(397.5e6 + (IRON + LEAD) * 220e6 + 295e6)
     # 2375 gross: textiles 752 M, all of it (no net foreign-exchange share); legal fuel from 2,000,000 bbl to lifted
     assert table.loc["2375", "revenue_peeled_gross"] == pytest.approx(752e6)
     assert (table.loc["2375", "fuel_alone"], table.loc["2375", "fuel_peeled"]) == (0.0, 4.5e6 - 2e6)

@@ -21,7 +21,15 @@ def test_layout_and_record():
     frame = calc.montecarlo("article-demands", n=2000, seed=7)
     assert list(frame.columns) == ["model", "scenario", "region", "variable", "unit", "year", "quantile", "value"]
     assert sorted(set(frame["quantile"])) == [0.05, 0.5, 0.95]
-    assert len(frame) == len(calc.VARIABLES) * 10 * 3
+    # every variable in every year, and the present value of the three headline measures at the first year
+    assert len(frame) == (len(calc.VARIABLES) * 10 + 3) * 3
+    present = frame[frame["variable"].str.startswith("Present Value|")]
+    assert set(present["variable"]) == {
+        "Present Value|Revenue",
+        "Present Value|Imports Unlocked",
+        "Present Value|Hard Currency|Net",
+    }
+    assert set(present["year"]) == {2027} and set(present["unit"]) == {"USD"}
     record = frame.attrs["sanctions_relief"]["montecarlo"]
     assert (record["n"], record["seed"], record["sampler"]) == (2000, 7, "random")
     assert "metals.pre_sanction_exports" in record["sampled"] and "petroleum.legal_cap" not in record["sampled"]
@@ -78,10 +86,17 @@ def test_collapsed_ranges_give_the_deterministic_result(shipped):
     names = ["article-demands", "hanoi-2019", calc.Scenario(name="ramp", metals_share=0.5, ramp_years=3)]
     deterministic = calc.run(names, assumptions=collapsed)
     frame = calc.montecarlo(names, n=100, seed=1, assumptions=collapsed)
+    yearly = frame[~frame["variable"].str.startswith("Present Value|")]
+    summary = calc.summary(deterministic).set_index(["scenario", "variable"])
     for q in (0.05, 0.5, 0.95):
-        at_level = frame[frame["quantile"] == q].drop(columns="quantile").reset_index(drop=True)
+        at_level = yearly[yearly["quantile"] == q].drop(columns="quantile").reset_index(drop=True)
         np.testing.assert_array_equal(at_level["value"].to_numpy(), deterministic["value"].to_numpy())
         assert at_level["variable"].tolist() == deterministic["variable"].tolist()
+        # every draw's present value is the run's
+        present = frame[(frame["quantile"] == q) & frame["variable"].str.startswith("Present Value|")]
+        for row in present.itertuples():
+            measure = row.variable.removeprefix("Present Value|")
+            assert row.value == pytest.approx(summary.loc[(row.scenario, measure), "present_value"], rel=1e-12)
 
 
 def test_ramp_years_follow_the_ramp(shipped):

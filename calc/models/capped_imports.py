@@ -31,15 +31,25 @@ def effects(q: Mapping[str, Values], new_cap: Values, ramp: np.ndarray, bought: 
         replaced      r  = dL - dS
                            (legal fuel beyond what demand takes displaces smuggled fuel)
         spending         = (dL x P - r x P x (1 + pi)) x h
+                         = (dS x P - r x P x pi) x h
         unlocked         = dL x P   (the value of the added legal imports)
         supply share     = (S0 + dS) / D
         tonnes           = volume / bbl_per_tonne
 
+    The legal fuel that replaces smuggled fuel costs less than the smuggled fuel it replaces (by the premium): it
+    frees hard currency, so it is bought first, whatever the budget (``first``, a saving: - r x P x pi x h). What
+    the budget cuts is the fuel that adds to supply: of it the North buys share s, so that net supply, its tonnes,
+    the supply share and the spending on it are s x dS's; the replacement and its saving are whole.
+
     The added legal volume and its value are what relief unlocks; what is bought (net supply, smuggled fuel
     replaced, spending, and the change in the supply share) is s times the bundle.
 
-    Returns the arrays by name (``added``, ``unlocked``, ``net_supply``, ``spending``, ...); ``new_cap`` is C1 and
-    ``bought`` is s (``calc.models.balance.bought_share``).
+    Returns the arrays by name (``added``, ``unlocked``, ``net_supply``, ``spending``, ``first``, ...); ``new_cap``
+    is C1 and ``bought`` is s (``calc.models.balance.bought_share``).
+
+    A cap of 2 M bbl for 0.5 M, 2 M smuggled: 1.5 M more legal fuel, half of it replacing smuggled fuel (0.75 M
+    bbl, saving 0.75 M x 100 x 0.2 = 15 M), half of it added (75 M): 60 M in all. With half of what adds supply
+    bought: 37.5 - 15 = 22.5 M.
 
     >>> q = {"legal_cap": 5e5, "legal_imports": 5e5, "pre_sanction_imports": 4.5e6, "illicit_imports": 2e6,
     ...      "displacement_share": 0.5, "price": 100.0, "smuggling_premium": 0.2, "hard_currency_share": 1.0,
@@ -47,6 +57,8 @@ def effects(q: Mapping[str, Values], new_cap: Values, ramp: np.ndarray, bought: 
     >>> result = effects(q, 2e6, np.ones(1))
     >>> float(result["added"][0]), float(result["net_supply"][0]), float(result["spending"][0])
     (1500000.0, 750000.0, 60000000.0)
+    >>> float(effects(q, 2e6, np.ones(1), bought=0.5)["spending"][0])
+    22500000.0
     """
     demand = np.asarray(q["pre_sanction_imports"])
     illicit = np.asarray(q["illicit_imports"])
@@ -59,14 +71,16 @@ def effects(q: Mapping[str, Values], new_cap: Values, ramp: np.ndarray, bought: 
     added = (legal_after - legal_today) * ramp
     net = np.minimum(added - np.minimum(illicit, q["displacement_share"] * added), demand - supply_today)
     replaced = added - net
-    premium = 1.0 + np.asarray(q["smuggling_premium"])
+    share = q["hard_currency_share"]
+    first = -replaced * price * np.asarray(q["smuggling_premium"]) * share  # the replacement's saving
     return {
         "added": added,
         "added_tonnes": added / q["bbl_per_tonne"],
         "unlocked": added * price,
-        "replaced": replaced * bought,
+        "replaced": replaced,
         "net_supply": net * bought,
-        "spending": (added * price - replaced * price * premium) * q["hard_currency_share"] * bought,
+        "first": first,
+        "spending": first + net * price * share * bought,
         "tonnes": net * bought / q["bbl_per_tonne"],
         "supply_share": 100.0 * (supply_today + net * bought) / demand,
     }
